@@ -1,0 +1,130 @@
+/**
+ * The HTTP surface of the bot Worker: `POST /interactions` (verified, then routed) and
+ * `GET /health`. Other surfaces (dashboard API) mount on the returned app.
+ */
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { InteractionResponseType, InteractionType, MessageFlags, type APIInteraction } from 'discord-api-types/v10';
+import { getDb } from '../db/client';
+import { errorRef } from './errors';
+import type { Router } from './router';
+import { importPublicKey, verifySignature } from './verify';
+
+/** Largest interaction body accepted. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The app's Hono environment. */
+export type AppEnv = { Bindings: Env };
+
+/** Extra facts `/health` reports (the gateway relay adds its status). */
+export type HealthCheck = (env: Env) => Promise<Record<string, unknown>>;
+
+/** What `createApp` takes. */
+export interface AppOptions {
+  router: Router;
+  version: string;
+  health?: Record<string, HealthCheck>;
+}
+
+const KNOWN_TYPES = new Set<number>([
+  InteractionType.Ping,
+  InteractionType.ApplicationCommand,
+  InteractionType.MessageComponent,
+  InteractionType.ApplicationCommandAutocomplete,
+  InteractionType.ModalSubmit,
+]);
+
+/** The envelope every interaction must have before the router looks further. */
+const envelope = z.looseObject({
+  id: z.string().min(1),
+  application_id: z.string().min(1),
+  type: z.number().int().refine((t) => KNOWN_TYPES.has(t), 'unknown interaction type'),
+  token: z.string().min(1),
+  data: z.looseObject({}).optional(),
+  guild_id: z.string().optional(),
+  member: z.looseObject({ user: z.looseObject({ id: z.string() }), roles: z.array(z.string()) }).optional(),
+  user: z.looseObject({ id: z.string() }).optional(),
+});
+
+const text = (status: 400 | 401 | 413, message: string) =>
+  new Response(message, { status, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+
+/** Builds the bot's HTTP app. */
+export function createApp({ router, version, health = {} }: AppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/interactions', async (c) => {
+    const env = c.env;
+    const signature = c.req.header('x-signature-ed25519');
+    const timestamp = c.req.header('x-signature-timestamp');
+    if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return text(401, 'invalid request signature');
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > MAX_BODY_BYTES) return text(413, 'body too large');
+    const maxAge = Number(env.INTERACTION_MAX_AGE_S || 300);
+    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAge) return text(401, 'stale request timestamp');
+
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    if (body.byteLength > MAX_BODY_BYTES) return text(413, 'body too large');
+    const key = await importPublicKey(env.DISCORD_PUBLIC_KEY);
+    if (!(await verifySignature(key, signature, timestamp, body))) return text(401, 'invalid request signature');
+
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      return text(400, 'body is not JSON');
+    }
+    const parsed = envelope.safeParse(json);
+    if (!parsed.success) return text(400, `malformed interaction: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const interaction = parsed.data as unknown as APIInteraction;
+    if (interaction.type !== InteractionType.Ping && !interaction.member?.user && !interaction.user) {
+      return text(400, 'malformed interaction: no user');
+    }
+
+    try {
+      const response = await router.handle(
+        interaction,
+        { env, waitUntil: (p) => c.executionCtx.waitUntil(p) },
+        Number(env.DEFER_AFTER_MS || 2500),
+      );
+      return c.json(response);
+    } catch (error) {
+      // The router answers every failure itself; this is the last line before a 5xx.
+      const ref = errorRef();
+      console.error(JSON.stringify({ msg: 'router failed', ref, interaction: interaction.id, error: String(error) }));
+      return c.json({
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { content: `Something went wrong (ref ${ref}).`, flags: MessageFlags.Ephemeral },
+      });
+    }
+  });
+
+  app.get('/health', async (c) => {
+    const started = Date.now();
+    let database: Record<string, unknown>;
+    try {
+      await getDb(c.env).run(sql`select 1`);
+      database = { ok: true, ms: Date.now() - started };
+    } catch (error) {
+      database = { ok: false, error: String(error) };
+    }
+    const extra: Record<string, unknown> = {};
+    for (const [name, check] of Object.entries(health)) {
+      try {
+        extra[name] = await check(c.env);
+      } catch (error) {
+        extra[name] = { ok: false, error: String(error) };
+      }
+    }
+    const ok = database.ok === true && Object.values(extra).every((v) => (v as { ok?: boolean }).ok !== false);
+    return c.json({ ok, version, database, ...extra }, ok ? 200 : 503);
+  });
+
+  app.onError((error, c) => {
+    console.error(JSON.stringify({ msg: 'unhandled request error', path: c.req.path, error: String(error), stack: error.stack }));
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,278 @@
+/**
+ * The vocabulary a feature is written in. One definition object per command feeds both the
+ * router (dispatch, preconditions, typed options) and `npm run register` (the manifest).
+ */
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  type APIApplicationCommandOptionChoice,
+  type APIAttachment,
+  type APIInteractionDataResolvedChannel,
+  type APIInteractionDataResolvedGuildMember,
+  type APIMessage,
+  type APIRole,
+  type APIUser,
+  type GatewayDispatchEvents,
+} from 'discord-api-types/v10';
+import type { StaffLevel } from './staff';
+import type {
+  AutocompleteContext,
+  ComponentContext,
+  CommandContext,
+  CronContext,
+  EventContext,
+  HandlerResult,
+  ModalContext,
+} from './context';
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+/** A user option's value: the user, and their guild member when the user is in the guild. */
+export interface UserOptionValue {
+  id: string;
+  user: APIUser;
+  member?: APIInteractionDataResolvedGuildMember;
+}
+
+interface OptionValueByType {
+  [ApplicationCommandOptionType.String]: string;
+  [ApplicationCommandOptionType.Integer]: number;
+  [ApplicationCommandOptionType.Number]: number;
+  [ApplicationCommandOptionType.Boolean]: boolean;
+  [ApplicationCommandOptionType.User]: UserOptionValue;
+  [ApplicationCommandOptionType.Channel]: APIInteractionDataResolvedChannel;
+  [ApplicationCommandOptionType.Role]: APIRole;
+  [ApplicationCommandOptionType.Mentionable]: string;
+  [ApplicationCommandOptionType.Attachment]: APIAttachment;
+}
+
+type ValueOptionType = keyof OptionValueByType;
+
+/** One option of a command or subcommand; build it with `opt.*`. */
+export interface OptionDef<T extends ValueOptionType = ValueOptionType, R extends boolean = boolean> {
+  type: T;
+  description: string;
+  required: R;
+  choices?: APIApplicationCommandOptionChoice<string | number>[];
+  minValue?: number;
+  maxValue?: number;
+  minLength?: number;
+  maxLength?: number;
+  channelTypes?: ChannelType[];
+  /** Suggests values as the user types; makes the option an autocomplete option. */
+  autocomplete?: (ctx: AutocompleteContext, value: string) => Promise<APIApplicationCommandOptionChoice<string | number>[]>;
+}
+
+/** A map of option name → definition. Names must be lower case, 1–32 characters. */
+export type OptionDefs = Record<string, OptionDef>;
+
+/** The typed values a handler receives for a set of option definitions. */
+export type OptionValues<O extends OptionDefs> = {
+  [K in keyof O]: O[K] extends OptionDef<infer T, infer R>
+    ? R extends true
+      ? OptionValueByType[T]
+      : OptionValueByType[T] | undefined
+    : never;
+};
+
+type OptionExtras = Omit<OptionDef, 'type' | 'description' | 'required'>;
+
+function option<T extends ValueOptionType>(type: T) {
+  function make<E extends OptionExtras & { required: true }>(description: string, extras: E): OptionDef<T, true>;
+  function make(description: string, extras?: OptionExtras & { required?: false }): OptionDef<T, false>;
+  function make(description: string, extras: OptionExtras & { required?: boolean } = {}): OptionDef<T> {
+    return { ...extras, type, description, required: extras.required ?? false };
+  }
+  return make;
+}
+
+/** Option builders: `opt.string('Why', { required: true, maxLength: 512 })`. */
+export const opt = {
+  string: option(ApplicationCommandOptionType.String),
+  integer: option(ApplicationCommandOptionType.Integer),
+  number: option(ApplicationCommandOptionType.Number),
+  boolean: option(ApplicationCommandOptionType.Boolean),
+  user: option(ApplicationCommandOptionType.User),
+  channel: option(ApplicationCommandOptionType.Channel),
+  role: option(ApplicationCommandOptionType.Role),
+  mentionable: option(ApplicationCommandOptionType.Mentionable),
+  attachment: option(ApplicationCommandOptionType.Attachment),
+};
+
+// ---------------------------------------------------------------------------------------
+// Preconditions
+
+/** Checks the router runs before a handler; a failed check is an ephemeral refusal. */
+export interface Preconditions {
+  /** Refuse in DMs. Default: true for every command (Gatehouse is a server bot). */
+  guildOnly?: boolean;
+  /** Minimum staff level. Default: `everyone`. */
+  level?: StaffLevel;
+  /** Seconds between two uses by one user in one guild, stored so it survives isolates. */
+  cooldown?: number;
+  /** When the router defers on a slow handler's behalf, defer ephemerally. Default: true. */
+  ephemeral?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands
+
+/** A leaf of a chat-input command: the command itself or one of its subcommands. */
+export interface Subcommand<O extends OptionDefs = OptionDefs> extends Preconditions {
+  description: string;
+  options?: O;
+  handler: (ctx: CommandContext, options: OptionValues<O>) => HandlerResult;
+}
+
+/** Declares a subcommand with its options typed for its handler. */
+export function sub<O extends OptionDefs = {}>(def: Subcommand<O>): Subcommand<O> {
+  return def;
+}
+
+/** A subcommand group (`/config channel set`). */
+export interface SubcommandGroup {
+  description: string;
+  subcommands: Record<string, Subcommand<any>>;
+}
+
+interface CommandBase extends Preconditions {
+  name: string;
+  description: string;
+  /** Default member permissions for Discord's own UI filter (bit string). Not a security check. */
+  defaultMemberPermissions?: string;
+}
+
+/** A chat-input (slash) command: a leaf with options, or subcommands and groups. */
+export type ChatCommand =
+  | (CommandBase & { kind: 'chat'; options: OptionDefs; handler: Subcommand['handler'] })
+  | (CommandBase & { kind: 'chat'; subcommands: Record<string, Subcommand<any>>; groups?: Record<string, SubcommandGroup> });
+
+/** Declares a slash command without subcommands. */
+export function defineCommand<O extends OptionDefs = {}>(
+  def: CommandBase & { options?: O; handler: (ctx: CommandContext, options: OptionValues<O>) => HandlerResult },
+): ChatCommand {
+  return { ...def, kind: 'chat', options: def.options ?? {}, handler: def.handler as Subcommand['handler'] };
+}
+
+/** Declares a slash command made of subcommands (and optionally groups of them). */
+export function defineCommandGroup(
+  def: CommandBase & { subcommands?: Record<string, Subcommand<any>>; groups?: Record<string, SubcommandGroup> },
+): ChatCommand {
+  return { ...def, kind: 'chat', subcommands: def.subcommands ?? {}, groups: def.groups ?? {} };
+}
+
+/** What a user context-menu command receives. */
+export interface UserTarget {
+  user: APIUser;
+  member?: APIInteractionDataResolvedGuildMember;
+}
+
+/** A context-menu command on a user ("Apps → Warn"). */
+export interface UserCommand extends CommandBase {
+  kind: 'user';
+  handler: (ctx: CommandContext, target: UserTarget) => HandlerResult;
+}
+
+/** A context-menu command on a message. */
+export interface MessageCommand extends CommandBase {
+  kind: 'message';
+  handler: (ctx: CommandContext, message: APIMessage) => HandlerResult;
+}
+
+/** Declares a user context-menu command. Its description is shown in `/help` only. */
+export function defineUserCommand(def: Omit<UserCommand, 'kind'>): UserCommand {
+  return { ...def, kind: 'user' };
+}
+
+/** Declares a message context-menu command. Its description is shown in `/help` only. */
+export function defineMessageCommand(def: Omit<MessageCommand, 'kind'>): MessageCommand {
+  return { ...def, kind: 'message' };
+}
+
+/** Any application command. */
+export type Command = ChatCommand | UserCommand | MessageCommand;
+
+// ---------------------------------------------------------------------------------------
+// Components and modals
+
+/** A message component handler, keyed by the `feature.action` of its `custom_id`. */
+export interface Component extends Preconditions {
+  /** `feature.action`; build ids with `encodeCustomId(key, ...args)`. */
+  key: string;
+  handler: (ctx: ComponentContext, args: string[]) => HandlerResult;
+}
+
+/** A modal submit handler, keyed like a component. */
+export interface Modal extends Preconditions {
+  key: string;
+  handler: (ctx: ModalContext, args: string[], fields: Record<string, string>) => HandlerResult;
+}
+
+/** Declares a component handler. */
+export function defineComponent(def: Component): Component {
+  return def;
+}
+
+/** Declares a modal submit handler. */
+export function defineModal(def: Modal): Modal {
+  return def;
+}
+
+// ---------------------------------------------------------------------------------------
+// Events and crons
+
+/** Gateway dispatch types the relay forwards. */
+export type EventType = `${GatewayDispatchEvents}`;
+
+/** A consumer of gateway events delivered through the EVENTS queue (exactly-once effects). */
+export interface EventHandler<P = unknown> {
+  /** Stable name for logs and dead-letter records. */
+  name: string;
+  type: EventType;
+  handler: (ctx: EventContext, payload: P) => Promise<void>;
+}
+
+/** Declares an event handler. */
+export function defineEvent<P = unknown>(def: EventHandler<P>): EventHandler<P> {
+  return def;
+}
+
+/** A scheduled job, run by the cron trigger whose expression equals `schedule`. */
+export interface Cron {
+  name: string;
+  /** One of the cron expressions in wrangler.toml's `[triggers]`. */
+  schedule: string;
+  handler: (ctx: CronContext) => Promise<void>;
+}
+
+/** Declares a cron job. */
+export function defineCron(def: Cron): Cron {
+  return def;
+}
+
+// ---------------------------------------------------------------------------------------
+// Features
+
+/** A feature: a manifest of everything it contributes. The folder's `index.ts` is only this. */
+export interface Feature {
+  /** Lower kebab case; also the module name for `/config module` and the `custom_id` prefix. */
+  name: string;
+  description: string;
+  /** Whether `/config module disable` may turn it off. Platform features set false. */
+  toggleable?: boolean;
+  /** Whether the module is on in a guild that never configured it. Default: true. */
+  enabledByDefault?: boolean;
+  /** Channel purposes this feature reads (`purpose → what it is for`), for `/config channel`. */
+  channels?: Record<string, string>;
+  commands?: Command[];
+  components?: Component[];
+  modals?: Modal[];
+  events?: EventHandler<any>[];
+  crons?: Cron[];
+}
+
+/** Declares a feature. */
+export function defineFeature(def: Feature): Feature {
+  return def;
+}

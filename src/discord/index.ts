@@ -1,0 +1,49 @@
+/**
+ * `createDiscord(env)`: the REST client and one thin module per Discord resource.
+ */
+import { RestClient, DEFAULT_API_BASE } from './rest';
+import { channels } from './resources/channels';
+import { commands } from './resources/commands';
+import { gateway } from './resources/gateway';
+import { guilds } from './resources/guilds';
+import { interactions } from './resources/interactions';
+import { members } from './resources/members';
+import { users } from './resources/users';
+
+export { RestClient, DEFAULT_API_BASE } from './rest';
+export type { RestFile, RequestOptions } from './rest';
+export { DiscordApiError, RateLimitedError, describeDiscordError } from './errors';
+
+/** What the client reads from the environment. */
+export interface DiscordEnv {
+  DISCORD_BOT_TOKEN: string;
+  DISCORD_APPLICATION_ID: string;
+  DISCORD_API_BASE?: string;
+}
+
+/** Typed access to every Discord resource the bot uses. */
+export type Discord = ReturnType<typeof buildDiscord>;
+
+function buildDiscord(rest: RestClient, applicationId: string) {
+  return {
+    rest,
+    applicationId,
+    interactions: interactions(rest, applicationId),
+    channels: channels(rest),
+    members: members(rest),
+    guilds: guilds(rest),
+    users: users(rest),
+    commands: commands(rest, applicationId),
+    gateway: gateway(rest),
+  };
+}
+
+/** A Discord client for `env` (base URL from `DISCORD_API_BASE`). */
+export function createDiscord(env: DiscordEnv, options: { maxRetries?: number } = {}): Discord {
+  const rest = new RestClient({
+    token: env.DISCORD_BOT_TOKEN,
+    baseUrl: env.DISCORD_API_BASE || DEFAULT_API_BASE,
+    ...options,
+  });
+  return buildDiscord(rest, env.DISCORD_APPLICATION_ID);
+}

@@ -1,0 +1,14 @@
+import type { APIChannel, APIGuild, APIRole } from 'discord-api-types/v10';
+import type { RestClient } from '../rest';
+
+/** Guilds, their roles and channels. */
+export function guilds(rest: RestClient) {
+  return {
+    /** @see https://discord.com/developers/docs/resources/guild#get-guild */
+    get: (guildId: string) => rest.get<APIGuild>(`/guilds/${guildId}`),
+    /** @see https://discord.com/developers/docs/resources/guild#get-guild-roles */
+    roles: (guildId: string) => rest.get<APIRole[]>(`/guilds/${guildId}/roles`),
+    /** @see https://discord.com/developers/docs/resources/guild#get-guild-channels */
+    channels: (guildId: string) => rest.get<APIChannel[]>(`/guilds/${guildId}/channels`),
+  };
+}

@@ -1,0 +1,23 @@
+import type { APIChannel, APIMessage, APIUser, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import type { RestClient } from '../rest';
+
+/** Users and direct messages. */
+export function users(rest: RestClient) {
+  const self = {
+    /** @see https://discord.com/developers/docs/resources/user#get-current-user */
+    me: () => rest.get<APIUser>('/users/@me'),
+    /** @see https://discord.com/developers/docs/resources/user#get-user */
+    get: (userId: string) => rest.get<APIUser>(`/users/${userId}`),
+    /** @see https://discord.com/developers/docs/resources/user#create-dm */
+    openDm: (userId: string) => rest.post<APIChannel>('/users/@me/channels', { body: { recipient_id: userId } }),
+    /**
+     * Opens the DM channel and sends `body`. Rejects with `DiscordApiError` (50007) when the
+     * user does not accept DMs; callers record that rather than fail.
+     */
+    async sendDm(userId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
+      const dm = await self.openDm(userId);
+      return rest.post<APIMessage>(`/channels/${dm.id}/messages`, { body });
+    },
+  };
+  return self;
+}

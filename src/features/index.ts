@@ -1,0 +1,8 @@
+/**
+ * The one list of features. The registry builds every lookup and the command manifest
+ * from it; adding a feature means adding it here.
+ */
+import type { Feature } from '../core/define';
+import { platform } from './platform';
+
+export const features: Feature[] = [platform];

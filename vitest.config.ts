@@ -1,0 +1,54 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// The test keypair: the Worker verifies with the public half (as DISCORD_PUBLIC_KEY), tests
+// sign with the private half, exactly as Discord would.
+const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const publicKeyHex = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+const privateKeyJwk = JSON.stringify(privateKey.export({ format: 'jwk' }));
+const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                DISCORD_PUBLIC_KEY: publicKeyHex,
+                DISCORD_APPLICATION_ID: '1100000000000000001',
+                DISCORD_BOT_TOKEN: 'test-bot-token',
+                DISCORD_CLIENT_SECRET: 'test-client-secret',
+                DISCORD_API_BASE: `${inject<string>('fakeDiscordUrl')}/api/v10`,
+                TEST_FAKE_DISCORD_URL: inject<string>('fakeDiscordUrl'),
+                TEST_SQLD_URL: inject<string>('sqldUrl'),
+                TEST_SIGNING_KEY: privateKeyJwk,
+                TEST_MIGRATIONS: migrations,
+              },
+            },
+          })),
+        ],
+        ssr: { optimizeDeps: { include: ['discord-api-types/v10'] } },
+        test: {
+          name: 'workers',
+          include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
+          globalSetup: ['./test/global-setup.ts'],
+          setupFiles: ['./test/apply-migrations.ts'],
+          deps: { optimizer: { ssr: { enabled: true, include: ['discord-api-types/v10', 'discord-api-types/v10.js'] } } },
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['src/**/*.node.test.ts', 'test/**/*.node.test.ts', 'bench/**/*.node.test.ts'],
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,23 @@
+/**
+ * The bot Worker: interactions and health over HTTP, cron schedulers, the EVENTS queue
+ * consumer, and the gateway relay Durable Object.
+ */
+import { createApp } from '../../src/core/app';
+import { consumeEvents, type QueuedEvent } from '../../src/core/events';
+import { Registry } from '../../src/core/registry';
+import { Router } from '../../src/core/router';
+import { runCrons } from '../../src/core/scheduler';
+import { features } from '../../src/features';
+import { VERSION } from '../../src/version';
+
+/** Built once per isolate from the feature list. */
+export const registry = new Registry(features);
+const app = createApp({ router: new Router(registry), version: VERSION });
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  scheduled: (controller, env, ctx) => runCrons(registry, controller, env, ctx),
+  queue: (batch, env, ctx) => consumeEvents(registry, batch as MessageBatch<QueuedEvent>, env, ctx),
+} satisfies ExportedHandler<Env, QueuedEvent>;
+
+export { GatewayRelay } from '../../src/discord/gateway/relay';
