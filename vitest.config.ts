@@ -32,14 +32,13 @@ export default defineConfig({
             },
           })),
         ],
-        ssr: { optimizeDeps: { include: ['discord-api-types/v10'] } },
         test: {
           name: 'workers',
           include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.node.test.ts', '**/node_modules/**'],
           globalSetup: ['./test/global-setup.ts'],
           setupFiles: ['./test/apply-migrations.ts'],
-          deps: { optimizer: { ssr: { enabled: true, include: ['discord-api-types/v10', 'discord-api-types/v10.js'] } } },
+          deps: { optimizer: { ssr: { enabled: true, include: ['discord-api-types/v10'] } } },
         },
       },
       {

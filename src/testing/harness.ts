@@ -5,7 +5,7 @@
 import { createExecutionContext, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import worker from '../../workers/bot/index';
-import { FakeDiscord } from './fake-discord/client';
+import type { FakeDiscord } from './fake-discord/client';
 import { signedRequest, type SignedRequestOptions } from './interactions';
 
 /** The test environment, optionally pointed at a fake Discord session. */
@@ -15,6 +15,7 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
 
 /** A fresh fake Discord session and an env whose REST calls go to it. */
 export async function fakeDiscord(overrides: Partial<Env> = {}): Promise<{ fake: FakeDiscord; env: Env }> {
+  const { FakeDiscord } = await import('./fake-discord/client');
   const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL);
   return { fake, env: testEnv({ DISCORD_API_BASE: fake.apiBase, ...overrides }) };
 }
