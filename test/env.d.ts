@@ -1,12 +1,16 @@
 import type { D1Migration } from 'cloudflare:test';
 
+/** Bindings only the test configuration provides (vitest.config.ts). */
+interface TestBindings {
+  TEST_FAKE_DISCORD_URL: string;
+  TEST_SQLD_URL: string;
+  TEST_SIGNING_KEY: string;
+  TEST_MIGRATIONS: D1Migration[];
+}
+
 declare global {
+  interface Env extends TestBindings {}
   namespace Cloudflare {
-    interface Env {
-      TEST_FAKE_DISCORD_URL: string;
-      TEST_SQLD_URL: string;
-      TEST_SIGNING_KEY: string;
-      TEST_MIGRATIONS: D1Migration[];
-    }
+    interface Env extends TestBindings {}
   }
 }

@@ -27,25 +27,59 @@ export interface AppOptions {
   health?: Record<string, HealthCheck>;
 }
 
-const KNOWN_TYPES = new Set<number>([
-  InteractionType.Ping,
-  InteractionType.ApplicationCommand,
-  InteractionType.MessageComponent,
-  InteractionType.ApplicationCommandAutocomplete,
-  InteractionType.ModalSubmit,
-]);
-
-/** The envelope every interaction must have before the router looks further. */
-const envelope = z.looseObject({
-  id: z.string().min(1),
-  application_id: z.string().min(1),
-  type: z.number().int().refine((t) => KNOWN_TYPES.has(t), 'unknown interaction type'),
-  token: z.string().min(1),
-  data: z.looseObject({}).optional(),
-  guild_id: z.string().optional(),
-  member: z.looseObject({ user: z.looseObject({ id: z.string() }), roles: z.array(z.string()) }).optional(),
-  user: z.looseObject({ id: z.string() }).optional(),
+const snowflake = z.string().regex(/^\d{1,20}$/);
+const user = z.looseObject({ id: snowflake });
+const member = z.looseObject({ user, roles: z.array(snowflake), permissions: z.string().regex(/^\d{1,40}$/).optional() });
+type RawOption = { name: string; type: number; value?: string | number | boolean; options?: RawOption[]; focused?: boolean };
+const commandOption: z.ZodType<RawOption> = z.looseObject({
+  name: z.string().max(32),
+  type: z.number().int(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  options: z.array(z.lazy(() => commandOption)).max(25).optional(),
+  focused: z.boolean().optional(),
 });
+const resolved = z.looseObject({}).optional();
+const customId = z.string().min(1).max(100);
+
+const common = {
+  id: snowflake,
+  application_id: snowflake,
+  token: z.string().min(1).max(1000),
+  guild_id: snowflake.optional(),
+  member: member.optional(),
+  user: user.optional(),
+};
+
+/**
+ * The shape every interaction must have before the router looks at it: a discriminated
+ * union on `type`, checking only what routing and preconditions read.
+ */
+const envelope = z.discriminatedUnion('type', [
+  z.looseObject({ ...common, type: z.literal(InteractionType.Ping) }),
+  z.looseObject({
+    ...common,
+    type: z.union([z.literal(InteractionType.ApplicationCommand), z.literal(InteractionType.ApplicationCommandAutocomplete)]),
+    data: z.looseObject({
+      id: snowflake,
+      name: z.string().min(1).max(32),
+      type: z.number().int(),
+      options: z.array(commandOption).max(25).optional(),
+      resolved,
+      target_id: snowflake.optional(),
+    }),
+  }),
+  z.looseObject({
+    ...common,
+    type: z.literal(InteractionType.MessageComponent),
+    message: z.looseObject({ id: snowflake }),
+    data: z.looseObject({ custom_id: customId, component_type: z.number().int(), values: z.array(z.string()).optional() }),
+  }),
+  z.looseObject({
+    ...common,
+    type: z.literal(InteractionType.ModalSubmit),
+    data: z.looseObject({ custom_id: customId, components: z.array(z.looseObject({})).max(25) }),
+  }),
+]);
 
 const text = (status: 400 | 401 | 413, message: string) =>
   new Response(message, { status, headers: { 'content-type': 'text/plain;charset=UTF-8' } });

@@ -113,7 +113,7 @@ function base(type: InteractionType, opts: InteractionBase) {
     joined_at: new Date(Date.now() - 86400000).toISOString(),
     deaf: false,
     mute: false,
-    flags: 0,
+    flags: 0 as APIGuildMember['flags'],
     permissions: opts.permissions ?? '0',
   };
   return { ...common, guild_id: guildId, guild: { id: guildId, locale: 'en-US', features: [] }, guild_locale: 'en-US', member, context: 0 };

@@ -1,0 +1,88 @@
+import { env } from 'cloudflare:test';
+import { and, eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDb, openLibsql, type Db } from '../db/client';
+import { snowflake } from '../testing/snowflake';
+import { logCommand } from './command-log';
+import { takeCooldown } from './cooldowns';
+import { GuildConfig } from './guild-config.repo';
+import { auditLog, commandLog, guildChannels } from './schema';
+import { z } from 'zod';
+
+// The same repository code against both drivers: local D1 and a real libSQL server (sqld).
+describe.each([
+  ['D1', () => getDb(env)],
+  ['libSQL (sqld)', () => openLibsql(env.TEST_SQLD_URL)],
+] as const)('repositories on %s', (_driver, open) => {
+  const db: Db = open();
+
+  it('maps channels per purpose, scoped to the guild, with an audit row per change', async () => {
+    const guildA = new GuildConfig(db, snowflake());
+    const guildB = new GuildConfig(db, snowflake());
+    const actor = snowflake();
+    const [c1, c2] = [snowflake(), snowflake()];
+    await guildA.setChannel(actor, 'mod_log', c1);
+    await guildA.setChannel(actor, 'mod_log', c2);
+    expect(await guildA.channel('mod_log')).toBe(c2);
+    expect(await guildB.channel('mod_log')).toBeNull();
+    await guildA.setChannel(actor, 'mod_log', null);
+    expect(await guildA.channel('mod_log')).toBeNull();
+    const audits = await db.select().from(auditLog).where(eq(auditLog.guildId, guildA.guildId)).orderBy(auditLog.id);
+    expect(audits.map((a) => [a.action, a.before, a.after, a.actorId])).toEqual([
+      ['channel.mod_log', null, c1, actor],
+      ['channel.mod_log', c1, c2, actor],
+      ['channel.mod_log', c2, null, actor],
+    ]);
+  });
+
+  it('keeps staff roles, modules and settings', async () => {
+    const config = new GuildConfig(db, snowflake());
+    const role = snowflake();
+    await config.setStaffRole('actor', role, 'moderator');
+    expect(await config.staffRoleMap()).toEqual(new Map([[role, 'moderator']]));
+    await config.setStaffRole('actor', role, null);
+    expect((await config.staffRoleMap()).size).toBe(0);
+    expect(await config.moduleEnabled('gate', true)).toBe(true);
+    await config.setModule('actor', 'gate', false);
+    expect(await config.moduleEnabled('gate', true)).toBe(false);
+    const schema = z.object({ cooldownDays: z.number().default(7), note: z.string().optional() });
+    expect(await config.settings('gate', schema)).toEqual({ cooldownDays: 7 });
+    await config.setSettings('actor', 'gate', { cooldownDays: 3 });
+    expect(await config.settings('gate', schema)).toEqual({ cooldownDays: 3 });
+    const snapshot = await config.snapshot();
+    expect(snapshot.modules).toEqual({ gate: false });
+  });
+
+  it('takes a cooldown once, and again after it ends', async () => {
+    const guild = snowflake();
+    const now = Date.now();
+    expect(await takeCooldown(db, guild, 'u', 'cmd', 10, now)).toBe(0);
+    expect(await takeCooldown(db, guild, 'u', 'cmd', 10, now + 1000)).toBe(9000);
+    expect(await takeCooldown(db, guild, 'u', 'cmd', 10, now + 10_000)).toBe(0);
+  });
+
+  it('writes buffered command-log rows in batches', async () => {
+    const guildId = snowflake();
+    const writes = Array.from({ length: 25 }, (_, i) =>
+      logCommand(db, { interactionId: snowflake(), guildId, userId: 'u', command: `/c${i}`, outcome: 'ok', latencyMs: i, createdAt: Date.now() }),
+    );
+    await Promise.all(writes);
+    const [row] = await db.select({ n: sql<number>`count(*)` }).from(commandLog).where(eq(commandLog.guildId, guildId));
+    expect(Number(row!.n)).toBe(25);
+  });
+});
+
+describe('audited changes are atomic', () => {
+  it('leaves no change behind when its audit row cannot be written', async () => {
+    const db = getDb(env);
+    const config = new GuildConfig(db, snowflake());
+    await db.run(sql`CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit down'); END`);
+    try {
+      await expect(config.setChannel('actor', 'review', snowflake())).rejects.toThrow();
+    } finally {
+      await db.run(sql`DROP TRIGGER fail_audit`);
+    }
+    const rows = await db.select().from(guildChannels).where(and(eq(guildChannels.guildId, config.guildId), eq(guildChannels.purpose, 'review')));
+    expect(rows).toEqual([]);
+  });
+});
