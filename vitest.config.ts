@@ -8,6 +8,9 @@ import { defineConfig } from 'vitest/config';
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const publicKeyHex = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
 const privateKeyJwk = JSON.stringify(privateKey.export({ format: 'jwk' }));
+// wrangler checks `[secrets] required` when it reads the config; the bindings below win.
+process.env.DISCORD_BOT_TOKEN ??= 'test-bot-token';
+process.env.DISCORD_CLIENT_SECRET ??= 'test-client-secret';
 const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
 
 export default defineConfig({

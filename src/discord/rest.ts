@@ -5,6 +5,9 @@
  */
 import { DiscordApiError, RateLimitedError } from './errors';
 
+/** Discord requires a `DiscordBot (url, version)` user agent. */
+const USER_AGENT = 'DiscordBot (https://github.com/gatehouse-bot/gatehouse, 0.1.0)';
+
 /** Discord's production API. */
 export const DEFAULT_API_BASE = 'https://discord.com/api/v10';
 
@@ -140,7 +143,7 @@ export class RestClient {
   }
 
   private init(method: string, options: RequestOptions): RequestInit {
-    const headers = new Headers();
+    const headers = new Headers({ 'User-Agent': USER_AGENT });
     if (options.auth !== false) headers.set('Authorization', `Bot ${this.token}`);
     if (options.reason) headers.set('X-Audit-Log-Reason', encodeURIComponent(options.reason.slice(0, 512)));
     let body: BodyInit | undefined;

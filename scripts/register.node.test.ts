@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../src/testing/fake-discord/client';
+import { startFakeDiscord } from '../src/testing/fake-discord/server';
+import { Registry } from '../src/core/registry';
+import { features } from '../src/features';
+import { parseVars, register } from './register';
+
+describe('npm run register', () => {
+  let server: Awaited<ReturnType<typeof startFakeDiscord>>;
+  beforeAll(async () => {
+    server = await startFakeDiscord({ port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('bulk-overwrites the manifest globally and per guild, accepted by the fake Discord', async () => {
+    const fake = await FakeDiscord.create(server.url);
+    const env = { DISCORD_BOT_TOKEN: 'token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase };
+    const expected = new Registry(features).manifest().length;
+    expect(await register(env)).toBe(expected);
+    const { guild } = await fake.seedGuild();
+    expect(await register(env, guild.id)).toBe(expected);
+    const calls = await fake.calls({ method: 'PUT' });
+    expect(calls.map((c) => c.route)).toEqual(['/applications/{application_id}/commands', '/applications/{application_id}/guilds/{guild_id}/commands']);
+    await fake.assertNoViolations();
+  });
+
+  it('reads .dev.vars lines', () => {
+    expect(parseVars('A=1\nB="two"\n# comment\nC = \'x y\'\n')).toEqual({ A: '1', B: 'two', C: 'x y' });
+  });
+});
