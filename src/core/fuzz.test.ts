@@ -83,7 +83,7 @@ describe('fuzz: mutated signed payloads', () => {
       if (tamper) expect(res.status).toBe(401);
     }
     // The corpus must exercise handlers (200), validation (400) and the signature check (401).
-    expect(statuses.get(200)).toBeGreaterThan(50);
+    expect(statuses.get(200)).toBeGreaterThan(25);
     expect(statuses.get(400)).toBeGreaterThan(50);
     expect(statuses.get(401)).toBeGreaterThan(10);
   }, 120_000);
