@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
-import { parseVars } from './register';
+import { parseVars } from './vars';
 
 const FAKE_PORT = 8790;
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };

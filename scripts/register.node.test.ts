@@ -3,7 +3,8 @@ import { FakeDiscord } from '../src/testing/fake-discord/client';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
 import { Registry } from '../src/core/registry';
 import { features } from '../src/features';
-import { parseVars, register } from './register';
+import { register } from './register';
+import { parseVars } from './vars';
 
 describe('npm run register', () => {
   let server: Awaited<ReturnType<typeof startFakeDiscord>>;

@@ -9,16 +9,7 @@ import { parseArgs } from 'node:util';
 import { Registry } from '../src/core/registry';
 import { createDiscord } from '../src/discord';
 import { features } from '../src/features';
-
-/** Parses a .dev.vars / .env file (KEY=value lines, optional quotes). */
-export function parseVars(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) out[match[1]!] = match[2]!.replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return out;
-}
+import { parseVars } from './vars';
 
 /** Registers every command; returns how many were registered. */
 export async function register(env: Record<string, string | undefined>, guildId?: string): Promise<number> {
