@@ -2,6 +2,7 @@ import { createExecutionContext, env as baseEnv, waitOnExecutionContext } from '
 import { describe, expect, it } from 'vitest';
 import {
   ApplicationCommandOptionType as T,
+  ApplicationCommandType,
   InteractionResponseType,
   MessageFlags,
   type APIInteraction,
@@ -26,7 +27,10 @@ import {
 import { snowflake } from '../testing/snowflake';
 import { createApp } from './app';
 import { encodeCustomId } from './custom-id';
-import { defineCommand, defineCommandGroup, defineComponent, defineFeature, defineModal, defineUserCommand, opt, sub } from './define';
+import { defineCommand, defineCommandGroup, defineComponent, defineFeature, defineMessageCommand, defineModal, defineUserCommand, opt, sub } from './define';
+import { getDb } from '../db/client';
+import { commandLog } from './schema';
+import { eq } from 'drizzle-orm';
 import { UserError } from './errors';
 import { Registry } from './registry';
 import { Router } from './router';
@@ -83,6 +87,7 @@ const fixture = defineFeature({
       handler: async (ctx) => ctx.defer(async () => void (await ctx.editOriginal('done later')), { ephemeral: true }),
     }),
     defineUserCommand({ name: 'Inspect', description: 'User menu', handler: async (ctx, target) => ctx.reply(`inspect ${target.user.id}`) }),
+    defineMessageCommand({ name: 'Quote', description: 'Message menu', handler: async (ctx, message) => ctx.reply(`> ${message.content}`) }),
   ],
   components: [defineComponent({ key: 'fixture.press', handler: async (ctx, [n]) => ctx.update({ content: `pressed ${n}` }) })],
   modals: [defineModal({ key: 'fixture.form', handler: async (ctx, [tag], fields) => ctx.reply(`${tag}:${fields.answer}`) })],
@@ -122,6 +127,13 @@ describe('dispatch of each interaction type', () => {
   it('routes a user context-menu command', async () => {
     const target = user();
     expect((await call(userCommand('Inspect', target))).body.data?.content).toBe(`inspect ${target.id}`);
+  });
+
+  it('routes a message context-menu command', async () => {
+    const message = { id: snowflake(), channel_id: snowflake(), content: 'hello there' };
+    const interaction = slashCommand('Quote') as unknown as { data: Record<string, unknown> };
+    interaction.data = { id: snowflake(), name: 'Quote', type: ApplicationCommandType.Message, target_id: message.id, resolved: { messages: { [message.id]: message } } };
+    expect((await call(interaction as unknown as APIInteraction)).body.data?.content).toBe('> hello there');
   });
 
   it('routes a button by custom_id key and passes its args', async () => {
@@ -188,6 +200,26 @@ describe('preconditions', () => {
   it('refuses guild-only commands in DMs and runs DM-capable ones', async () => {
     expect((await call(slashCommand('limited', { guildId: null }))).body.data?.content).toBe('This only works in a server.');
     expect((await call(slashCommand('dm-ok', { guildId: null }))).body.data?.content).toBe('dm fine');
+  });
+});
+
+describe('command log', () => {
+  it('records every interaction with its outcome, latency and error reference', async () => {
+    const guildId = snowflake();
+    await call(slashCommand('calc', { guildId, options: [subcommand('add', [option('a', T.Integer, 1), option('b', T.Integer, 2)])] }));
+    await call(slashCommand('staff-only', { guildId }));
+    await call(slashCommand('crash', { guildId }));
+    await call(buttonPress('gone.away:1', { guildId }));
+    const rows = await getDb(baseEnv).select().from(commandLog).where(eq(commandLog.guildId, guildId)).orderBy(commandLog.id);
+    expect(rows.map((r) => [r.command, r.outcome])).toEqual([
+      ['/calc add', 'ok'],
+      ['/staff-only', 'refused'],
+      ['/crash', 'error'],
+      ['gone.away:1', 'expired'],
+    ]);
+    expect(rows[0]!.options).toEqual({ a: 1, b: 2 });
+    expect(rows[2]!.errorRef).toMatch(/^[0-9A-F]{8}$/);
+    expect(rows.every((r) => r.latencyMs >= 0 && r.latencyMs < 5000)).toBe(true);
   });
 });
 
