@@ -3,6 +3,7 @@
  * from it; adding a feature means adding it here.
  */
 import type { Feature } from '../core/define';
+import { gate } from './gate';
 import { platform } from './platform';
 
-export const features: Feature[] = [platform];
+export const features: Feature[] = [platform, gate];

@@ -6,6 +6,11 @@ export function guilds(rest: RestClient) {
   return {
     /** @see https://discord.com/developers/docs/resources/guild#get-guild */
     get: (guildId: string) => rest.get<APIGuild>(`/guilds/${guildId}`),
+    /**
+     * The guild with `approximate_member_count` / `approximate_presence_count` filled in.
+     * @see https://discord.com/developers/docs/resources/guild#get-guild
+     */
+    getWithCounts: (guildId: string) => rest.get<APIGuild>(`/guilds/${guildId}`, { query: { with_counts: true } }),
     /** @see https://discord.com/developers/docs/resources/guild#get-guild-roles */
     roles: (guildId: string) => rest.get<APIRole[]>(`/guilds/${guildId}/roles`),
     /** @see https://discord.com/developers/docs/resources/guild#get-guild-channels */

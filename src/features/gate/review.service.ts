@@ -1,0 +1,210 @@
+/**
+ * Staff decisions and their side effects. The conditional UPDATE in the repository decides
+ * who won a transition; only the winner reaches the side effects here. A role grant or kick
+ * that Discord refuses reverts the decision (conditionally again) and offers a retry.
+ */
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIGuild } from 'discord-api-types/v10';
+import type { BaseContext, InteractionContext, Reply } from '../../core/context';
+import { encodeCustomId } from '../../core/custom-id';
+import { UserError } from '../../core/errors';
+import { GuildConfig } from '../../core/guild-config.repo';
+import { levelRank } from '../../core/staff';
+import { DiscordApiError, RateLimitedError, describeDiscordError } from '../../discord';
+import { ApplicationsRepo, type Actor, type Decision } from './applications.repo';
+import { readGateSettings, renderTemplate, type GateSettings } from './config';
+import { reviewCard } from './review-card';
+import type { GateApplicationRow } from './schema';
+
+const DECISION_VERBS: Record<Decision, string> = {
+  accepted: 'accepted',
+  rejected: 'rejected',
+  kicked: 'kicked',
+  blocked: 'permanently rejected',
+};
+
+/** The acting reviewer of an interaction. */
+export async function actorOf(ctx: InteractionContext): Promise<Actor> {
+  return { userId: ctx.user.id, rank: levelRank(await ctx.level()) };
+}
+
+/** Parses an application id from a `custom_id` argument. */
+export function parseApplicationId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UserError('bad_application', 'That application does not exist.');
+  return id;
+}
+
+/** Posts the review card of a new application in the review channel and records where it is. */
+export async function postCard(ctx: BaseContext, guildId: string, app: GateApplicationRow): Promise<void> {
+  const channelId = await new GuildConfig(ctx.db, guildId).channel('review');
+  if (!channelId) throw new Error(`gate: guild ${guildId} has no review channel; application ${app.id} has no card`);
+  const message = await ctx.discord.channels.createMessage(channelId, reviewCard(app));
+  await new ApplicationsRepo(ctx.db, guildId).setCard(app.id, channelId, message.id);
+}
+
+/** Re-renders an application's card in place (no-op when it has none). */
+export async function refreshCard(ctx: BaseContext, app: GateApplicationRow): Promise<void> {
+  if (!app.cardChannelId || !app.cardMessageId) return;
+  await ctx.discord.channels.editMessage(app.cardChannelId, app.cardMessageId, reviewCard(app));
+}
+
+/**
+ * Explains why a transition did not happen, from the application's current state. A repeat
+ * of the same action by the same reviewer (a double click) is answered quietly.
+ */
+export async function explainLoss(ctx: InteractionContext, repo: ApplicationsRepo, id: number, wanted: Decision | 'claimed' | 'pending'): Promise<Reply> {
+  const app = await repo.get(id);
+  if (!app) throw new UserError('unknown_application', 'That application no longer exists.');
+  if (app.status === wanted && (app.decidedBy === ctx.user.id || (wanted === 'claimed' && app.claimedBy === ctx.user.id) || wanted === 'pending')) {
+    return ctx.reply({ content: `Application #${app.id} is already ${wanted === 'claimed' ? 'claimed by you' : wanted}.`, ephemeral: true });
+  }
+  if (app.status === 'claimed') {
+    throw new UserError('claimed_by_other', `<@${app.claimedBy}> has claimed application #${app.id}. Only staff above their level can act on it.`);
+  }
+  if (app.status === 'pending') {
+    throw new UserError('not_claimed', `Application #${app.id} is not claimed.`);
+  }
+  throw new UserError('already_decided', `Application #${app.id} was already ${DECISION_VERBS[app.status]} by <@${app.decidedBy}>.`);
+}
+
+/** Refuses early (before a reason modal opens) when the actor cannot decide on `app`. */
+export async function assertCanDecide(ctx: InteractionContext, repo: ApplicationsRepo, id: number): Promise<GateApplicationRow> {
+  const app = await repo.get(id);
+  if (!app) throw new UserError('unknown_application', 'That application no longer exists.');
+  if (app.status !== 'pending' && app.status !== 'claimed') {
+    throw new UserError('already_decided', `Application #${app.id} was already ${DECISION_VERBS[app.status]} by <@${app.decidedBy}>.`);
+  }
+  const actor = await actorOf(ctx);
+  if (app.status === 'claimed' && app.claimedBy !== actor.userId && (app.claimedRank ?? 0) >= actor.rank) {
+    throw new UserError('claimed_by_other', `<@${app.claimedBy}> has claimed application #${app.id}. Only staff above their level can act on it.`);
+  }
+  return app;
+}
+
+function retryRow(app: GateApplicationRow): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'Retry accept', custom_id: encodeCustomId('gate.accept', app.id, 'retry') }],
+  };
+}
+
+/** A Discord failure as a sentence, or null for anything that is not Discord's doing. */
+function discordFailure(error: unknown, action: string): string | null {
+  if (error instanceof DiscordApiError) return describeDiscordError(error, action);
+  if (error instanceof RateLimitedError) return `I can't ${action} right now: Discord is rate limiting me.`;
+  return null;
+}
+
+async function guildInfo(ctx: BaseContext, guildId: string): Promise<APIGuild | null> {
+  try {
+    return await ctx.discord.guilds.getWithCounts(guildId);
+  } catch (error) {
+    if (discordFailure(error, 'read the server') === null) throw error;
+    console.warn(JSON.stringify({ msg: 'gate: guild lookup failed', guildId, error: String(error) }));
+    return null;
+  }
+}
+
+/** DMs the applicant; a refused DM is recorded on the application (and card), not an error. */
+async function dmApplicant(ctx: BaseContext, repo: ApplicationsRepo, app: GateApplicationRow, content: string): Promise<GateApplicationRow> {
+  try {
+    await ctx.discord.users.sendDm(app.userId, { content, allowed_mentions: { parse: [] } });
+    return app;
+  } catch (error) {
+    const why = discordFailure(error, 'DM them');
+    if (why === null) throw error;
+    return (await repo.setDmError(app.id, why)) ?? app;
+  }
+}
+
+/**
+ * Accept's side effects, run by the reviewer who won the transition: roles, DM, welcome,
+ * card. A refused role grant reverts the decision and offers a retry.
+ */
+export async function completeAccept(ctx: InteractionContext, app: GateApplicationRow, settings: GateSettings): Promise<void> {
+  const repo = new ApplicationsRepo(ctx.db, ctx.guild);
+  const reason = `Gatehouse: application #${app.id} accepted by ${ctx.user.username}`;
+  try {
+    for (const roleId of settings.acceptedRoleIds) await ctx.discord.members.addRole(ctx.guild, app.userId, roleId, reason);
+    if (settings.unverifiedRoleId) await ctx.discord.members.removeRole(ctx.guild, app.userId, settings.unverifiedRoleId, reason);
+  } catch (error) {
+    const why = discordFailure(error, 'update their roles') ?? 'Something went wrong while updating their roles.';
+    const reverted = await repo.revertDecision(app, why);
+    if (reverted) await refreshCard(ctx, reverted);
+    await ctx.followUp({
+      content: `Application #${app.id} was **not** accepted: ${why}\nNo message was sent to the applicant. Fix the problem, then retry.`,
+      components: [retryRow(app)],
+      ephemeral: true,
+    });
+    if (discordFailure(error, '') === null) throw error;
+    return;
+  }
+
+  const guild = await guildInfo(ctx, ctx.guild);
+  const text = renderTemplate(settings.welcomeTemplate, {
+    user: `<@${app.userId}>`,
+    server: guild?.name ?? 'the server',
+    memberCount: guild?.approximate_member_count ?? null,
+  });
+  const current = await dmApplicant(ctx, repo, app, text);
+  const problems: string[] = [];
+  const welcomeChannel = await ctx.config.channel('welcome');
+  if (welcomeChannel) {
+    try {
+      await ctx.discord.channels.createMessage(welcomeChannel, { content: text, allowed_mentions: { parse: [], users: [app.userId] } });
+    } catch (error) {
+      const why = discordFailure(error, 'post the welcome message');
+      if (why === null) throw error;
+      problems.push(why);
+    }
+  }
+  await refreshCard(ctx, current);
+  if (problems.length > 0) {
+    await ctx.followUp({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}`, ephemeral: true });
+  }
+}
+
+/** The DM an applicant receives for a negative decision. */
+function decisionDm(decision: Exclude<Decision, 'accepted'>, serverName: string, reason: string, settings: GateSettings, decidedAt: number): string {
+  const lines = [`Your application to **${serverName}** was not accepted.`, `Reason: ${reason}`];
+  if (decision === 'kicked') lines.push('You have been removed from the server.');
+  if (decision === 'blocked') lines.push('You cannot apply again.');
+  if (decision !== 'blocked' && settings.cooldownHours > 0) {
+    lines.push(`You can apply again <t:${Math.floor((decidedAt + settings.cooldownHours * 3_600_000) / 1000)}:R>.`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Side effects of reject, kick and permanent reject, run by the reviewer who won: DM the
+ * reason, kick (with an audit-log reason) when asked, update the card. A refused kick
+ * reverts the decision.
+ */
+export async function completeNegative(ctx: InteractionContext, app: GateApplicationRow, decision: Exclude<Decision, 'accepted'>, settings: GateSettings): Promise<void> {
+  const repo = new ApplicationsRepo(ctx.db, ctx.guild);
+  const guild = await guildInfo(ctx, ctx.guild);
+  let current = await dmApplicant(ctx, repo, app, decisionDm(decision, guild?.name ?? 'the server', app.reason ?? '', settings, app.decidedAt ?? Date.now()));
+  if (decision === 'kicked') {
+    try {
+      await ctx.discord.members.kick(ctx.guild, app.userId, `Gatehouse: application #${app.id} kicked by ${ctx.user.username}: ${app.reason ?? ''}`);
+    } catch (error) {
+      const why = discordFailure(error, 'kick them');
+      if (why === null) throw error;
+      const reverted = await repo.revertDecision(current, why);
+      if (reverted) current = reverted;
+      await refreshCard(ctx, current);
+      await ctx.followUp({ content: `Application #${app.id}: ${why} The application is still open.`, ephemeral: true });
+      return;
+    }
+  }
+  await refreshCard(ctx, current);
+}
+
+/** Reads the settings and refuses when accepting cannot work yet. */
+export async function settingsForAccept(ctx: InteractionContext): Promise<GateSettings> {
+  const settings = await readGateSettings(ctx.config);
+  if (settings.acceptedRoleIds.length === 0) {
+    throw new UserError('gate_not_set_up', 'No accepted role is configured. An administrator must run `/gate setup` first.');
+  }
+  return settings;
+}
