@@ -28,6 +28,7 @@ export default defineConfig({
                 DISCORD_CLIENT_SECRET: 'test-client-secret',
                 DISCORD_API_BASE: `${inject<string>('fakeDiscordUrl')}/api/v10`,
                 TEST_FAKE_DISCORD_URL: inject<string>('fakeDiscordUrl'),
+                TEST_FAKE_GATEWAY_URL: inject<string>('fakeGatewayUrl'),
                 TEST_SQLD_URL: inject<string>('sqldUrl'),
                 TEST_SIGNING_KEY: privateKeyJwk,
                 TEST_MIGRATIONS: migrations,
@@ -38,9 +39,41 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
+          // The scanner's tests need its own wrangler config (WASM + model modules): `scanner` project.
+          exclude: ['**/*.node.test.ts', '**/node_modules/**', 'workers/scanner/**', '**/*.scanner.test.ts'],
           globalSetup: ['./test/global-setup.ts'],
           setupFiles: ['./test/apply-migrations.ts'],
+          deps: { optimizer: { ssr: { enabled: true, include: ['discord-api-types/v10'] } } },
+        },
+      },
+      {
+        // The scanner Worker (workers/scanner/wrangler.toml): onnxruntime-web's WASM and the
+        // converted model as modules, avatars from a local CDN, reference outputs from
+        // onnxruntime-node (scripts/model/scanner-global-setup.ts).
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './workers/scanner/wrangler.toml' },
+            miniflare: {
+              bindings: {
+                DISCORD_APPLICATION_ID: '1100000000000000001',
+                DISCORD_BOT_TOKEN: 'test-bot-token',
+                DISCORD_API_BASE: `${inject<string>('fakeDiscordUrl')}/api/v10`,
+                DISCORD_CDN_BASE: inject<string>('cdnUrl'),
+                TEST_FAKE_DISCORD_URL: inject<string>('fakeDiscordUrl'),
+                TEST_CDN_URL: inject<string>('cdnUrl'),
+                TEST_REFERENCE_PROBABILITIES: inject<Record<string, number[]>>('referenceProbabilities'),
+                TEST_MIGRATIONS: migrations,
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'scanner',
+          include: ['workers/scanner/**/*.test.ts', 'src/features/avatar-scan/**/*.scanner.test.ts'],
+          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
+          globalSetup: ['./test/global-setup.ts', './scripts/model/scanner-global-setup.ts'],
+          setupFiles: ['./test/apply-migrations.ts'],
+          testTimeout: 60_000,
           deps: { optimizer: { ssr: { enabled: true, include: ['discord-api-types/v10'] } } },
         },
       },

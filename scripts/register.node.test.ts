@@ -18,8 +18,8 @@ describe('npm run register', () => {
     const env = { DISCORD_BOT_TOKEN: 'token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase };
     const expected = new Registry(features).manifest().length;
     expect(await register(env)).toBe(expected);
-    const { guild } = await fake.seedGuild();
-    expect(await register(env, guild.id)).toBe(expected);
+    const { guildId } = await fake.seedGuild();
+    expect(await register(env, guildId)).toBe(expected);
     const calls = await fake.calls({ method: 'PUT' });
     expect(calls.map((c) => c.route)).toEqual(['/applications/{application_id}/commands', '/applications/{application_id}/guilds/{guild_id}/commands']);
     await fake.assertNoViolations();

@@ -3,6 +3,7 @@ import type { D1Migration } from 'cloudflare:test';
 /** Bindings only the test configuration provides (vitest.config.ts). */
 interface TestBindings {
   TEST_FAKE_DISCORD_URL: string;
+  TEST_FAKE_GATEWAY_URL: string;
   TEST_SQLD_URL: string;
   TEST_SIGNING_KEY: string;
   TEST_MIGRATIONS: D1Migration[];

@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client/web';
 import type { TestProject } from 'vitest/node';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
+import { startFakeGateway } from '../src/testing/fake-gateway/server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     fakeDiscordUrl: string;
+    fakeGatewayUrl: string;
     sqldUrl: string;
   }
 }
@@ -73,9 +75,12 @@ export default async function setup(project: TestProject) {
   const fake = await startFakeDiscord({ port: 0 });
   const sqld = await startSqld();
   project.provide('fakeDiscordUrl', fake.url);
+  const gateway = await startFakeGateway({ port: 0 });
+  project.provide('fakeGatewayUrl', gateway.url);
   project.provide('sqldUrl', sqld.url);
   return async () => {
     sqld.stop();
     await fake.close();
+    await gateway.close();
   };
 }

@@ -197,10 +197,7 @@ export function convertNsfwMobileNetV2(model: TfjsLayersModel, weightData: Uint8
         if (c.depth_multiplier !== 1) throw new Error(`${layer.name}: depth_multiplier ${String(c.depth_multiplier)}`);
         const spec = weights.get(`${layer.name}/depthwise_kernel`)!.spec;
         const channels = spec.shape[2]!;
-        const w = weight(`${layer.name}/depthwise_kernel`, (d, s) => {
-          const t = transpose(d, s, [2, 3, 0, 1]); // [kh, kw, C, 1] → [C, 1, kh, kw]
-          return t;
-        });
+        const w = weight(`${layer.name}/depthwise_kernel`, (d, s) => transpose(d, s, [2, 3, 0, 1])); // [kh, kw, C, 1] → [C, 1, kh, kw]
         const inputs = [x!, w];
         if (c.use_bias) inputs.push(weight(`${layer.name}/bias`));
         const conv = `${out}/conv`;

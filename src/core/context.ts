@@ -101,6 +101,10 @@ export interface EventContext extends BaseContext {
   /** The event's deterministic source id (message id, `guild:user:joined_at`, …). */
   sourceId: string;
   guildId: string | null;
+  /** Every feature's definitions. */
+  registry: Registry;
+  /** The guild's configuration; throws for events without a guild (DMs). */
+  readonly config: GuildConfig;
 }
 
 /** Context of a cron job. */

@@ -1,8 +1,23 @@
 /**
- * The EVENTS queue consumer's dispatch: each queued gateway event goes to the handlers
- * registered for its type. Messages are acked or retried one by one, so one failing event
- * never holds back the rest of its batch.
+ * The EVENTS queue consumer. Delivery is at least once; effects happen once:
+ *
+ * 1. Each event is written to the event lake (`gateway_events`) with insert-or-ignore on its
+ *    source id, and claimed in the same `db.batch` by a conditional update (pending and not
+ *    leased). Only the consumer that claims it runs handlers; a redelivered event whose row
+ *    is done is acked without running anything.
+ * 2. Handlers that finish are recorded on the row, so a retry after a partial failure runs
+ *    only the handlers that have not succeeded yet.
+ * 3. Messages are acked or retried one by one (backoff), so one failing event never holds
+ *    back the rest of its batch. After `EVENT_MAX_ATTEMPTS` attempts an event goes to the
+ *    dead-letter queue, its row is marked `dead`, and it is logged with its source id.
  */
+import { and, eq, lte, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb, type Db } from '../db/client';
+import { guildIdOf, lakeFacts } from '../discord/gateway/dispatch';
+import { gatewayEvents } from '../discord/gateway/schema';
+import type { EventContext } from './context';
+import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
 import type { Registry } from './registry';
 
@@ -13,38 +28,173 @@ export interface QueuedEvent {
   /** Deterministic id: redelivery of the same event carries the same one. */
   sourceId: string;
   guildId: string | null;
+  /** The dispatch's `d`, whole: handlers that need message content read it here, in memory. */
   payload: unknown;
+  /** When the relay received it (ms since epoch). */
+  receivedAt?: number;
 }
+
+/** The queue body, checked before anything trusts it. */
+export const queuedEventSchema = z.object({
+  type: z.string().min(1).max(64),
+  sourceId: z.string().min(1).max(256),
+  guildId: z.string().nullable(),
+  payload: z.unknown(),
+  receivedAt: z.number().int().positive().optional(),
+});
+
+/** How long a claim holds an event before another delivery may take it over (ms). */
+export const EVENT_LEASE_MS = 60_000;
+
+/** Attempts before an event is dead-lettered, unless `EVENT_MAX_ATTEMPTS` says otherwise. */
+export const DEFAULT_EVENT_MAX_ATTEMPTS = 5;
 
 /** Delay before the n-th retry (seconds): 5, 10, 20, … capped at 5 minutes. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Runs the handlers of one event. Throws when any handler failed. */
-export async function dispatchEvent(registry: Registry, event: QueuedEvent, env: Env, ctx: ExecutionContext): Promise<void> {
-  const handlers = registry.events.get(event.type) ?? [];
-  const services = lazyServices({ env, registry, waitUntil: (p) => ctx.waitUntil(p) });
-  for (const { feature, def } of handlers) {
-    try {
-      await def.handler({ ...services, sourceId: event.sourceId, guildId: event.guildId }, event.payload);
-    } catch (error) {
-      console.error(
-        JSON.stringify({ msg: 'event handler failed', handler: `${feature.name}.${def.name}`, sourceId: event.sourceId, error: String(error) }),
-      );
-      throw error;
-    }
-  }
+/** What happened to one queued message. */
+export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'dead' | 'invalid';
+
+function maxAttempts(env: Env): number {
+  const n = Number(env.EVENT_MAX_ATTEMPTS);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_EVENT_MAX_ATTEMPTS;
 }
 
-/** Consumes a batch: ack what succeeded, retry what failed with backoff. */
+function log(msg: string, fields: Record<string, unknown>): void {
+  console.error(JSON.stringify({ msg, ...fields }));
+}
+
+/** The context a handler of one event receives. */
+function eventContext(registry: Registry, env: Env, ctx: ExecutionContext, event: QueuedEvent): EventContext {
+  const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p) });
+  let config: GuildConfig | undefined;
+  return {
+    env,
+    registry,
+    sourceId: event.sourceId,
+    guildId: event.guildId,
+    waitUntil: services.waitUntil,
+    get db() {
+      return services.db;
+    },
+    get discord() {
+      return services.discord;
+    },
+    get config(): GuildConfig {
+      if (!event.guildId) throw new Error(`event ${event.sourceId} has no guild`);
+      return (config ??= new GuildConfig(services.db, event.guildId));
+    },
+  };
+}
+
+/** Writes the event to the lake and tries to claim it. */
+async function recordAndClaim(db: Db, event: QueuedEvent, now: number) {
+  const receivedAt = event.receivedAt ?? now;
+  const facts = lakeFacts(event.type, event.payload, receivedAt);
+  const bySource = eq(gatewayEvents.sourceId, event.sourceId);
+  const [, claimed, current] = await db.batch([
+    db
+      .insert(gatewayEvents)
+      .values({
+        sourceId: event.sourceId,
+        type: event.type,
+        guildId: event.guildId ?? guildIdOf(event.payload),
+        channelId: facts.channelId,
+        userId: facts.userId,
+        occurredAt: facts.occurredAt,
+        receivedAt,
+        payload: facts.summary,
+      })
+      .onConflictDoNothing({ target: gatewayEvents.sourceId }),
+    db
+      .update(gatewayEvents)
+      .set({ attempts: sql`${gatewayEvents.attempts} + 1`, leaseUntil: now + EVENT_LEASE_MS })
+      .where(and(bySource, eq(gatewayEvents.status, 'pending'), lte(gatewayEvents.leaseUntil, now)))
+      .returning({ handled: gatewayEvents.handled, attempts: gatewayEvents.attempts }),
+    db.select({ status: gatewayEvents.status, leaseUntil: gatewayEvents.leaseUntil }).from(gatewayEvents).where(bySource),
+  ]);
+  return { claim: claimed[0], current: current[0] };
+}
+
+/**
+ * Records one event and runs the handlers it still owes. Resolves with what happened; the
+ * caller acks or retries the queue message accordingly.
+ */
+export async function processEvent(
+  registry: Registry,
+  message: Pick<Message<unknown>, 'body' | 'attempts'>,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<{ outcome: EventOutcome; delaySeconds?: number }> {
+  const parsed = queuedEventSchema.safeParse(message.body);
+  if (!parsed.success) {
+    log('event dead-lettered', { reason: 'invalid body', error: parsed.error.issues[0]?.message });
+    await env.EVENTS_DLQ.send(message.body);
+    return { outcome: 'invalid' };
+  }
+  const event: QueuedEvent = parsed.data;
+  const db = getDb(env);
+  const now = Date.now();
+  const { claim, current } = await recordAndClaim(db, event, now);
+  if (!claim) {
+    if (current?.status === 'pending') {
+      // Another delivery holds it; come back when its lease ends.
+      return { outcome: 'busy', delaySeconds: Math.max(1, Math.ceil((current.leaseUntil - now) / 1000)) };
+    }
+    return { outcome: 'duplicate' };
+  }
+
+  const bySource = eq(gatewayEvents.sourceId, event.sourceId);
+  const handlerCtx = eventContext(registry, env, ctx, event);
+  const enabled = new Map<string, Promise<boolean>>();
+  try {
+    for (const { feature, def } of registry.events.get(event.type) ?? []) {
+      const name = `${feature.name}.${def.name}`;
+      if (claim.handled.includes(name)) continue;
+      if (event.guildId && feature.toggleable !== false) {
+        if (!enabled.has(feature.name)) enabled.set(feature.name, handlerCtx.config.moduleEnabled(feature.name, feature.enabledByDefault ?? true));
+        if (!(await enabled.get(feature.name))) continue;
+      }
+      try {
+        await def.handler(handlerCtx, event.payload);
+      } catch (error) {
+        log('event handler failed', { handler: name, sourceId: event.sourceId, attempt: claim.attempts, error: String(error) });
+        throw error;
+      }
+      await db
+        .update(gatewayEvents)
+        .set({ handled: sql`json_insert(${gatewayEvents.handled}, '$[#]', ${name})` })
+        .where(bySource);
+    }
+  } catch (error) {
+    const lastError = String(error).slice(0, 500);
+    const attempts = Math.max(claim.attempts, message.attempts);
+    if (attempts >= maxAttempts(env)) {
+      await env.EVENTS_DLQ.send(event);
+      await db.update(gatewayEvents).set({ status: 'dead', leaseUntil: 0, lastError }).where(bySource);
+      log('event dead-lettered', { sourceId: event.sourceId, type: event.type, attempts, error: lastError });
+      return { outcome: 'dead' };
+    }
+    await db.update(gatewayEvents).set({ leaseUntil: 0, lastError }).where(bySource);
+    return { outcome: 'retry', delaySeconds: retryDelaySeconds(attempts) };
+  }
+  await db.update(gatewayEvents).set({ status: 'done', leaseUntil: 0, lastError: null }).where(bySource);
+  return { outcome: 'handled' };
+}
+
+/** Consumes a batch: every message is acked or retried on its own. */
 export async function consumeEvents(registry: Registry, batch: MessageBatch<QueuedEvent>, env: Env, ctx: ExecutionContext): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await dispatchEvent(registry, message.body, env, ctx);
-        message.ack();
-      } catch {
+        const { outcome, delaySeconds } = await processEvent(registry, message, env, ctx);
+        if (outcome === 'retry' || outcome === 'busy') message.retry({ delaySeconds: delaySeconds ?? retryDelaySeconds(message.attempts) });
+        else message.ack();
+      } catch (error) {
+        // The lake or the dead-letter queue is unreachable: nothing was lost, try again later.
+        log('event consumer failed', { sourceId: (message.body as Partial<QueuedEvent>)?.sourceId, error: String(error) });
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
     }),

@@ -18,8 +18,8 @@ export interface ContextDeps {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** Services shared by every kind of context, created on first use. */
-export function lazyServices(deps: ContextDeps): { env: Env; readonly db: Db; readonly discord: Discord; waitUntil(p: Promise<unknown>): void } {
+/** Services shared by every kind of context, created on first use (needs no registry). */
+export function lazyServices(deps: Pick<ContextDeps, 'env' | 'waitUntil'>): { env: Env; readonly db: Db; readonly discord: Discord; waitUntil(p: Promise<unknown>): void } {
   let db: Db | undefined;
   let discord: Discord | undefined;
   return {

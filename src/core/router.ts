@@ -214,7 +214,8 @@ export class Router {
       checks.push(
         ctx.level().then((level) => {
           if (!meetsLevel(level, required)) {
-            throw new UserError('level_too_low', `You need to be a ${STAFF_LEVEL_LABELS[required]} or above to use this.`);
+            const label = STAFF_LEVEL_LABELS[required];
+            throw new UserError('level_too_low', `You need to be ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label} or above to use this.`);
           }
         }),
       );

@@ -8,7 +8,7 @@ import type { Registry } from './registry';
 /** Runs every job registered for `controller.cron`. */
 export async function runCrons(registry: Registry, controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const jobs = registry.crons.get(controller.cron) ?? [];
-  const services = lazyServices({ env, registry, waitUntil: (p) => ctx.waitUntil(p) });
+  const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p) });
   const results = await Promise.allSettled(
     jobs.map(({ feature, def }) =>
       def.handler({ ...services, scheduledTime: controller.scheduledTime, cron: controller.cron }).catch((error) => {

@@ -6,7 +6,7 @@
 const keyCache = new Map<string, Promise<CryptoKey>>();
 const encoder = new TextEncoder();
 
-function hexToBytes(hex: string): Uint8Array | null {
+function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | null {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
@@ -33,7 +33,7 @@ export async function verifySignature(
   key: CryptoKey,
   signatureHex: string,
   timestamp: string,
-  body: Uint8Array,
+  body: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
   const signature = signatureHex.length === 128 ? hexToBytes(signatureHex) : null;
   if (!signature) return false;

@@ -3,7 +3,10 @@
  * from it; adding a feature means adding it here.
  */
 import type { Feature } from '../core/define';
+import { avatarScan } from './avatar-scan';
 import { gate } from './gate';
+import { moderation } from './moderation';
 import { platform } from './platform';
+import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation];

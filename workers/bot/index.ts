@@ -7,12 +7,19 @@ import { consumeEvents, type QueuedEvent } from '../../src/core/events';
 import { Registry } from '../../src/core/registry';
 import { Router } from '../../src/core/router';
 import { runCrons } from '../../src/core/scheduler';
+import { gatewayStatus } from '../../src/discord/gateway/gateway.service';
+import { GatewayRelay } from '../../src/discord/gateway/relay';
 import { features } from '../../src/features';
 import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list. */
 export const registry = new Registry(features);
-const app = createApp({ router: new Router(registry), version: VERSION });
+GatewayRelay.forward(registry.events.keys());
+const app = createApp({
+  router: new Router(registry),
+  version: VERSION,
+  health: { gateway: async (env) => ({ ...(await gatewayStatus(env)) }) },
+});
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
@@ -20,4 +27,4 @@ export default {
   queue: (batch, env, ctx) => consumeEvents(registry, batch as MessageBatch<QueuedEvent>, env, ctx),
 } satisfies ExportedHandler<Env, QueuedEvent>;
 
-export { GatewayRelay } from '../../src/discord/gateway/relay';
+export { GatewayRelay };

@@ -1,13 +1,17 @@
 import { defineFeature } from '../../core/define';
+import { gatewayKeepAliveCron, gatewayReplanCron } from '../../discord/gateway/keep-alive.cron';
+import { eventRetentionCron } from '../../discord/gateway/retention.cron';
 import { configCommand } from './commands/config.command';
+import { gatewayCommand } from './commands/gateway.command';
 import { helpCommand } from './commands/help.command';
 import { pingCommand } from './commands/ping.command';
 
-/** The platform's own commands: configuration, help and ping. */
+/** The platform's own commands (configuration, help, ping, gateway) and the relay's crons. */
 export const platform = defineFeature({
   name: 'platform',
   description: 'Gatehouse',
   toggleable: false,
   channels: { bot_log: 'Gatehouse reports its own problems here' },
-  commands: [configCommand, helpCommand, pingCommand],
+  commands: [configCommand, helpCommand, pingCommand, gatewayCommand],
+  crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron],
 });

@@ -1,0 +1,215 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test';
+import { eq, like } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from '../../workers/bot/index';
+import { getDb } from '../db/client';
+import { gatewayEvents } from '../discord/gateway/schema';
+import { fakeDiscord, testEnv } from '../testing/harness';
+import { snowflake as nextSnowflake } from '../testing/snowflake';
+import { defineEvent, defineFeature } from './define';
+import { consumeEvents, type QueuedEvent } from './events';
+import { GuildConfig } from './guild-config.repo';
+import { Registry } from './registry';
+
+let counter = 0;
+const uid = (p: string) => `${p}-${Date.now()}-${++counter}`;
+
+/** The DLQ binding, recorded (a stand-in for Cloudflare's queue, not for our code). */
+function recordingDlq() {
+  const sent: unknown[] = [];
+  const queue = {
+    send: async (body: unknown) => void sent.push(body),
+    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
+  } as unknown as Queue;
+  return { sent, queue };
+}
+
+async function deliver(registry: Registry, env: Env, messages: { body: QueuedEvent | unknown; attempts?: number; id?: string }[]) {
+  const batch = createMessageBatch<QueuedEvent>(
+    'gatehouse-events',
+    messages.map((m, i) => ({ id: m.id ?? `m${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body as QueuedEvent })),
+  );
+  // getQueueResult does not report delays: record them from the messages themselves.
+  const delays: Record<string, number | undefined> = {};
+  for (const m of batch.messages) {
+    const retry = m.retry.bind(m);
+    m.retry = (options?: QueueRetryOptions) => {
+      delays[m.id] = options?.delaySeconds;
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await consumeEvents(registry, batch, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
+}
+
+const joinEvent = (guildId: string, userId: string, joinedAt = new Date().toISOString()): QueuedEvent => ({
+  type: 'GUILD_MEMBER_ADD',
+  sourceId: `${guildId}:${userId}:${joinedAt}`,
+  guildId,
+  payload: { guild_id: guildId, user: { id: userId, username: 'newbie', discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 },
+  receivedAt: Date.now(),
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('EVENTS consumer', () => {
+  it('stores an event once and runs its handlers once, however often it is delivered', async () => {
+    const seen: string[] = [];
+    const registry = new Registry([
+      defineFeature({ name: 'probe', description: 'probe', events: [defineEvent({ name: 'count', type: 'GUILD_MEMBER_ADD', handler: async (ctx) => void seen.push(ctx.sourceId) })] }),
+    ]);
+    const env = testEnv();
+    const event = joinEvent(nextSnowflake(), nextSnowflake());
+    const first = await deliver(registry, env, [{ body: event }, { body: event, id: 'dup-in-batch' }]);
+    const second = await deliver(registry, env, [{ body: event, attempts: 2 }]);
+
+    const rows = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, event.sourceId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'done', handled: ['probe.count'], type: 'GUILD_MEMBER_ADD', guildId: event.guildId });
+    expect(seen).toEqual([event.sourceId]);
+    // The copy that raced the claim inside the batch is retried (and then finds it done).
+    expect(first.explicitAcks).toContain('m0');
+    expect(first.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['dup-in-batch']);
+    expect(second.explicitAcks).toEqual(['m0']);
+  });
+
+  it('the same member join through the real Worker welcomes once', async () => {
+    const { fake, env } = await fakeDiscord();
+    const g = await fake.seedGuild({ channels: [{ name: 'welcome' }] });
+    const channelId = g.channels.welcome!;
+    await new GuildConfig(getDb(env), g.guildId).setChannel(g.ownerId, 'welcome', channelId);
+    const event = joinEvent(g.guildId, nextSnowflake());
+    for (const attempts of [1, 1, 2]) {
+      const batch = createMessageBatch<QueuedEvent>('gatehouse-events', [{ id: uid('m'), timestamp: new Date(), attempts, body: event }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    }
+    const posts = await fake.calls({ method: 'POST', route: '/channels/{channel_id}/messages' });
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toMatchObject({ content: expect.stringContaining(`<@${(event.payload as { user: { id: string } }).user.id}>`) });
+    await fake.assertNoViolations();
+  });
+
+  it('retries a failing event with backoff without holding back the others, then dead-letters it', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const done: string[] = [];
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        events: [
+          defineEvent<{ poison?: boolean }>({
+            name: 'maybe-fail',
+            type: 'GUILD_MEMBER_ADD',
+            handler: async (ctx, payload) => {
+              if (payload.poison) throw new Error('cannot digest');
+              done.push(ctx.sourceId);
+            },
+          }),
+        ],
+      }),
+    ]);
+    const dlq = recordingDlq();
+    const env = testEnv({ EVENTS_DLQ: dlq.queue, EVENT_MAX_ATTEMPTS: '3' });
+    const good = [joinEvent(nextSnowflake(), nextSnowflake()), joinEvent(nextSnowflake(), nextSnowflake())];
+    const poison: QueuedEvent = { ...joinEvent(nextSnowflake(), nextSnowflake()), payload: { poison: true } };
+
+    const first = await deliver(registry, env, [{ body: good[0], id: 'a' }, { body: poison, id: 'p' }, { body: good[1], id: 'b' }]);
+    expect(first.explicitAcks.sort()).toEqual(['a', 'b']);
+    expect(first.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['p']);
+    expect(first.delays).toEqual({ p: 5 });
+    expect(done).toEqual([good[0]!.sourceId, good[1]!.sourceId]);
+
+    expect((await deliver(registry, env, [{ body: poison, id: 'p', attempts: 2 }])).delays).toEqual({ p: 10 });
+    const last = await deliver(registry, env, [{ body: poison, id: 'p', attempts: 3 }]);
+    expect(last.explicitAcks).toEqual(['p']);
+    expect(dlq.sent).toEqual([poison]);
+    const [row] = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, poison.sourceId));
+    expect(row).toMatchObject({ status: 'dead', attempts: 3, lastError: 'Error: cannot digest' });
+    const logged = errors.mock.calls.map((c) => String(c[0])).find((l) => l.includes('event dead-lettered'));
+    expect(JSON.parse(logged!)).toMatchObject({ sourceId: poison.sourceId, attempts: 3 });
+    // A later redelivery of the dead event does nothing.
+    expect((await deliver(registry, env, [{ body: poison, id: 'p', attempts: 4 }])).explicitAcks).toEqual(['p']);
+    expect(dlq.sent).toHaveLength(1);
+  });
+
+  it('after a partial failure, a retry runs only the handlers that had not succeeded', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const calls: string[] = [];
+    let failB = true;
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        events: [
+          defineEvent({ name: 'a', type: 'MESSAGE_CREATE', handler: async () => void calls.push('a') }),
+          defineEvent({
+            name: 'b',
+            type: 'MESSAGE_CREATE',
+            handler: async () => {
+              calls.push('b');
+              if (failB) throw new Error('b failed');
+            },
+          }),
+        ],
+      }),
+    ]);
+    const env = testEnv();
+    const id = nextSnowflake();
+    const event: QueuedEvent = { type: 'MESSAGE_CREATE', sourceId: id, guildId: null, payload: { id, channel_id: nextSnowflake(), content: 'hi', author: { id: nextSnowflake() }, attachments: [], mentions: [], mention_roles: [] } };
+    expect((await deliver(registry, env, [{ body: event }])).retryMessages).toHaveLength(1);
+    failB = false;
+    expect((await deliver(registry, env, [{ body: event, attempts: 2 }])).explicitAcks).toEqual(['m0']);
+    expect(calls).toEqual(['a', 'b', 'b']);
+  });
+
+  it('keeps no message content in the event lake, only counts', async () => {
+    const env = testEnv();
+    const id = nextSnowflake();
+    const channelId = nextSnowflake();
+    const event: QueuedEvent = {
+      type: 'MESSAGE_CREATE',
+      sourceId: id,
+      guildId: null,
+      payload: { id, channel_id: channelId, content: 'my secret words', author: { id: '42', bot: false }, attachments: [{ id: '1' }], mentions: [{ id: '7' }], mention_roles: [] },
+    };
+    await deliver(new Registry([]), env, [{ body: event }]);
+    const [row] = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, id));
+    expect(row).toMatchObject({ channelId, userId: '42', payload: { length: 15, attachments: 1, mentions: 1, dm: true, bot: false } });
+    expect(JSON.stringify(row)).not.toContain('secret');
+  });
+
+  it('dead-letters a body that is not an event', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const dlq = recordingDlq();
+    const result = await deliver(new Registry([]), testEnv({ EVENTS_DLQ: dlq.queue }), [{ body: { nonsense: true } }]);
+    expect(result.explicitAcks).toEqual(['m0']);
+    expect(dlq.sent).toEqual([{ nonsense: true }]);
+  });
+});
+
+describe('event lake retention', () => {
+  it('the hourly cron deletes rows older than EVENT_RETENTION_DAYS and keeps the rest', async () => {
+    const { env } = await fakeDiscord({ EVENT_RETENTION_DAYS: '30' });
+    const prefix = uid('retention');
+    const now = Date.now();
+    const day = 86_400_000;
+    await getDb(env)
+      .insert(gatewayEvents)
+      .values(
+        [45, 31, 29, 1].map((ageDays) => ({
+          sourceId: `${prefix}:${ageDays}`,
+          type: 'GUILD_MEMBER_REMOVE',
+          occurredAt: now - ageDays * day,
+          receivedAt: now - ageDays * day,
+          payload: {},
+        })),
+      );
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: '0 * * * *', scheduledTime: now }), env, ctx);
+    const left = await getDb(env).select({ sourceId: gatewayEvents.sourceId }).from(gatewayEvents).where(like(gatewayEvents.sourceId, `${prefix}:%`));
+    expect(left.map((r) => r.sourceId).sort()).toEqual([`${prefix}:1`, `${prefix}:29`]);
+  });
+});

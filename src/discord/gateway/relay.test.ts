@@ -1,0 +1,235 @@
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { GatewayOpcodes } from 'discord-api-types/v10';
+import { inArray } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getDb } from '../../db/client';
+import { FakeGateway, type FakeGatewayOptions } from '../../testing/fake-gateway/client';
+import { snowflake } from '../../testing/snowflake';
+import { RelayCloseCodes } from './close-codes';
+import { DEFAULT_INTENTS, type GatewayRelay } from './relay';
+import { gatewayEvents } from './schema';
+
+let counter = 0;
+const gateways: FakeGateway[] = [];
+const relays: DurableObjectStub<GatewayRelay>[] = [];
+
+afterEach(async () => {
+  await Promise.all(relays.splice(0).map((r) => r.stop('test over')));
+  await Promise.all(gateways.splice(0).map((g) => g.dispose()));
+  vi.restoreAllMocks();
+});
+
+/** A fresh fake gateway and a relay instance connected to it (READY received). */
+async function started(options: FakeGatewayOptions = {}, { waitReady = true } = {}) {
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+  const gw = await FakeGateway.create(env.TEST_FAKE_GATEWAY_URL, { heartbeatIntervalMs: 60_000, missedHeartbeatFactor: 0, ...options });
+  gateways.push(gw);
+  const relay = env.GATEWAY.get(env.GATEWAY.idFromName(`test-relay-${Date.now()}-${++counter}`)) as DurableObjectStub<GatewayRelay>;
+  relays.push(relay);
+  await relay.ensure({ shard: [0, 1], url: gw.url, intents: DEFAULT_INTENTS });
+  if (waitReady) await gw.waitFor((log) => log.session !== null && log.session.live, { what: 'READY' });
+  return { gw, relay };
+}
+
+const message = (content = 'hello') => {
+  const id = snowflake();
+  return { id, channel_id: '1200000000000000001', guild_id: '1300000000000000001', content, author: { id: '1400000000000000001', username: 'a', discriminator: '0', global_name: null, avatar: null }, attachments: [], mentions: [], mention_roles: [], embeds: [], timestamp: new Date().toISOString() };
+};
+
+/** Waits until the relay forwarded `n` events (and holds none back). */
+async function forwarded(relay: DurableObjectStub<GatewayRelay>, n: number) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const status = await relay.status();
+    if (status.eventsForwarded >= n && status.pendingEvents === 0) return status;
+    if (Date.now() > deadline) throw new Error(`relay forwarded ${status.eventsForwarded}/${n}: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until the queue consumer stored every source id; returns how many rows each has. */
+async function stored(sourceIds: string[]) {
+  const deadline = Date.now() + 8000;
+  for (;;) {
+    const rows = await getDb(env).select({ sourceId: gatewayEvents.sourceId }).from(gatewayEvents).where(inArray(gatewayEvents.sourceId, sourceIds));
+    if (rows.length >= sourceIds.length || Date.now() > deadline) return rows.map((r) => r.sourceId).sort();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('gateway relay', () => {
+  it('connects with v=10 and JSON, and identifies with the token, shard and intents', async () => {
+    const { gw, relay } = await started();
+    const log = await gw.log();
+    expect(log.connections[0]!.query).toEqual({ v: '10', encoding: 'json' });
+    const identify = log.received.filter((p) => p.op === GatewayOpcodes.Identify);
+    expect(identify).toHaveLength(1);
+    expect(identify[0]!.d).toEqual({
+      token: env.DISCORD_BOT_TOKEN,
+      intents: 37379,
+      properties: { os: 'linux', browser: 'gatehouse', device: 'gatehouse' },
+      shard: [0, 1],
+    });
+    const status = await relay.status();
+    expect(status).toMatchObject({ ok: true, connected: true, state: 'connected', shard: [0, 1], lastSeq: 1, eventsForwarded: 0, stopped: null });
+    expect(status.sessionAgeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('heartbeats on schedule with the last sequence, and at once when asked (op 1)', async () => {
+    const interval = 300;
+    const { gw, relay } = await started({ heartbeatIntervalMs: interval, missedHeartbeatFactor: 1.5 });
+    await gw.dispatch('MESSAGE_CREATE', message());
+    const log = await gw.waitFor((l) => l.received.filter((p) => p.op === GatewayOpcodes.Heartbeat).length >= 4, { what: '4 heartbeats', timeoutMs: 4000 });
+    const beats = log.received.filter((p) => p.op === GatewayOpcodes.Heartbeat);
+    // The first comes within one interval of HELLO (jitter), then one per interval.
+    expect(beats[0]!.at - log.connections[0]!.openedAt).toBeLessThanOrEqual(interval + 150);
+    const gaps = beats.slice(1).map((b, i) => b.at - beats[i]!.at);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(interval - 50);
+      expect(gap).toBeLessThanOrEqual(interval + 200);
+    }
+    expect(beats.at(-1)!.d).toBe(2);
+    expect(log.connections).toHaveLength(1); // never missed one: the fake did not close
+    const before = beats.length;
+    await gw.requestHeartbeat();
+    const after = await gw.waitFor((l) => l.received.filter((p) => p.op === GatewayOpcodes.Heartbeat).length > before, { what: 'answer to op 1', timeoutMs: 150 });
+    expect(after.received.filter((p) => p.op === GatewayOpcodes.Heartbeat).length).toBeGreaterThan(before);
+    expect((await relay.status()).lastAckLatencyMs).not.toBeNull();
+  });
+
+  it('resumes after a dropped connection; events dispatched during the outage arrive once', async () => {
+    const { gw, relay } = await started();
+    const live = [message('a'), message('b')];
+    await gw.dispatchMany(live.map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    await forwarded(relay, 2);
+    await gw.drop();
+    const outage = [message('c'), message('d'), message('e')];
+    await gw.dispatchMany(outage.map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    const log = await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Resume) && l.session?.live === true, { what: 'RESUME' });
+
+    const session = log.session!.id;
+    expect(log.connections).toHaveLength(2);
+    expect(log.connections[1]!.path).toBe(`/g/${gw.id}/resume`);
+    expect(log.received.filter((p) => p.op === GatewayOpcodes.Identify)).toHaveLength(1);
+    expect(log.received.find((p) => p.op === GatewayOpcodes.Resume)!.d).toEqual({ token: env.DISCORD_BOT_TOKEN, session_id: session, seq: 3 });
+    const status = await forwarded(relay, 5);
+    expect(status).toMatchObject({ eventsForwarded: 5, lastSeq: 7, connected: true, lastClose: { code: 1006 } });
+    const ids = [...live, ...outage].map((m) => m.id);
+    expect(await stored(ids)).toEqual([...ids].sort());
+  });
+
+  it('resumes after op 7 RECONNECT with the same session', async () => {
+    const { gw, relay } = await started();
+    await gw.dispatch('MESSAGE_CREATE', message());
+    await forwarded(relay, 1);
+    await gw.reconnect();
+    const during = await gw.dispatch('MESSAGE_CREATE', message('during'));
+    const log = await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Resume) && l.session?.live === true, { what: 'RESUME' });
+    expect(log.connections[0]).toMatchObject({ closedBy: 'client', closeCode: RelayCloseCodes.Reconnect });
+    expect(log.received.find((p) => p.op === GatewayOpcodes.Resume)!.d).toMatchObject({ session_id: log.session!.id });
+    expect(during).toBe(3);
+    expect((await forwarded(relay, 2)).eventsForwarded).toBe(2);
+  });
+
+  it('detects a zombie connection (no ACK between two heartbeats) and resumes', async () => {
+    const { gw, relay } = await started({ heartbeatIntervalMs: 200 });
+    await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Heartbeat), { what: 'first heartbeat' });
+    await gw.setAcks(false);
+    const log = await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Resume) && l.session?.live === true, { what: 'RESUME', timeoutMs: 3000 });
+    expect(log.connections[0]).toMatchObject({ closedBy: 'client', closeCode: RelayCloseCodes.Zombie });
+    expect(log.received.filter((p) => p.op === GatewayOpcodes.Identify)).toHaveLength(1);
+    expect((await relay.status()).lastClose).toMatchObject({ code: RelayCloseCodes.Zombie, meaning: expect.stringContaining('zombie') });
+  });
+
+  it('resumes after op 9 d:true and re-identifies after op 9 d:false', async () => {
+    const { gw, relay } = await started();
+    const first = (await gw.log()).session!.id;
+    await gw.invalidSession(true);
+    let log = await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Resume) && l.session?.live === true, { what: 'RESUME' });
+    expect(log.session!.id).toBe(first);
+
+    await gw.invalidSession(false);
+    // Discord asks for 1–5 s before identifying again; run that alarm now.
+    await gw.waitFor((l) => l.connections.every((c) => c.closedAt !== null), { what: 'close' });
+    expect(await runDurableObjectAlarm(relay)).toBe(true);
+    log = await gw.waitFor((l) => l.session !== null && l.session.live, { what: 'new READY' });
+    expect(log.received.filter((p) => p.op === GatewayOpcodes.Identify)).toHaveLength(2);
+    expect(log.session!.id).not.toBe(first);
+    expect((await relay.status()).lastSeq).toBe(1);
+  });
+
+  it('re-identifies after close 4009 (session timed out)', async () => {
+    const { gw } = await started();
+    const first = (await gw.log()).session!.id;
+    await gw.close(4009);
+    const log = await gw.waitFor((l) => l.received.filter((p) => p.op === GatewayOpcodes.Identify).length === 2 && l.session?.live === true, { what: 'IDENTIFY' });
+    expect(log.session!.id).not.toBe(first);
+    expect(log.received.some((p) => p.op === GatewayOpcodes.Resume)).toBe(false);
+  });
+
+  it('stops with a clear status on 4004 (bad token) and does not reconnect until forced', async () => {
+    const { gw, relay } = await started({ token: 'another-token' }, { waitReady: false });
+    await gw.waitFor((l) => l.connections[0]?.closeCode === 4004, { what: '4004' });
+    await new Promise((r) => setTimeout(r, 300));
+    const status = await relay.status();
+    expect(status).toMatchObject({ ok: false, state: 'stopped', connected: false, stopped: { code: 4004 }, lastClose: { code: 4004 } });
+    expect(status.stopped!.reason).toContain('token');
+    expect(await runDurableObjectAlarm(relay)).toBe(false);
+    await relay.ensure({ shard: [0, 1], url: gw.url, intents: DEFAULT_INTENTS });
+    expect((await gw.log()).connections).toHaveLength(1);
+    await relay.ensure({ shard: [0, 1], url: gw.url, intents: DEFAULT_INTENTS }, { force: true });
+    expect((await gw.waitFor((l) => l.connections.length === 2, { what: 'forced reconnect' })).connections).toHaveLength(2);
+  });
+
+  it('stops on 4014 and says which intents to enable', async () => {
+    const { gw, relay } = await started({ privilegedIntents: 0 }, { waitReady: false });
+    await gw.waitFor((l) => l.connections[0]?.closeCode === 4014, { what: '4014' });
+    await new Promise((r) => setTimeout(r, 200));
+    const status = await relay.status();
+    expect(status).toMatchObject({ ok: false, state: 'stopped', stopped: { code: 4014 } });
+    expect(status.stopped!.reason).toMatch(/Developer Portal/);
+    expect((await gw.log()).connections).toHaveLength(1);
+  });
+
+  it('survives eviction: the alarm reconnects and resumes the stored session', async () => {
+    const { gw, relay } = await started();
+    await gw.dispatch('MESSAGE_CREATE', message());
+    await forwarded(relay, 1);
+    // evictDurableObject waits for in-flight work, which an open socket never finishes:
+    // abort the instance instead (in-memory state and socket gone, storage and alarm kept).
+    await abortAllDurableObjects();
+    const revived = env.GATEWAY.get(relay.id) as DurableObjectStub<GatewayRelay>;
+    relays.splice(0, relays.length, revived);
+    expect(await runDurableObjectAlarm(revived)).toBe(true);
+    const log = await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Resume) && l.session?.live === true, { what: 'RESUME after eviction' });
+    expect(log.received.find((p) => p.op === GatewayOpcodes.Resume)!.d).toMatchObject({ session_id: log.session!.id, seq: 2 });
+  });
+
+  it('stores an event and its sequence together before queueing it', async () => {
+    const { gw, relay } = await started();
+    const member = { guild_id: '1300000000000000001', user: { id: snowflake(), username: 'n', discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: '2026-11-22T00:00:00.000Z', deaf: false, mute: false, flags: 0 };
+    await gw.dispatch('GUILD_MEMBER_ADD', member);
+    await gw.dispatch('TYPING_START', { channel_id: '1' }); // not forwarded, but acknowledged
+    await forwarded(relay, 1);
+    await runInDurableObject(relay, async (_instance, state) => {
+      expect(state.storage.kv.get('seq')).toBe(3);
+      expect(state.storage.sql.exec('SELECT count(*) AS n FROM outbox').one().n).toBe(0);
+    });
+    expect(await stored([`${member.guild_id}:${member.user.id}:${member.joined_at}`])).toHaveLength(1);
+  });
+
+  it('sends events an earlier instance stored but never queued', async () => {
+    const { relay } = await started();
+    const id = snowflake();
+    await runInDurableObject(relay, async (_instance, state) => {
+      // As if the instance died between storing the event and sending it.
+      state.storage.sql.exec('INSERT INTO outbox (body) VALUES (?)', JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: id, guildId: null, payload: { ...message(), id, guild_id: undefined } }));
+    });
+    await abortAllDurableObjects();
+    const revived = env.GATEWAY.get(relay.id) as DurableObjectStub<GatewayRelay>;
+    relays.splice(0, relays.length, revived);
+    await runDurableObjectAlarm(revived);
+    expect((await forwarded(revived, 1)).pendingEvents).toBe(0);
+    expect(await stored([id])).toEqual([id]);
+  });
+});

@@ -1,0 +1,47 @@
+import { defineCommandGroup, opt, sub } from '../../../core/define';
+import { AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings } from '../risk';
+import { enqueueScan } from '../enqueue';
+
+/**
+ * `/scan user` re-scans a member's avatar on demand: the reply is deferred and the scanner
+ * Worker edits it with the probabilities (the model never runs in the bot Worker).
+ * `/scan threshold` sets the risk at which review cards are highlighted.
+ */
+export const scanCommand = defineCommandGroup({
+  name: 'scan',
+  description: 'Avatar safety scans',
+  level: 'reviewer',
+  subcommands: {
+    user: sub({
+      description: "Re-scan a user's avatar and show the model's probabilities",
+      cooldown: 10,
+      options: { user: opt.user('Whose avatar to scan', { required: true }) },
+      handler: async (ctx, { user }) => {
+        const avatarHash = user.user.avatar;
+        if (!avatarHash) return ctx.reply({ content: `<@${user.id}> uses Discord's default avatar: nothing to scan (no risk).`, ephemeral: true });
+        const guildId = ctx.guild;
+        return ctx.defer(
+          async () => {
+            try {
+              await enqueueScan(ctx.env, { guildId, userId: user.id, avatarHash, force: true, replyToken: ctx.interaction.token });
+            } catch (error) {
+              await ctx.editOriginal('Could not queue the scan. Try again in a moment.');
+              throw error;
+            }
+          },
+          { ephemeral: true },
+        );
+      },
+    }),
+    threshold: sub({
+      description: 'Set the risk score (0–1) at which review cards are highlighted',
+      level: 'administrator',
+      options: { score: opt.number('Risk score from 0 to 1 (default 0.7)', { required: true, minValue: 0, maxValue: 1 }) },
+      handler: async (ctx, { score }) => {
+        const settings = avatarScanSettings.parse({ ...(await ctx.config.settings(AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings)), threshold: score });
+        await ctx.config.setSettings(ctx.user.id, AVATAR_SCAN_SETTINGS_KEY, settings);
+        return ctx.reply({ content: `Review cards are now highlighted from an avatar risk of ${score.toFixed(2)}.`, ephemeral: true });
+      },
+    }),
+  },
+});

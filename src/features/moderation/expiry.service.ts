@@ -1,0 +1,180 @@
+/**
+ * The expiry job: ends what is due (timed bans, mutes, suspensions) and renews timeouts
+ * longer than Discord's 28-day cap. Due rows are claimed in batches by one conditional
+ * UPDATE each (see `PunishmentQueue`), acted on with bounded REST concurrency, then
+ * finished under their claim token: the "ended" case is inserted only in the same batch
+ * that completes the row, so a second or overlapping run never acts or posts twice. A
+ * Discord failure puts the row back with exponential backoff and its error recorded.
+ */
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import type { Db } from '../../db/client';
+import { DiscordApiError, RateLimitedError, type Discord } from '../../discord';
+import { mapBounded } from './concurrency';
+import { ModerationService, TIMEOUT_CAP_MS, TIMEOUT_RENEW_LEAD_MS, restoredRoles } from './moderation.service';
+import { PunishmentQueue } from './punishments.repo';
+import type { CaseType, PunishmentRow } from './schema';
+
+/** How the job runs. */
+export interface ExpiryOptions {
+  /** Rows claimed per statement. */
+  batchSize?: number;
+  /** Discord actions in flight at once. */
+  concurrency?: number;
+  /** Batches per run at most (the rest waits for the next minute). */
+  maxBatches?: number;
+  /** Exclusive hold on a claimed row; longer than a cron run can last. */
+  leaseMs?: number;
+}
+
+/** What one run did. */
+export interface ExpiryReport {
+  claimed: number;
+  ended: number;
+  renewed: number;
+  /** Rows finished without an action (already unbanned, member left, …). */
+  skipped: number;
+  /** Rows put back for a later attempt. */
+  retrying: number;
+}
+
+/** Delay before the next attempt after `attempts` failures: 1 min, 2, 4, … capped at 6 h. */
+export function backoffMs(attempts: number): number {
+  return Math.min(6 * 3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+type Outcome =
+  | { kind: 'ended'; type: CaseType; label: string }
+  | { kind: 'skipped'; note: string }
+  | { kind: 'renewed'; nextActionAt: number };
+
+const ENDED: Record<Exclude<PunishmentRow['kind'], 'timeout'>, { type: CaseType; label: string }> = {
+  ban: { type: 'unban', label: 'Temporary ban' },
+  mute: { type: 'unmute', label: 'Mute' },
+  suspend: { type: 'unsuspend', label: 'Suspension' },
+};
+
+function isCode(error: unknown, ...codes: number[]): boolean {
+  return error instanceof DiscordApiError && codes.includes(error.code);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof DiscordApiError) return `Discord ${error.status}${error.code ? ` (code ${error.code})` : ''}: ${error.message}`;
+  if (error instanceof RateLimitedError) return `rate limited (retry after ${error.retryAfterMs} ms)`;
+  return String(error);
+}
+
+/** Runs the expiry job once. */
+export async function runExpiry(deps: { db: Db; discord: Discord }, options: ExpiryOptions = {}): Promise<ExpiryReport> {
+  const { batchSize = 100, concurrency = 8, maxBatches = 20, leaseMs = 15 * 60_000 } = options;
+  const queue = new PunishmentQueue(deps.db);
+  const report: ExpiryReport = { claimed: 0, ended: 0, renewed: 0, skipped: 0, retrying: 0 };
+  const unexpected: unknown[] = [];
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const { token, rows } = await queue.claim({ now: Date.now(), limit: batchSize, leaseMs });
+    report.claimed += rows.length;
+    const results = await mapBounded(rows, concurrency, (row) => processRow(deps, queue, token, row));
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'fulfilled') report[result.value] += 1;
+      else {
+        unexpected.push(result.reason);
+        console.error(JSON.stringify({ msg: 'expiry row failed', punishment: rows[i]?.id, error: String(result.reason), stack: (result.reason as Error)?.stack }));
+      }
+    }
+    if (rows.length < batchSize) break;
+  }
+  if (unexpected.length > 0) throw new AggregateError(unexpected, `${unexpected.length} expiry rows failed unexpectedly`);
+  return report;
+}
+
+async function processRow(deps: { db: Db; discord: Discord }, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<keyof ExpiryReport> {
+  const service = ModerationService.forGuild(deps.db, deps.discord, row.guildId);
+  const original = await service.cases.byId(row.caseId);
+  const ref = original ? ` (case #${original.caseNumber})` : '';
+  let outcome: Outcome;
+  try {
+    outcome = await act(deps.discord, service, row, ref);
+  } catch (error) {
+    await queue.fail(row.id, token, describe(error), Date.now() + backoffMs(row.attempts));
+    console.warn(JSON.stringify({ msg: 'expiry attempt failed', punishment: row.id, guild: row.guildId, attempts: row.attempts, error: describe(error) }));
+    return 'retrying';
+  }
+  switch (outcome.kind) {
+    case 'renewed':
+      await queue.reschedule(row.id, token, outcome.nextActionAt);
+      return 'renewed';
+    case 'skipped':
+      await deps.db.batch([queue.complete(row.id, token, outcome.note)]);
+      return 'skipped';
+    case 'ended': {
+      const created = await service.cases.createIf(
+        {
+          type: outcome.type,
+          actorId: deps.discord.applicationId,
+          targetId: row.targetId,
+          reason: `${outcome.label} expired${ref}`,
+          refs: original ? [original.caseNumber] : null,
+        },
+        { before: [queue.complete(row.id, token)], guard: queue.completedBy(row.id, token) },
+      );
+      // No case: another run took the row over after our lease lapsed; it owns the record.
+      if (created) {
+        const problem = await service.modLog.post(created);
+        if (problem) console.warn(JSON.stringify({ msg: 'expiry mod log failed', guild: row.guildId, case: created.caseNumber, problem }));
+      }
+      return 'ended';
+    }
+  }
+}
+
+/** The Discord side of ending (or renewing) one punishment. Throws to retry later. */
+async function act(discord: Discord, service: ModerationService, row: PunishmentRow, ref: string): Promise<Outcome> {
+  const guildId = row.guildId;
+  switch (row.kind) {
+    case 'ban':
+      try {
+        await discord.members.unban(guildId, row.targetId, `Temporary ban expired${ref}`);
+      } catch (error) {
+        if (isCode(error, RESTJSONErrorCodes.UnknownBan)) return { kind: 'skipped', note: 'They were already unbanned.' };
+        throw error;
+      }
+      return { kind: 'ended', ...ENDED.ban };
+    case 'mute':
+      if (!row.roleId) return { kind: 'skipped', note: 'No muted role was recorded.' };
+      try {
+        await discord.members.removeRole(guildId, row.targetId, row.roleId, `Mute expired${ref}`);
+      } catch (error) {
+        if (isCode(error, RESTJSONErrorCodes.UnknownMember)) return { kind: 'skipped', note: 'They left the server before the mute ended.' };
+        if (isCode(error, RESTJSONErrorCodes.UnknownRole)) return { kind: 'skipped', note: 'The muted role no longer exists.' };
+        throw error;
+      }
+      return { kind: 'ended', ...ENDED.mute };
+    case 'suspend': {
+      const [member, guild] = await Promise.all([
+        discord.members.get(guildId, row.targetId).catch((error: unknown) => {
+          if (isCode(error, RESTJSONErrorCodes.UnknownMember)) return null;
+          throw error;
+        }),
+        discord.guilds.get(guildId),
+      ]);
+      if (!member) return { kind: 'skipped', note: 'They left the server before the suspension ended.' };
+      const botMember = await discord.members.get(guildId, discord.applicationId);
+      const scene = { guild, roles: guild.roles, botId: discord.applicationId, botMember, targetId: row.targetId, targetMember: member, staffRoles: new Map() };
+      const roles = restoredRoles(scene, member.roles, row.roleId ?? '', row.restoreRoles ?? []);
+      await discord.members.edit(guildId, row.targetId, { roles }, `Suspension expired${ref}`);
+      return { kind: 'ended', ...ENDED.suspend };
+    }
+    case 'timeout': {
+      const now = Date.now();
+      if (!row.endsAt || row.endsAt <= now) return { kind: 'skipped', note: 'The timeout had already ended.' };
+      const until = Math.min(row.endsAt, now + TIMEOUT_CAP_MS);
+      try {
+        await discord.members.edit(guildId, row.targetId, { communication_disabled_until: new Date(until).toISOString() }, `Long timeout renewed${ref}`);
+      } catch (error) {
+        if (isCode(error, RESTJSONErrorCodes.UnknownMember)) return { kind: 'skipped', note: 'They left the server; the timeout was not renewed.' };
+        throw error;
+      }
+      if (until >= row.endsAt) return { kind: 'skipped', note: 'Renewed for the last time: Discord ends it on time.' };
+      return { kind: 'renewed', nextActionAt: until - TIMEOUT_RENEW_LEAD_MS };
+    }
+  }
+}

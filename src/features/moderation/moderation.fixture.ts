@@ -1,0 +1,184 @@
+/**
+ * Test support for the moderation Workers tests: a fake Discord session with a guild whose
+ * roles map to staff levels, people at each level, and `run()`, which sends a signed
+ * interaction the way Discord does (registered with the fake, the HTTP response reported to
+ * it as the initial callback, background work awaited) and returns what the invoker saw.
+ */
+import { createExecutionContext, createScheduledController, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandInteractionDataOption,
+  type APIInteraction,
+  type APIInteractionResponse,
+  type APIMessage,
+  type APIRole,
+  type APIUser,
+} from 'discord-api-types/v10';
+import worker from '../../../workers/bot/index';
+import { GuildConfig } from '../../core/guild-config.repo';
+import { getDb } from '../../db/client';
+import { FakeDiscord, type SeededGuild } from '../../testing/fake-discord/client';
+import { testEnv } from '../../testing/harness';
+import { buttonPress, modalSubmit, option, signedRequest, slashCommand, subcommand, user as makeUser, userCommand } from '../../testing/interactions';
+import { MOD_LOG } from './config';
+
+const T = ApplicationCommandOptionType;
+
+/** Someone who runs commands. */
+export interface Person {
+  user: APIUser;
+  roles: string[];
+  permissions: string;
+}
+
+/** What one interaction produced. */
+export interface Outcome {
+  /** The Worker's HTTP response body (the initial callback). */
+  response: APIInteractionResponse;
+  /** What the invoker finally reads: the reply, or the deferred reply's @original. */
+  content: string;
+  /** The final message (embeds, components), when there is one. */
+  message: Partial<APIMessage> | null;
+  token: string;
+}
+
+/** An option value for `run`: users become user options (resolved from the fake). */
+export type Opt = string | number | boolean | { user: string } | { role: string };
+
+/** The moderation world. */
+export interface ModWorld {
+  fake: FakeDiscord;
+  env: Env;
+  g: SeededGuild;
+  owner: Person;
+  admin: Person;
+  moderator: Person;
+  moderator2: Person;
+  helper: Person;
+  /** Adds a plain member (optionally with roles by name, or closed DMs). */
+  member(options?: { roles?: string[]; dmsClosed?: boolean }): Promise<Person>;
+  /** Runs a slash command (`sub` for a subcommand) as `person`. */
+  run(person: Person, name: string, options?: Record<string, Opt>, sub?: string): Promise<Outcome>;
+  /** Runs a user context-menu command on `target`. */
+  runUser(person: Person, name: string, target: Person): Promise<Outcome>;
+  /** Presses a button as `person`. */
+  press(person: Person, customId: string, message: APIMessage): Promise<Outcome>;
+  /** Submits a modal as `person`. */
+  submit(person: Person, customId: string, fields: Record<string, string>): Promise<Outcome>;
+  /** Runs the every-minute cron (all features' jobs, as the Worker does). */
+  cron(): Promise<void>;
+  /** Mod-log messages, oldest first. */
+  modLog(): Promise<APIMessage[]>;
+  roles: Record<string, APIRole>;
+}
+
+/** Builds the world: guild, staff roles mapped, mod log channel set. */
+export async function modWorld(options: { botPermissions?: string[] } = {}): Promise<ModWorld> {
+  const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL, { applicationId: baseEnv.DISCORD_APPLICATION_ID });
+  const env = testEnv({ DISCORD_API_BASE: fake.apiBase });
+  const g = await fake.seedGuild({
+    name: 'Mod Test',
+    roles: [
+      { name: 'Members', position: 1 },
+      { name: 'Muted', position: 2 },
+      { name: 'Suspended', position: 3 },
+      { name: 'Helpers', position: 4 },
+      { name: 'Moderators', position: 5 },
+      { name: 'Admins', position: 6 },
+      { name: 'VIP', position: 7 },
+    ],
+    channels: [{ name: 'mod-log' }, { name: 'general' }],
+    botRolePosition: 10,
+    ...(options.botPermissions ? { botPermissions: options.botPermissions as never } : {}),
+  });
+  const guild = await fake.guild(g.guildId);
+  const roles = Object.fromEntries((guild?.roles ?? []).map((r) => [r.name, r])) as Record<string, APIRole>;
+  const config = new GuildConfig(getDb(env), g.guildId);
+  await config.setStaffRole(g.ownerId, g.roles.Helpers!, 'helper');
+  await config.setStaffRole(g.ownerId, g.roles.Moderators!, 'moderator');
+  await config.setStaffRole(g.ownerId, g.roles.Admins!, 'administrator');
+  await config.setChannel(g.ownerId, MOD_LOG, g.channels['mod-log']!);
+
+  const person = async (roleNames: string[], extra: { dmsClosed?: boolean } = {}): Promise<Person> => {
+    const roleIds = roleNames.map((n) => g.roles[n]!);
+    const id = await fake.addMember(g.guildId, { roles: roleIds, ...extra });
+    return { user: makeUser({ id, username: `user${id.slice(-5)}` }), roles: roleIds, permissions: '0' };
+  };
+  const owner: Person = { user: makeUser({ id: g.ownerId, username: 'owner' }), roles: [], permissions: '8' };
+
+  const drive = async (interaction: APIInteraction, p: Person): Promise<Outcome> => {
+    const raw = interaction as unknown as Record<string, unknown>;
+    const message = raw.message as APIMessage | undefined;
+    const registered = await fake.newInteraction({
+      guildId: g.guildId,
+      channelId: raw.channel_id as string,
+      userId: p.user.id,
+      ...(message ? { messageId: message.id } : {}),
+    });
+    const body = { ...raw, id: registered.id, token: registered.token };
+    const ctx = createExecutionContext();
+    const res = await worker.fetch((await signedRequest(env.TEST_SIGNING_KEY, body)) as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+    const response = (await res.json()) as APIInteractionResponse;
+    await fake.recordInteractionResponse(registered, response);
+    await waitOnExecutionContext(ctx);
+    const record = await fake.interactionResponses(registered.token);
+    const immediate = 'data' in response ? (response.data as Partial<APIMessage> | undefined) : undefined;
+    const final = (record?.original as Partial<APIMessage> | null) ?? immediate ?? null;
+    return { response, content: final?.content ?? '', message: final, token: registered.token };
+  };
+
+  const base = (p: Person, channelId = g.channels.general!) => ({ guildId: g.guildId, channelId, user: p.user, roles: p.roles, permissions: p.permissions });
+
+  const world: ModWorld = {
+    fake,
+    env,
+    g,
+    roles,
+    owner,
+    admin: await person(['Admins']),
+    moderator: await person(['Moderators']),
+    moderator2: await person(['Moderators']),
+    helper: await person(['Helpers']),
+    member: (options = {}) => person(options.roles ?? ['Members'], options.dmsClosed ? { dmsClosed: true } : {}),
+    async run(p, name, options = {}, sub) {
+      const users: Record<string, APIUser> = {};
+      const members: Record<string, unknown> = {};
+      const rolesResolved: Record<string, APIRole> = {};
+      const opts: APIApplicationCommandInteractionDataOption[] = [];
+      for (const [key, value] of Object.entries(options)) {
+        if (typeof value === 'object' && 'role' in value) {
+          rolesResolved[value.role] = Object.values(roles).find((r) => r.id === value.role)!;
+          opts.push(option(key, T.Role, value.role));
+        } else if (typeof value === 'object') {
+          const m = await fake.member(g.guildId, value.user);
+          users[value.user] = m?.user ?? makeUser({ id: value.user });
+          if (m) {
+            const { user: _u, ...rest } = m;
+            members[value.user] = { ...rest, permissions: '0' };
+          }
+          opts.push(option(key, T.User, value.user));
+        } else {
+          opts.push(option(key, typeof value === 'string' ? T.String : typeof value === 'boolean' ? T.Boolean : T.Integer, value));
+        }
+      }
+      const resolved =
+        Object.keys(users).length || Object.keys(rolesResolved).length ? { ...(Object.keys(users).length ? { users, members } : {}), roles: rolesResolved } : undefined;
+      const interaction = slashCommand(name, {
+        ...base(p),
+        options: sub ? [subcommand(sub, opts)] : opts,
+        ...(resolved ? { resolved: resolved as never } : {}),
+      });
+      return drive(interaction, p);
+    },
+    runUser: (p, name, target) => drive(userCommand(name, target.user, base(p)), p),
+    press: (p, customId, message) => drive(buttonPress(customId, { ...base(p, message.channel_id), message }), p),
+    submit: (p, customId, fields) => drive(modalSubmit(customId, fields, base(p)), p),
+    async cron() {
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ cron: '* * * * *', scheduledTime: Date.now() }), env, ctx);
+      await waitOnExecutionContext(ctx);
+    },
+    modLog: () => fake.messages(g.channels['mod-log']!),
+  };
+  return world;
+}

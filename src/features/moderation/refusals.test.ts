@@ -1,0 +1,135 @@
+/**
+ * Every action command against every refusal the issue lists: level too low, target above
+ * the actor, the bot's role below the target, and 50013 from Discord (no case left behind).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getDb } from '../../db/client';
+import { GuildCases } from './cases.repo';
+import { modWorld, type ModWorld, type Opt, type Person } from './moderation.fixture';
+
+interface Spec {
+  command: string;
+  /** The lowest level that may use it, for the "level too low" case. */
+  level: 'helper' | 'moderator';
+  options: (target: Person) => Record<string, Opt>;
+  /** Brings the target into the state the command undoes. */
+  setup?: (w: ModWorld, target: Person) => Promise<void>;
+  /** The Discord call to fail with 50013, and the sentence expected. */
+  fail?: { method: string; route: string; message: string };
+  /** The target need not be a member (hierarchy does not apply). */
+  anyUser?: boolean;
+}
+
+const member = '/guilds/{guild_id}/members/{user_id}';
+const role = '/guilds/{guild_id}/members/{user_id}/roles/{role_id}';
+const bans = '/guilds/{guild_id}/bans/{user_id}';
+const refused = (verb: string, perm: string) => `I can't ${verb}: Discord says I'm missing the **${perm}** permission, or my highest role is below theirs.`;
+const byUser = (t: Person) => ({ member: { user: t.user.id }, reason: 'r' });
+
+const specs: Spec[] = [
+  { command: 'warn', level: 'helper', options: byUser },
+  { command: 'timeout', level: 'moderator', options: (t) => ({ ...byUser(t), duration: '1h' }), fail: { method: 'PATCH', route: member, message: refused('time them out', 'Timeout Members') } },
+  {
+    command: 'untimeout',
+    level: 'moderator',
+    options: byUser,
+    setup: (w, t) => w.run(w.owner, 'timeout', { ...byUser(t), duration: '1h' }).then(() => undefined),
+    fail: { method: 'PATCH', route: member, message: refused('remove their timeout', 'Timeout Members') },
+  },
+  { command: 'mute', level: 'moderator', options: byUser, fail: { method: 'PUT', route: role, message: refused('mute them', 'Manage Roles') } },
+  {
+    command: 'unmute',
+    level: 'moderator',
+    options: byUser,
+    setup: (w, t) => w.run(w.owner, 'mute', byUser(t)).then(() => undefined),
+    fail: { method: 'DELETE', route: role, message: refused('unmute them', 'Manage Roles') },
+  },
+  { command: 'suspend', level: 'moderator', options: byUser, fail: { method: 'PATCH', route: member, message: refused('suspend them', 'Manage Roles') } },
+  {
+    command: 'unsuspend',
+    level: 'moderator',
+    options: byUser,
+    setup: (w, t) => w.run(w.owner, 'suspend', byUser(t)).then(() => undefined),
+    fail: { method: 'PATCH', route: member, message: refused('lift their suspension', 'Manage Roles') },
+  },
+  { command: 'kick', level: 'moderator', options: byUser, fail: { method: 'DELETE', route: member, message: refused('kick them', 'Kick Members') } },
+  { command: 'ban', level: 'moderator', options: byUser, fail: { method: 'PUT', route: bans, message: refused('ban them', 'Ban Members') } },
+  { command: 'softban', level: 'moderator', options: byUser, fail: { method: 'PUT', route: bans, message: refused('softban them', 'Ban Members') } },
+  {
+    command: 'unban',
+    level: 'moderator',
+    anyUser: true,
+    options: (t) => ({ user: { user: t.user.id }, reason: 'r' }),
+    setup: (w, t) => w.run(w.owner, 'ban', byUser(t)).then(() => undefined),
+    fail: { method: 'DELETE', route: bans, message: refused('unban them', 'Ban Members') },
+  },
+];
+
+let w: ModWorld;
+let target: Person;
+const cases = () => new GuildCases(getDb(w.env), w.g.guildId).forTarget(target.user.id, 0, 50).then((r) => r.rows.map((c) => c.type));
+
+beforeEach(async () => {
+  w = await modWorld();
+  target = await w.member();
+  await w.run(w.owner, 'modconfig', { muted_role: { role: w.g.roles.Muted! }, suspended_role: { role: w.g.roles.Suspended! } }, 'roles');
+});
+afterEach(async () => {
+  await w.fake.assertNoViolations();
+});
+
+describe.each(specs)('/$command', (spec) => {
+  it('succeeds for a staff member of the right level', async () => {
+    await spec.setup?.(w, target);
+    const before = await cases();
+    const actor = spec.level === 'helper' ? w.helper : w.moderator;
+    const out = await w.run(actor, spec.command, spec.options(target));
+    expect(out.content).toMatch(/^\*\*Case #\d+\*\*: /);
+    expect((await cases()).length).toBe(before.length + 1);
+    expect((await w.modLog()).at(-1)?.embeds[0]?.title).toMatch(/^Case #\d+ · /);
+  });
+
+  it('refuses a level too low', async () => {
+    await spec.setup?.(w, target);
+    const before = await cases();
+    const low = spec.level === 'helper' ? await w.member() : w.helper;
+    const out = await w.run(low, spec.command, spec.options(target));
+    expect(out.content).toBe(`You need to be ${/^[aeiou]/.test(spec.level) ? 'an' : 'a'} ${spec.level} or above to use this.`);
+    expect(await cases()).toEqual(before);
+  });
+
+  it.skipIf(spec.anyUser)('refuses a target whose role is above the actor', async () => {
+    await w.fake.addMember(w.g.guildId, { userId: target.user.id, roles: [w.g.roles.Members!, w.g.roles.VIP!] });
+    await spec.setup?.(w, target);
+    const before = await cases();
+    const out = await w.run(w.moderator, spec.command, spec.options(target));
+    expect(out.content).toBe("You can't act on that member: your highest role is not above theirs.");
+    expect(await cases()).toEqual(before);
+  });
+
+  it.skipIf(spec.anyUser)('refuses a target of the same staff level', async () => {
+    const out = await w.run(w.moderator, spec.command, spec.options(w.moderator2));
+    expect(out.content).toContain('your staff level (moderator) is not above theirs (moderator)');
+  });
+
+  it.skipIf(spec.anyUser)("refuses when the bot's highest role is below the target's", async () => {
+    await spec.setup?.(w, target);
+    const elite = await w.fake.addRole(w.g.guildId, { name: 'Elite', position: 20 });
+    await w.fake.addMember(w.g.guildId, { userId: target.user.id, roles: [w.g.roles.Members!, elite.id] });
+    const before = await cases();
+    const out = await w.run(w.owner, spec.command, spec.options(target));
+    expect(out.content).toBe("I can't act on that member: my highest role is below theirs.");
+    expect(await cases()).toEqual(before);
+  });
+
+  it.skipIf(!spec.fail)('turns 50013 from Discord into a clear message and writes no case', async () => {
+    await spec.setup?.(w, target);
+    const before = await cases();
+    const logged = (await w.modLog()).length;
+    await w.fake.failNext({ method: spec.fail!.method, route: spec.fail!.route, status: 403, code: 50013 });
+    const out = await w.run(w.moderator, spec.command, spec.options(target));
+    expect(out.content).toBe(spec.fail!.message);
+    expect(await cases()).toEqual(before);
+    expect(await w.modLog()).toHaveLength(logged);
+  });
+});

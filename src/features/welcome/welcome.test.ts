@@ -1,0 +1,63 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../../../workers/bot/index';
+import type { QueuedEvent } from '../../core/events';
+import { GuildConfig } from '../../core/guild-config.repo';
+import { getDb } from '../../db/client';
+import { fakeDiscord } from '../../testing/harness';
+
+async function joins(env: Env, guildId: string, member: { id: string; bot?: boolean }) {
+  const joinedAt = new Date().toISOString();
+  const event: QueuedEvent = {
+    type: 'GUILD_MEMBER_ADD',
+    sourceId: `${guildId}:${member.id}:${joinedAt}`,
+    guildId,
+    payload: { guild_id: guildId, user: { id: member.id, username: 'x', discriminator: '0', global_name: null, avatar: null, bot: member.bot }, roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 },
+  };
+  const batch = createMessageBatch<QueuedEvent>('gatehouse-events', [{ id: 'm', timestamp: new Date(), attempts: 1, body: event }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['m']);
+}
+
+async function world() {
+  const { fake, env } = await fakeDiscord();
+  const g = await fake.seedGuild({ channels: [{ name: 'welcome' }] });
+  const config = new GuildConfig(getDb(env), g.guildId);
+  const posts = () => fake.calls({ method: 'POST', path: `/channels/${g.channels.welcome}/messages` });
+  return { fake, env, g, config, posts };
+}
+
+describe('welcome: plain welcome message on member join', () => {
+  it('posts nothing without a welcome channel, and nothing for bots', async () => {
+    const w = await world();
+    await joins(w.env, w.g.guildId, { id: await w.fake.addMember(w.g.guildId) });
+    await w.config.setChannel(w.g.ownerId, 'welcome', w.g.channels.welcome!);
+    await joins(w.env, w.g.guildId, { id: await w.fake.addMember(w.g.guildId, { bot: true }), bot: true });
+    expect(await w.posts()).toHaveLength(0);
+  });
+
+  it('leaves joins to the gate where the gate is on and set up, and welcomes when the gate is turned off', async () => {
+    const w = await world();
+    await w.config.setChannel(w.g.ownerId, 'welcome', w.g.channels.welcome!);
+    await w.config.setSettings(w.g.ownerId, 'gate', { gateChannelId: w.g.channels.welcome });
+    await joins(w.env, w.g.guildId, { id: await w.fake.addMember(w.g.guildId) });
+    expect((await w.posts()).filter((c) => String((c.body as { content: string }).content).startsWith('Welcome to the server'))).toHaveLength(0);
+
+    await w.config.setModule(w.g.ownerId, 'gate', false);
+    await w.config.setSettings(w.g.ownerId, 'welcome', { message: 'Hi {user}, read the rules.' });
+    const newcomer = await w.fake.addMember(w.g.guildId);
+    await joins(w.env, w.g.guildId, { id: newcomer });
+    const posts = await w.posts();
+    expect(posts.at(-1)!.body).toMatchObject({ content: `Hi <@${newcomer}>, read the rules.`, allowed_mentions: { parse: [], users: [newcomer] } });
+    await w.fake.assertNoViolations();
+  });
+
+  it('is off where the welcome module is disabled', async () => {
+    const w = await world();
+    await w.config.setChannel(w.g.ownerId, 'welcome', w.g.channels.welcome!);
+    await w.config.setModule(w.g.ownerId, 'welcome', false);
+    await joins(w.env, w.g.guildId, { id: await w.fake.addMember(w.g.guildId) });
+    expect(await w.posts()).toHaveLength(0);
+  });
+});
