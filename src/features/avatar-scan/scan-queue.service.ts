@@ -95,9 +95,9 @@ async function giveUp(services: BaseContext, request: ParsedScanRequest, error: 
 /** Updates the review card (when the scan belongs to an application) and answers `/scan user`. */
 async function deliver(services: BaseContext, request: ParsedScanRequest, verdict: AvatarVerdict, row: AvatarScanRow | null): Promise<void> {
   if (request.applicationId) {
-    await applyAvatarRisk(services, request.guildId, request.applicationId, verdict);
+    const open = await applyAvatarRisk(services, request.guildId, request.applicationId, verdict);
     // Last, so a retry after a failed alert only repeats the (idempotent) card update.
-    if (verdict.highlight) await alertReviewers(services, request, verdict);
+    if (verdict.highlight && open) await alertReviewers(services, request, verdict);
   }
   if (request.replyToken) {
     try {

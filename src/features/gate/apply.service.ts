@@ -5,6 +5,7 @@ import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { InteractionContext, Reply } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
+import { requestAvatarScan } from '../avatar-scan/public';
 import { ApplicationsRepo } from './applications.repo';
 import { readGateSettings, type GateSettings } from './config';
 import { isUniqueViolation } from './db-errors';
@@ -138,5 +139,12 @@ async function submit(ctx: InteractionContext, form: Form, answers: Record<strin
   const app = inserted[0];
   if (!app) throw new Error('gate: application insert returned no row');
   const reply = ctx.reply({ content: 'Thanks! Your application was sent to the staff. You will hear back by direct message.', ephemeral: true });
-  return { ...reply, after: () => postCard(ctx, ctx.guild, app) };
+  return {
+    ...reply,
+    after: async () => {
+      await postCard(ctx, ctx.guild, app);
+      // The card shows "Avatar risk: scanning…" until the scanner answers through applyAvatarRisk.
+      await requestAvatarScan(ctx, { guildId: ctx.guild, userId: ctx.user.id, avatarHash: ctx.user.avatar ?? null, applicationId: app.id });
+    },
+  };
 }

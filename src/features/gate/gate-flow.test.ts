@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InteractionResponseType, MessageFlags, type APIMessage } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, InteractionResponseType, MessageFlags, type APIMessage } from 'discord-api-types/v10';
+import { group, option, slashCommand, subcommand } from '../../testing/interactions';
 import { getDb } from '../../db/client';
 import { createDiscord } from '../../discord';
 import { gateWorld, QUESTIONS } from './gate.fixture';
@@ -322,13 +323,28 @@ describe('gate: public surface for the avatar scan', () => {
     expect(card.embeds[0]!.description).toContain('young account');
     const id = buttons(card)[0]!.id.split(':')[1]!;
     const ctx = { env: w.env, db: getDb(w.env), discord: createDiscord(w.env), waitUntil: () => {} };
-    await applyAvatarRisk(ctx, w.g.guildId, id, { score: 0.87, label: 'likely NSFW', highlight: true, detail: 'matched 2 frames' });
+    expect(await applyAvatarRisk(ctx, w.g.guildId, id, { score: 0.87, label: 'likely NSFW', highlight: true, detail: 'matched 2 frames' })).toBe(true);
     card = await w.card(applicant.user.id);
     expect(field(card, 'Avatar risk')).toBe('⚠️ **likely NSFW** (score 0.87)\nmatched 2 frames');
     // Another guild's id never touches this application.
-    await applyAvatarRisk(ctx, '123456789012345678', id, { score: 0, label: 'clean', highlight: false });
+    expect(await applyAvatarRisk(ctx, '123456789012345678', id, { score: 0, label: 'clean', highlight: false })).toBe(false);
     expect(field(await w.card(applicant.user.id), 'Avatar risk')).toContain('likely NSFW');
     await w.fake.assertNoViolations();
+  });
+
+  it('queues an avatar scan for the application on submit, unless the avatar-scan module is off', async () => {
+    const sent: unknown[] = [];
+    const scans = { send: async (body: unknown) => void sent.push(body), sendBatch: async () => {} } as unknown as Queue;
+    const w = await gateWorld({ questions: ['Only question'], env: { SCANS: scans } });
+    const applicant = await w.applicant();
+    const card = await w.applyFully(applicant, ['hi']);
+    const id = buttons(card)[0]!.id.split(':')[1]!;
+    expect(sent).toEqual([{ guildId: w.g.guildId, userId: applicant.user.id, avatarHash: null, applicationId: id }]);
+
+    await w.drive(slashCommand('config', { ...w.base(w.admin), options: [group('module', subcommand('disable', [option('name', ApplicationCommandOptionType.String, 'avatar-scan')]))] }), w.admin);
+    const second = await w.applicant();
+    await w.applyFully(second, ['hello']);
+    expect(sent).toHaveLength(1);
   });
 });
 

@@ -61,9 +61,9 @@ export function snowflakeAt(at: number): string {
 }
 
 /** Builds the world: guild, staff roles, `/gate setup`, the form, and the gate message. */
-export async function gateWorld(options: { questions?: string[]; paragraphs?: boolean; setup?: boolean } = {}): Promise<GateWorld> {
+export async function gateWorld(options: { questions?: string[]; paragraphs?: boolean; setup?: boolean; env?: Partial<Env> } = {}): Promise<GateWorld> {
   const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL, { applicationId: baseEnv.DISCORD_APPLICATION_ID });
-  const env = testEnv({ DISCORD_API_BASE: fake.apiBase });
+  const env = testEnv({ DISCORD_API_BASE: fake.apiBase, ...options.env });
   const g = await fake.seedGuild({
     name: 'Gate Test',
     roles: [{ name: 'Member' }, { name: 'Unverified' }, { name: 'Reviewers' }, { name: 'Moderators' }, { name: 'Admins' }],

@@ -2,7 +2,7 @@
  * The gate's public surface: the only file other features may import.
  */
 import type { BaseContext } from '../../core/context';
-import { ApplicationsRepo } from './applications.repo';
+import { ApplicationsRepo, OPEN_STATUSES } from './applications.repo';
 import { refreshCard } from './review.service';
 import type { AvatarRisk } from './schema';
 
@@ -13,11 +13,14 @@ export type { AvatarRisk } from './schema';
  * Records the avatar-scan verdict on an application and re-renders its review card (the
  * "Avatar risk" line). Unknown applications (or another guild's) are ignored.
  * @param applicationId the application's id, as a string (queue messages carry strings)
+ * @returns whether the application is still awaiting a decision (worth alerting reviewers)
  */
-export async function applyAvatarRisk(ctx: BaseContext, guildId: string, applicationId: string, risk: AvatarRisk): Promise<void> {
+export async function applyAvatarRisk(ctx: BaseContext, guildId: string, applicationId: string, risk: AvatarRisk): Promise<boolean> {
   const id = Number(applicationId);
   if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`gate: bad application id "${applicationId}"`);
   const clean: AvatarRisk = { score: risk.score, label: risk.label.slice(0, 100), highlight: risk.highlight, ...(risk.detail ? { detail: risk.detail.slice(0, 900) } : {}) };
   const app = await new ApplicationsRepo(ctx.db, guildId).setAvatarRisk(id, clean);
-  if (app) await refreshCard(ctx, app);
+  if (!app) return false;
+  await refreshCard(ctx, app);
+  return (OPEN_STATUSES as readonly string[]).includes(app.status);
 }
