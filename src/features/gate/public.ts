@@ -1,7 +1,10 @@
 /**
  * The gate's public surface: the only file other features may import.
  */
+import { z } from 'zod';
 import type { BaseContext } from '../../core/context';
+import type { GuildConfig } from '../../core/guild-config.repo';
+import { GATE_SETTINGS_KEY } from './config';
 import { ApplicationsRepo, OPEN_STATUSES } from './applications.repo';
 import { refreshCard } from './review.service';
 import type { AvatarRisk } from './schema';
@@ -23,4 +26,17 @@ export async function applyAvatarRisk(ctx: BaseContext, guildId: string, applica
   if (!app) return false;
   await refreshCard(ctx, app);
   return (OPEN_STATUSES as readonly string[]).includes(app.status);
+}
+
+/** Any saved settings object: only its presence matters here. */
+const anySettings = z.record(z.string(), z.unknown());
+
+/**
+ * Whether the gate handles member joins in a guild (its module is on and `/gate setup` has
+ * been run), so other features (the plain welcome) stay quiet.
+ */
+export async function gateHandlesJoins(config: GuildConfig): Promise<boolean> {
+  if (!(await config.moduleEnabled('gate', true))) return false;
+  const saved = await config.settings(GATE_SETTINGS_KEY, anySettings);
+  return Object.keys(saved).length > 0;
 }
