@@ -294,7 +294,7 @@ describe('gate: /review queue and history', () => {
     const nextId = `gate.queue-page:${w.reviewerA.user.id}:1`;
     expect(text).toContain(nextId);
     const message = { id: '1', channel_id: w.g.channels.review!, components: (queue as { data: { components: unknown[] } }).data.components } as unknown as APIMessage;
-    expect(JSON.stringify(await w.press(message, nextId, w.reviewerB))).toContain('Only the reviewer who opened this list');
+    expect(JSON.stringify(await w.press(message, nextId, w.reviewerB))).toContain('Only the person who opened this list');
     const page2 = JSON.stringify(await w.press(message, nextId, w.reviewerA));
     expect(page2).toContain(people[10]!.user.id);
     expect(page2).toContain('Page 2 of 2');

@@ -2,9 +2,9 @@
  * `/review queue` pages: open applications oldest first, with jump links to their cards and
  * page buttons that only the invoker may press.
  */
-import { ButtonStyle, ComponentType, type APIEmbed } from 'discord-api-types/v10';
+import type { APIEmbed } from 'discord-api-types/v10';
 import type { MessageData } from '../../core/context';
-import { encodeCustomId } from '../../core/custom-id';
+import { pagerRow } from '../../core/pager';
 import type { Db } from '../../db/client';
 import { ApplicationsRepo } from './applications.repo';
 
@@ -28,18 +28,7 @@ export async function queuePage(db: Db, guildId: string, invokerId: string, page
   };
   return {
     embeds: [embed],
-    components:
-      pages > 1
-        ? [
-            {
-              type: ComponentType.ActionRow,
-              components: [
-                { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Previous', custom_id: encodeCustomId('gate.queue-page', invokerId, page - 1), disabled: page <= 0 },
-                { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next', custom_id: encodeCustomId('gate.queue-page', invokerId, page + 1), disabled: page + 1 >= pages },
-              ],
-            },
-          ]
-        : [],
+    components: pagerRow('gate.queue-page', invokerId, [], page, pages),
     ephemeral: true,
   };
 }

@@ -2,9 +2,9 @@
  * The paginated case list of a member (`/cases`, the "Cases" context menu and its buttons).
  * The buttons carry the invoker's id so only they can turn the pages.
  */
-import { ButtonStyle, ComponentType, type APIEmbed } from 'discord-api-types/v10';
+import type { APIEmbed } from 'discord-api-types/v10';
 import type { MessageData } from '../../core/context';
-import { encodeCustomId } from '../../core/custom-id';
+import { pagerRow } from '../../core/pager';
 import { caseLine } from './case-embed';
 import type { ModerationService } from './moderation.service';
 
@@ -28,29 +28,6 @@ export async function casesPage(service: ModerationService, invokerId: string, t
   return {
     ephemeral: true,
     embeds: [embed],
-    components:
-      pages > 1
-        ? [
-            {
-              type: ComponentType.ActionRow,
-              components: [
-                {
-                  type: ComponentType.Button,
-                  style: ButtonStyle.Secondary,
-                  label: 'Previous',
-                  custom_id: encodeCustomId(CASES_PAGE_KEY, invokerId, targetId, page - 1),
-                  disabled: page === 0,
-                },
-                {
-                  type: ComponentType.Button,
-                  style: ButtonStyle.Secondary,
-                  label: 'Next',
-                  custom_id: encodeCustomId(CASES_PAGE_KEY, invokerId, targetId, page + 1),
-                  disabled: page >= pages - 1,
-                },
-              ],
-            },
-          ]
-        : [],
+    components: pagerRow(CASES_PAGE_KEY, invokerId, [targetId], page, pages),
   };
 }

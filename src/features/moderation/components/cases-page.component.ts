@@ -1,4 +1,6 @@
 import { defineComponent } from '../../../core/define';
+import { UserError } from '../../../core/errors';
+import { readPagerArgs } from '../../../core/pager';
 import { casesPage, CASES_PAGE_KEY } from '../cases-view';
 import { ModerationService } from '../moderation.service';
 
@@ -6,14 +8,10 @@ import { ModerationService } from '../moderation.service';
 export const casesPageComponent = defineComponent({
   key: CASES_PAGE_KEY,
   level: 'helper',
-  handler: async (ctx, [invokerId, targetId, page]) => {
-    if (ctx.user.id !== invokerId) {
-      return ctx.reply({ content: 'Only the person who opened this list can turn its pages. Run `/cases` yourself.', ephemeral: true });
-    }
-    if (!targetId || !/^\d+$/.test(targetId) || !/^-?\d+$/.test(page ?? '')) {
-      return ctx.reply({ content: 'This button is broken. Run `/cases` again.', ephemeral: true });
-    }
-    const { ephemeral: _, ...data } = await casesPage(ModerationService.of(ctx), invokerId, targetId, Number(page));
+  handler: async (ctx, raw) => {
+    const { args: [targetId], page } = readPagerArgs(ctx, raw, '/cases');
+    if (!targetId || !/^\d+$/.test(targetId)) throw new UserError('bad_button', 'This button is broken. Run `/cases` again.');
+    const { ephemeral: _, ...data } = await casesPage(ModerationService.of(ctx), ctx.user.id, targetId, page);
     return ctx.update(data);
   },
 });
