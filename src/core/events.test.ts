@@ -74,6 +74,25 @@ describe('EVENTS consumer', () => {
     expect(second.explicitAcks).toEqual(['m0']);
   });
 
+  it('records events no feature handles in one batch, done and once, and acks them', async () => {
+    const registry = new Registry([]);
+    const env = testEnv();
+    const guildId = nextSnowflake();
+    const messages = Array.from({ length: 30 }, (_, i): QueuedEvent => {
+      const id = nextSnowflake();
+      return { type: 'MESSAGE_CREATE', sourceId: id, guildId, payload: { id, guild_id: guildId, channel_id: guildId, content: `hi ${i}`, author: { id: guildId }, attachments: [], mentions: [] } };
+    });
+    const first = await deliver(registry, env, messages.map((body, i) => ({ body, id: `u${i}` })));
+    const again = await deliver(registry, env, messages.slice(0, 5).map((body, i) => ({ body, id: `again${i}` })));
+    expect(first.explicitAcks).toHaveLength(30);
+    expect(again.explicitAcks).toHaveLength(5);
+    const rows = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.guildId, guildId));
+    expect(rows).toHaveLength(30);
+    expect(rows.every((r) => r.status === 'done' && r.attempts === 0)).toBe(true);
+    // Privacy: the lake keeps the length, never the content.
+    expect(JSON.stringify(rows)).not.toContain('hi 1');
+  });
+
   it('the same member join through the real Worker welcomes once', async () => {
     const { fake, env } = await fakeDiscord();
     const g = await fake.seedGuild({ channels: [{ name: 'welcome' }] });

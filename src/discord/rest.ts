@@ -41,18 +41,24 @@ export interface RestOptions {
 }
 
 interface Bucket {
+  limit: number;
   remaining: number;
   resetAt: number;
 }
 
-/** Route key for bucket tracking: major parameters kept, other ids collapsed. */
-function routeKey(method: string, path: string): string {
-  const key = path
-    .replace(/\/(channels|guilds|webhooks)\/(\d+)/g, '/$1/$2')
-    .replace(/\/(?!(?:channels|guilds|webhooks)\/)([a-z-]+)\/\d{16,20}/g, '/$1/:id')
-    .replace(/\/webhooks\/(\d+)\/[^/]+/, '/webhooks/$1/:token')
-    .replace(/\/reactions\/.*/, '/reactions/:reaction');
-  return `${method} ${key}`;
+/**
+ * A route's identity for rate limiting: `route` (method and path with ids collapsed, the
+ * key Discord's bucket hash is learned under) and `major` (the channel, guild or webhook the
+ * limit is counted per: Discord counts a bucket per hash and major parameter).
+ */
+export function routeOf(method: string, path: string): { route: string; major: string } {
+  const major = /^\/(channels|guilds|webhooks)\/(\d+)(?:\/([^/?]+))?/.exec(path);
+  const route = path
+    .replace(/\/reactions\/.*/, '/reactions/:reaction')
+    .replace(/^\/webhooks\/(\d+)\/[^/]+/, '/webhooks/:id/:token')
+    .replace(/\/\d{15,21}/g, '/:id');
+  const majorKey = !major ? '' : major[1] === 'webhooks' ? `${major[2]}/${major[3] ?? ''}` : major[2]!;
+  return { route: `${method} ${route}`, major: majorKey };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -101,11 +107,12 @@ export class RestClient {
    * Resolves with the parsed JSON body (`undefined` for 204); rejects with `DiscordApiError`.
    */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const key = `${this.baseUrl} ${routeKey(method, path)}`;
+    const { route, major } = routeOf(method, path);
+    const key = `${this.baseUrl} ${route}`;
     for (let attempt = 0; ; attempt++) {
-      await this.waitForBucket(key);
+      await this.waitForBucket(key, major);
       const response = await this.fetchImpl(this.url(path, options.query), this.init(method, options));
-      this.updateBucket(key, response);
+      this.updateBucket(key, major, response);
       if (response.status === 429 && attempt < this.maxRetries) {
         const waitMs = await retryAfterMs(response);
         if (waitMs > this.maxWaitMs) throw new RateLimitedError(key, waitMs);
@@ -163,23 +170,39 @@ export class RestClient {
     return { method, headers, body };
   }
 
-  private async waitForBucket(key: string): Promise<void> {
-    const bucketId = RestClient.routeBuckets.get(key);
-    const bucket = bucketId ? RestClient.buckets.get(bucketId) : undefined;
-    if (!bucket || bucket.remaining > 0) return;
-    const waitMs = bucket.resetAt - Date.now();
-    if (waitMs <= 0) return;
-    if (waitMs > this.maxWaitMs) throw new RateLimitedError(key, waitMs);
-    await sleep(waitMs);
+  /**
+   * Waits until the bucket of `key` for `major` has a request left, and takes it, so
+   * concurrent callers queue behind one another instead of all firing at the reset.
+   */
+  private async waitForBucket(key: string, major: string): Promise<void> {
+    for (;;) {
+      const hash = RestClient.routeBuckets.get(key);
+      const bucket = hash ? RestClient.buckets.get(`${hash}:${major}`) : undefined;
+      if (!bucket) return;
+      const now = Date.now();
+      if (bucket.resetAt <= now) {
+        bucket.remaining = bucket.limit;
+        bucket.resetAt = now + 1000; // refreshed by Discord's next answer
+      }
+      if (bucket.remaining > 0) {
+        bucket.remaining--;
+        return;
+      }
+      const waitMs = bucket.resetAt - now;
+      if (waitMs > this.maxWaitMs) throw new RateLimitedError(key, waitMs);
+      await sleep(waitMs);
+    }
   }
 
-  private updateBucket(key: string, response: Response): void {
-    const bucketId = response.headers.get('X-RateLimit-Bucket');
+  private updateBucket(key: string, major: string, response: Response): void {
+    const hash = response.headers.get('X-RateLimit-Bucket');
+    const limit = response.headers.get('X-RateLimit-Limit');
     const remaining = response.headers.get('X-RateLimit-Remaining');
     const resetAfter = response.headers.get('X-RateLimit-Reset-After');
-    if (!bucketId || remaining === null || resetAfter === null) return;
-    RestClient.routeBuckets.set(key, bucketId);
-    RestClient.buckets.set(bucketId, {
+    if (!hash || remaining === null || resetAfter === null) return;
+    RestClient.routeBuckets.set(key, hash);
+    RestClient.buckets.set(`${hash}:${major}`, {
+      limit: Number(limit ?? remaining) || 1,
       remaining: Number(remaining),
       resetAt: Date.now() + Number(resetAfter) * 1000,
     });
