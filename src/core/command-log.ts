@@ -2,49 +2,84 @@
  * The command log, written off the hot path: rows are buffered per isolate and flushed in
  * small batches inside `waitUntil`, so answering an interaction never waits on this write.
  */
-import type { BatchItem } from 'drizzle-orm/batch';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { commandLog, type CommandLogRow } from './schema';
 
 /** How long a row may wait for company before its batch is written. */
 const FLUSH_AFTER_MS = 25;
-/** D1 binds at most 100 parameters per statement; a row binds 10. */
-const ROWS_PER_STATEMENT = 9;
 const MAX_BUFFER = 90;
 
-interface Pending {
-  rows: CommandLogRow[];
-  flushed: Promise<void>;
-}
-
-const pending = new WeakMap<Db, Pending>();
+/** The columns a row fills, in the order `toTuple` lists them. */
+const COLUMNS = [
+  commandLog.interactionId,
+  commandLog.guildId,
+  commandLog.userId,
+  commandLog.command,
+  commandLog.options,
+  commandLog.outcome,
+  commandLog.latencyMs,
+  commandLog.errorRef,
+  commandLog.createdAt,
+];
 
 /**
- * Queues a command-log row and returns the promise of its batch being written; pass it to
- * `waitUntil`. A write failure is logged, never surfaced to the user.
+ * `INSERT … SELECT … FROM json_each(` built once: a batch is one statement with one bound
+ * parameter (the rows as a JSON array of tuples), so its cost does not grow with D1's
+ * 100-parameter limit, and no query builder runs per row.
+ */
+const INSERT_FROM_JSON = sql`INSERT INTO ${commandLog} (${sql.join(
+  COLUMNS.map((c) => sql.identifier(c.name)),
+  sql`, `,
+)}) SELECT ${sql.join(
+  COLUMNS.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
+  sql`, `,
+)} FROM json_each(`;
+
+/** A row as the tuple `COLUMNS` describes; `options` stored as JSON text, as drizzle's json mode does. */
+function toTuple(row: CommandLogRow): unknown[] {
+  return [
+    row.interactionId,
+    row.guildId ?? null,
+    row.userId,
+    row.command,
+    row.options == null ? null : JSON.stringify(row.options),
+    row.outcome,
+    row.latencyMs,
+    row.errorRef ?? null,
+    row.createdAt,
+  ];
+}
+
+/** The open batch per database: rows waiting for the flush that the opening request awaits. */
+const pending = new WeakMap<Db, { rows: CommandLogRow[] }>();
+
+/**
+ * Queues a command-log row; pass the returned promise to `waitUntil`. The request that opens
+ * a batch gets the promise of that batch being written (its `waitUntil` keeps the isolate
+ * alive until the write is done); rows joining an open batch get a settled promise, because
+ * in workerd a request must not wait on a promise that another request's I/O settles
+ * (workerd warns "A promise was resolved or rejected from a different request context" and
+ * cancels the waiting continuation). A write failure is logged, never surfaced to the user.
  */
 export function logCommand(db: Db, row: CommandLogRow): Promise<void> {
-  let batch = pending.get(db);
-  if (!batch || batch.rows.length >= MAX_BUFFER) {
-    const rows: CommandLogRow[] = [];
-    const flushed = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
-      if (pending.get(db)?.rows === rows) pending.delete(db);
-      return writeRows(db, rows);
-    });
-    batch = { rows, flushed };
-    pending.set(db, batch);
+  const open = pending.get(db);
+  if (open && open.rows.length < MAX_BUFFER) {
+    open.rows.push(row);
+    return Promise.resolve();
   }
-  batch.rows.push(row);
-  return batch.flushed;
+  const rows: CommandLogRow[] = [row];
+  const flushed = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
+    if (pending.get(db)?.rows === rows) pending.delete(db);
+    return writeRows(db, rows);
+  });
+  pending.set(db, { rows });
+  return flushed;
 }
 
 async function writeRows(db: Db, rows: CommandLogRow[]): Promise<void> {
-  const statements: BatchItem<'sqlite'>[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    statements.push(db.insert(commandLog).values(rows.slice(i, i + ROWS_PER_STATEMENT)));
-  }
   try {
-    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    await db.run(sql`${INSERT_FROM_JSON}${JSON.stringify(rows.map(toTuple))})`);
   } catch (error) {
     console.error(JSON.stringify({ msg: 'command_log write failed', rows: rows.length, error: String(error) }));
   }

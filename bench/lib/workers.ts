@@ -1,0 +1,159 @@
+/**
+ * Serving the Workers under test directly in workerd through Miniflare's API: the bot's
+ * deploy bundle (`wrangler deploy --dry-run`) with a local D1, and the floor Worker. Each
+ * runs in its own Miniflare instance, so each has its own workerd process whose CPU time is
+ * read from `/proc`. Requests reach the Worker on a direct socket, bypassing Miniflare's
+ * entry Worker.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Miniflare, convertV4MiniflareOptions, type V4WorkerOptions } from 'miniflare';
+import ts from 'typescript';
+import { unstable_readConfig, type Unstable_Config } from 'wrangler';
+import type { Target } from './load';
+import { clockTicksPerSecond, cpuSeconds, workerdPids } from './proc';
+
+/** The D1 database handle Miniflare gives Node. */
+export type BenchD1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
+
+/** Raw and gzip size of a bundle. */
+export interface BundleSize {
+  files: string[];
+  rawBytes: number;
+  gzipBytes: number;
+}
+
+/** A Worker being served, ready to be driven. */
+export interface ServedWorker {
+  target: Target;
+  /** workerd pid(s) whose CPU is counted. */
+  pids: number[];
+  mf: Miniflare;
+  dispose(): Promise<void>;
+}
+
+const TICKS = clockTicksPerSecond();
+
+/** Runs `wrangler deploy --dry-run --outdir <outDir>` (extra args appended) and returns the bundle's size. */
+export function buildBotBundle(root: string, outDir: string, extraArgs: string[] = []): BundleSize {
+  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outDir, ...extraArgs], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return bundleSize(outDir);
+}
+
+/** Size of the modules in a dry-run output folder (source maps and README excluded). */
+export function bundleSize(outDir: string): BundleSize {
+  const files = readdirSync(outDir).filter((f) => !f.endsWith('.map') && f !== 'README.md' && statSync(join(outDir, f)).isFile());
+  let rawBytes = 0;
+  let gzipBytes = 0;
+  for (const f of files) {
+    const bytes = readFileSync(join(outDir, f));
+    rawBytes += bytes.length;
+    gzipBytes += gzipSync(bytes).length;
+  }
+  return { files, rawBytes, gzipBytes };
+}
+
+/** The parsed `wrangler.toml` (wrangler's own reader, so the bench follows the deploy config). */
+export function readWranglerConfig(root: string): Unstable_Config {
+  return unstable_readConfig({ config: join(root, 'wrangler.toml') });
+}
+
+function compatibility(config: Unstable_Config): Pick<V4WorkerOptions, 'compatibilityDate' | 'compatibilityFlags'> {
+  if (!config.compatibility_date) throw new Error('wrangler.toml has no compatibility_date');
+  return { compatibilityDate: config.compatibility_date, compatibilityFlags: config.compatibility_flags ?? [] };
+}
+
+async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: number): Promise<ServedWorker> {
+  const before = new Set(workerdPids());
+  // Miniflare 5 takes its own option shape; the v4 shape (documented, stable) is converted.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...(inspectorPort ? { inspectorPort } : {}),
+      workers: [{ ...worker, name, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }],
+    }),
+  );
+  await mf.ready;
+  const url = await mf.unsafeGetDirectURL(name);
+  const pids = workerdPids().filter((pid) => !before.has(pid));
+  if (pids.length === 0) console.warn(`[bench] no workerd process found for ${name}: CPU/request will read 0`);
+  return {
+    mf,
+    pids,
+    target: { name, origin: url.origin, path: '/interactions', cpuSeconds: () => cpuSeconds(pids, TICKS) },
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** What the bot is started with. */
+export interface BotOptions {
+  root: string;
+  /** Folder holding the dry-run bundle (`index.js`). */
+  bundleDir: string;
+  publicKeyHex: string;
+  discordApiBase: string;
+  /** Open workerd's inspector on this port (profiling). */
+  inspectorPort?: number;
+}
+
+/**
+ * Serves the bot's deploy bundle with the bindings `wrangler.toml` declares (vars, D1 in
+ * memory, queue producers, Durable Objects; static assets are left out: `/interactions`
+ * runs the Worker first) and applies the D1 migrations through the binding.
+ */
+export async function serveBot(options: BotOptions): Promise<ServedWorker & { db: BenchD1 }> {
+  const config = readWranglerConfig(options.root);
+  const d1 = config.d1_databases[0];
+  if (!d1) throw new Error('wrangler.toml declares no D1 database');
+  const served = await serve('bot', {
+    modulesRoot: options.bundleDir,
+    modules: [{ type: 'ESModule', path: join(options.bundleDir, 'index.js') }],
+    ...compatibility(config),
+    bindings: {
+      ...(config.vars as Record<string, string>),
+      DISCORD_APPLICATION_ID: '1100000000000000001',
+      DISCORD_PUBLIC_KEY: options.publicKeyHex,
+      DISCORD_API_BASE: options.discordApiBase,
+      DISCORD_BOT_TOKEN: 'bench-bot-token',
+      DISCORD_CLIENT_SECRET: 'bench-client-secret',
+    },
+    d1Databases: Object.fromEntries(config.d1_databases.map((d) => [d.binding, d.database_id ?? d.binding])),
+    queueProducers: Object.fromEntries((config.queues.producers ?? []).map((q) => [q.binding, { queueName: q.queue ?? q.binding }])),
+    durableObjects: Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, { className: b.class_name, useSQLite: true }])),
+  }, options.inspectorPort);
+  const db = await served.mf.getD1Database(d1.binding, 'bot');
+  await applyMigrations(db, join(options.root, d1.migrations_dir ?? 'migrations'));
+  return { ...served, db };
+}
+
+/** Applies every `NNNN_*.sql` in `dir`, in order, through the D1 binding. */
+export async function applyMigrations(db: BenchD1, dir: string): Promise<void> {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    const statements = readFileSync(join(dir, file), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (statements.length) await db.batch(statements.map((s) => db.prepare(s)));
+  }
+}
+
+/** Transpiles `bench/floor-worker.ts` into `outDir` and serves it. */
+export async function serveFloor(options: { root: string; outDir: string; publicKeyHex: string; inspectorPort?: number }): Promise<ServedWorker> {
+  const source = readFileSync(join(options.root, 'bench/floor-worker.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 } });
+  mkdirSync(options.outDir, { recursive: true });
+  const path = join(options.outDir, 'floor-worker.js');
+  writeFileSync(path, outputText);
+  return serve('floor', {
+    modulesRoot: options.outDir,
+    modules: [{ type: 'ESModule', path }],
+    ...compatibility(readWranglerConfig(options.root)),
+    bindings: { DISCORD_PUBLIC_KEY: options.publicKeyHex },
+  }, options.inspectorPort);
+}
