@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InteractionResponseType, InteractionType, MessageFlags, type APIInteraction } from 'discord-api-types/v10';
 import { getDb } from '../db/client';
 import { errorRef } from './errors';
@@ -28,17 +28,17 @@ export interface AppOptions {
 }
 
 const snowflake = z.string().regex(/^\d{1,20}$/);
-const user = z.looseObject({ id: snowflake });
-const member = z.looseObject({ user, roles: z.array(snowflake), permissions: z.string().regex(/^\d{1,40}$/).optional() });
+const user = z.object({ id: snowflake });
+const member = z.object({ user, roles: z.array(snowflake), permissions: z.string().regex(/^\d{1,40}$/).optional() });
 type RawOption = { name: string; type: number; value?: string | number | boolean; options?: RawOption[]; focused?: boolean };
-const commandOption: z.ZodType<RawOption> = z.looseObject({
+const commandOption: z.ZodType<RawOption> = z.object({
   name: z.string().max(32),
   type: z.number().int(),
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
   options: z.array(z.lazy(() => commandOption)).max(25).optional(),
   focused: z.boolean().optional(),
 });
-const resolved = z.looseObject({}).optional();
+const resolved = z.object({}).optional();
 const customId = z.string().min(1).max(100);
 
 const common = {
@@ -52,14 +52,16 @@ const common = {
 
 /**
  * The shape every interaction must have before the router looks at it: a discriminated
- * union on `type`, checking only what routing and preconditions read.
+ * union on `type`, checking only what routing and preconditions read. Objects strip rather
+ * than copy unknown keys: the check's output is discarded and the router reads the original
+ * payload, so validation allocates little on the hot path.
  */
 const envelope = z.discriminatedUnion('type', [
-  z.looseObject({ ...common, type: z.literal(InteractionType.Ping) }),
-  z.looseObject({
+  z.object({ ...common, type: z.literal(InteractionType.Ping) }),
+  z.object({
     ...common,
     type: z.union([z.literal(InteractionType.ApplicationCommand), z.literal(InteractionType.ApplicationCommandAutocomplete)]),
-    data: z.looseObject({
+    data: z.object({
       id: snowflake,
       name: z.string().min(1).max(32),
       type: z.number().int(),
@@ -68,71 +70,86 @@ const envelope = z.discriminatedUnion('type', [
       target_id: snowflake.optional(),
     }),
   }),
-  z.looseObject({
+  z.object({
     ...common,
     type: z.literal(InteractionType.MessageComponent),
-    message: z.looseObject({ id: snowflake }),
-    data: z.looseObject({ custom_id: customId, component_type: z.number().int(), values: z.array(z.string()).optional() }),
+    message: z.object({ id: snowflake }),
+    data: z.object({ custom_id: customId, component_type: z.number().int(), values: z.array(z.string()).optional() }),
   }),
-  z.looseObject({
+  z.object({
     ...common,
     type: z.literal(InteractionType.ModalSubmit),
-    data: z.looseObject({ custom_id: customId, components: z.array(z.looseObject({})).max(25) }),
+    data: z.object({ custom_id: customId, components: z.array(z.object({})).max(25) }),
   }),
 ]);
 
 const text = (status: 400 | 401 | 413, message: string) =>
   new Response(message, { status, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const json = (body: unknown) => new Response(JSON.stringify(body), { headers: JSON_HEADERS });
+const decoder = new TextDecoder();
+const PONG = JSON.stringify({ type: InteractionResponseType.Pong });
+
+/**
+ * `POST /interactions`: the hot path. Verifies, parses, checks the envelope and routes; a
+ * plain function so the Worker entry can call it without the general HTTP router in front.
+ */
+export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, router: Router): Promise<Response> {
+  const signature = request.headers.get('x-signature-ed25519');
+  const timestamp = request.headers.get('x-signature-timestamp');
+  if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return text(401, 'invalid request signature');
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return text(413, 'body too large');
+  const maxAge = Number(env.INTERACTION_MAX_AGE_S || 300);
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAge) return text(401, 'stale request timestamp');
+
+  const body = new Uint8Array(await request.arrayBuffer());
+  if (body.byteLength > MAX_BODY_BYTES) return text(413, 'body too large');
+  const key = await importPublicKey(env.DISCORD_PUBLIC_KEY);
+  if (!(await verifySignature(key, signature, timestamp, body))) return text(401, 'invalid request signature');
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(body));
+  } catch {
+    return text(400, 'body is not JSON');
+  }
+  // A PING carries nothing else we read: answer before the envelope check.
+  if ((raw as { type?: unknown } | null)?.type === InteractionType.Ping) return new Response(PONG, { headers: JSON_HEADERS });
+  const parsed = envelope.safeParse(raw);
+  if (!parsed.success) return text(400, `malformed interaction: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const interaction = raw as APIInteraction;
+  if (interaction.type === InteractionType.Ping) return new Response(PONG, { headers: JSON_HEADERS });
+  if (!interaction.member?.user && !interaction.user) return text(400, 'malformed interaction: no user');
+
+  try {
+    const response = await router.handle(interaction, { env, waitUntil: (p) => ctx.waitUntil(p) }, Number(env.DEFER_AFTER_MS || 2500));
+    return json(response);
+  } catch (error) {
+    // The router answers every failure itself; this is the last line before a 5xx.
+    const ref = errorRef();
+    console.error(JSON.stringify({ msg: 'router failed', ref, interaction: interaction.id, error: String(error) }));
+    return json({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: { content: `Something went wrong (ref ${ref}).`, flags: MessageFlags.Ephemeral },
+    });
+  }
+}
+
+/** True for `POST /interactions`, checked without parsing the whole URL. */
+export function isInteractionRequest(request: Request): boolean {
+  if (request.method !== 'POST') return false;
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const end = url.indexOf('?', start);
+  return start !== -1 && url.slice(start, end === -1 ? undefined : end) === '/interactions';
+}
 
 /** Builds the bot's HTTP app. */
 export function createApp({ router, version, health = {} }: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.post('/interactions', async (c) => {
-    const env = c.env;
-    const signature = c.req.header('x-signature-ed25519');
-    const timestamp = c.req.header('x-signature-timestamp');
-    if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return text(401, 'invalid request signature');
-    const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > MAX_BODY_BYTES) return text(413, 'body too large');
-    const maxAge = Number(env.INTERACTION_MAX_AGE_S || 300);
-    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAge) return text(401, 'stale request timestamp');
-
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    if (body.byteLength > MAX_BODY_BYTES) return text(413, 'body too large');
-    const key = await importPublicKey(env.DISCORD_PUBLIC_KEY);
-    if (!(await verifySignature(key, signature, timestamp, body))) return text(401, 'invalid request signature');
-
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(body));
-    } catch {
-      return text(400, 'body is not JSON');
-    }
-    const parsed = envelope.safeParse(json);
-    if (!parsed.success) return text(400, `malformed interaction: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    const interaction = parsed.data as unknown as APIInteraction;
-    if (interaction.type !== InteractionType.Ping && !interaction.member?.user && !interaction.user) {
-      return text(400, 'malformed interaction: no user');
-    }
-
-    try {
-      const response = await router.handle(
-        interaction,
-        { env, waitUntil: (p) => c.executionCtx.waitUntil(p) },
-        Number(env.DEFER_AFTER_MS || 2500),
-      );
-      return c.json(response);
-    } catch (error) {
-      // The router answers every failure itself; this is the last line before a 5xx.
-      const ref = errorRef();
-      console.error(JSON.stringify({ msg: 'router failed', ref, interaction: interaction.id, error: String(error) }));
-      return c.json({
-        type: InteractionResponseType.ChannelMessageWithSource,
-        data: { content: `Something went wrong (ref ${ref}).`, flags: MessageFlags.Ephemeral },
-      });
-    }
-  });
+  app.post('/interactions', (c) => handleInteractionRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext, router));
 
   app.get('/health', async (c) => {
     const started = Date.now();

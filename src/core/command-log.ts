@@ -7,8 +7,8 @@ import type { Db } from '../db/client';
 import { commandLog, type CommandLogRow } from './schema';
 
 /** How long a row may wait for company before its batch is written. */
-const FLUSH_AFTER_MS = 25;
-const MAX_BUFFER = 90;
+const FLUSH_AFTER_MS = 50;
+const MAX_BUFFER = 500;
 
 /** The columns a row fills, in the order `toTuple` lists them. */
 const COLUMNS = [
@@ -55,18 +55,18 @@ function toTuple(row: CommandLogRow): unknown[] {
 const pending = new WeakMap<Db, { rows: CommandLogRow[] }>();
 
 /**
- * Queues a command-log row; pass the returned promise to `waitUntil`. The request that opens
+ * Queues a command-log row; pass a returned promise to `waitUntil`. The request that opens
  * a batch gets the promise of that batch being written (its `waitUntil` keeps the isolate
- * alive until the write is done); rows joining an open batch get a settled promise, because
+ * alive until the write is done); rows joining an open batch get `null` (nothing to wait on), because
  * in workerd a request must not wait on a promise that another request's I/O settles
  * (workerd warns "A promise was resolved or rejected from a different request context" and
  * cancels the waiting continuation). A write failure is logged, never surfaced to the user.
  */
-export function logCommand(db: Db, row: CommandLogRow): Promise<void> {
+export function logCommand(db: Db, row: CommandLogRow): Promise<void> | null {
   const open = pending.get(db);
   if (open && open.rows.length < MAX_BUFFER) {
     open.rows.push(row);
-    return Promise.resolve();
+    return null;
   }
   const rows: CommandLogRow[] = [row];
   const flushed = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {

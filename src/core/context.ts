@@ -125,30 +125,4 @@ export function toCallbackData(data: MessageData | string): APIInteractionRespon
   return out;
 }
 
-/** Reply builders shared by every interaction context. */
-export function replies(ctx: Pick<InteractionContext, 'editOriginal'>) {
-  return {
-    reply: (data: MessageData | string): Reply => ({
-      response: { type: InteractionResponseType.ChannelMessageWithSource, data: toCallbackData(data) },
-    }),
-    defer: (work: () => Promise<void>, options: { ephemeral?: boolean } = {}): Reply => ({
-      response: {
-        type: InteractionResponseType.DeferredChannelMessageWithSource,
-        ...(options.ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
-      },
-      after: work,
-    }),
-    modal: (data: APIModalInteractionResponseCallbackData): Reply => ({
-      response: { type: InteractionResponseType.Modal, data },
-    }),
-    update: (data: MessageData): Reply => ({
-      response: { type: InteractionResponseType.UpdateMessage, data: toCallbackData(data) },
-    }),
-    deferUpdate: (work: () => Promise<void>): Reply => ({
-      response: { type: InteractionResponseType.DeferredMessageUpdate },
-      after: work,
-    }),
-  };
-}
-
 export { GuildConfig };

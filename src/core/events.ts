@@ -12,7 +12,7 @@
  *    dead-letter queue, its row is marked `dead`, and it is logged with its source id.
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb, type Db } from '../db/client';
 import { guildIdOf, lakeFacts } from '../discord/gateway/dispatch';
 import { gatewayEvents } from '../discord/gateway/schema';

@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:test';
-import { and, eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb, openLibsql, type Db } from '../db/client';
 import { snowflake } from '../testing/snowflake';
 import { logCommand } from './command-log';
 import { takeCooldown } from './cooldowns';
-import { GuildConfig } from './guild-config.repo';
+import { GuildConfig, SNAPSHOT_TTL_MS } from './guild-config.repo';
 import { auditLog, commandLog, guildChannels } from './schema';
 import { z } from 'zod';
 
@@ -69,6 +69,29 @@ describe.each([
     await Promise.all(writes);
     const [row] = await db.select({ n: sql<number>`count(*)` }).from(commandLog).where(eq(commandLog.guildId, guildId));
     expect(Number(row!.n)).toBe(25);
+  });
+});
+
+describe('configuration snapshot cache', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reuses a guild snapshot within the TTL, drops it on a change made here, and rereads after', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const db = getDb(env);
+    const guildId = snowflake();
+    const [c1, c2, c3] = [snowflake(), snowflake(), snowflake()];
+    await new GuildConfig(db, guildId).setChannel('actor', 'review', c1);
+    expect(await new GuildConfig(db, guildId).channel('review')).toBe(c1);
+    // Another isolate changes it (here: behind the repository's back).
+    await db.update(guildChannels).set({ channelId: c2 }).where(and(eq(guildChannels.guildId, guildId), eq(guildChannels.purpose, 'review')));
+    expect(await new GuildConfig(db, guildId).channel('review')).toBe(c1);
+    vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS);
+    expect(await new GuildConfig(db, guildId).channel('review')).toBe(c2);
+    // A change through the repository is visible at once in this isolate, and audited with the fresh value.
+    await new GuildConfig(db, guildId).setChannel('actor', 'review', c3);
+    expect(await new GuildConfig(db, guildId).channel('review')).toBe(c3);
+    const [last] = await db.select().from(auditLog).where(eq(auditLog.guildId, guildId)).orderBy(desc(auditLog.id)).limit(1);
+    expect([last!.before, last!.after]).toEqual([c2, c3]);
   });
 });
 

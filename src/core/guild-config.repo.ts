@@ -2,8 +2,13 @@
  * A guild's platform configuration: channels by purpose, staff roles, module flags and
  * feature settings. Guild-scoped (the guild id is fixed at construction) and audited: every
  * change writes its `audit_log` row in the same `db.batch` as the change itself.
+ *
+ * Channels, staff roles and module flags are read together in one query and kept per
+ * isolate for `SNAPSHOT_TTL_MS`: the router consults them on most interactions. A change
+ * made through this class drops the isolate's copy at once; another isolate sees it within
+ * the TTL.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { z } from 'zod';
 import type { Db } from '../db/client';
@@ -17,6 +22,17 @@ export interface ConfigSnapshot {
   modules: Record<string, boolean>;
 }
 
+/** How long an isolate reuses a guild's channels, staff roles and module flags. */
+export const SNAPSHOT_TTL_MS = 1000;
+
+const snapshots = new WeakMap<Db, Map<string, { at: number; value: Promise<ConfigSnapshot> }>>();
+
+function cacheOf(db: Db): Map<string, { at: number; value: Promise<ConfigSnapshot> }> {
+  let cache = snapshots.get(db);
+  if (!cache) snapshots.set(db, (cache = new Map()));
+  return cache;
+}
+
 /** Guild-scoped configuration repository. */
 export class GuildConfig {
   constructor(
@@ -26,29 +42,17 @@ export class GuildConfig {
 
   /** The channel mapped to `purpose`, or null. */
   async channel(purpose: string): Promise<string | null> {
-    const [row] = await this.db
-      .select({ channelId: guildChannels.channelId })
-      .from(guildChannels)
-      .where(and(eq(guildChannels.guildId, this.guildId), eq(guildChannels.purpose, purpose)));
-    return row?.channelId ?? null;
+    return (await this.snapshot()).channels[purpose] ?? null;
   }
 
   /** Role id → staff level. */
   async staffRoleMap(): Promise<Map<string, StaffLevel>> {
-    const rows = await this.db
-      .select({ roleId: staffRoles.roleId, level: staffRoles.level })
-      .from(staffRoles)
-      .where(eq(staffRoles.guildId, this.guildId));
-    return new Map(rows.filter((r) => isStaffLevel(r.level)).map((r) => [r.roleId, r.level as StaffLevel]));
+    return new Map((await this.snapshot()).staffRoles.map((r) => [r.roleId, r.level]));
   }
 
   /** Whether `module` is on; `fallback` when the guild never set it. */
   async moduleEnabled(module: string, fallback: boolean): Promise<boolean> {
-    const [row] = await this.db
-      .select({ enabled: moduleFlags.enabled })
-      .from(moduleFlags)
-      .where(and(eq(moduleFlags.guildId, this.guildId), eq(moduleFlags.module, module)));
-    return row?.enabled ?? fallback;
+    return (await this.snapshot()).modules[module] ?? fallback;
   }
 
   /** A feature's settings object, parsed (and defaulted) by its zod schema. */
@@ -60,23 +64,40 @@ export class GuildConfig {
     return schema.parse(row?.value ?? {});
   }
 
-  /** Everything `/config show` prints, in one batch. */
-  async snapshot(): Promise<ConfigSnapshot> {
-    const [channels, roles, modules] = await this.db.batch([
-      this.db.select().from(guildChannels).where(eq(guildChannels.guildId, this.guildId)),
-      this.db.select().from(staffRoles).where(eq(staffRoles.guildId, this.guildId)),
-      this.db.select().from(moduleFlags).where(eq(moduleFlags.guildId, this.guildId)),
-    ]);
-    return {
-      channels: Object.fromEntries(channels.map((c) => [c.purpose, c.channelId])),
-      staffRoles: roles.filter((r) => isStaffLevel(r.level)).map((r) => ({ roleId: r.roleId, level: r.level as StaffLevel })),
-      modules: Object.fromEntries(modules.map((m) => [m.module, m.enabled])),
-    };
+  /** Channels, staff roles and modules: one query, reused for `SNAPSHOT_TTL_MS`. */
+  snapshot(): Promise<ConfigSnapshot> {
+    const cache = cacheOf(this.db);
+    const now = Date.now();
+    const hit = cache.get(this.guildId);
+    if (hit && now - hit.at < SNAPSHOT_TTL_MS) return hit.value;
+    const value = this.readSnapshot();
+    cache.set(this.guildId, { at: now, value });
+    value.catch(() => cache.get(this.guildId)?.value === value && cache.delete(this.guildId));
+    return value;
+  }
+
+  private async readSnapshot(): Promise<ConfigSnapshot> {
+    const rows = await this.db.all<{ kind: string; k: string; v: string | number }>(sql`
+      SELECT 'c' AS kind, ${guildChannels.purpose} AS k, ${guildChannels.channelId} AS v FROM ${guildChannels} WHERE ${guildChannels.guildId} = ${this.guildId}
+      UNION ALL SELECT 'r', ${staffRoles.roleId}, ${staffRoles.level} FROM ${staffRoles} WHERE ${staffRoles.guildId} = ${this.guildId}
+      UNION ALL SELECT 'm', ${moduleFlags.module}, ${moduleFlags.enabled} FROM ${moduleFlags} WHERE ${moduleFlags.guildId} = ${this.guildId}`);
+    const snapshot: ConfigSnapshot = { channels: {}, staffRoles: [], modules: {} };
+    for (const { kind, k, v } of rows) {
+      if (kind === 'c') snapshot.channels[k] = String(v);
+      else if (kind === 'r' && isStaffLevel(String(v))) snapshot.staffRoles.push({ roleId: k, level: String(v) as StaffLevel });
+      else if (kind === 'm') snapshot.modules[k] = Number(v) === 1;
+    }
+    return snapshot;
+  }
+
+  /** Drops this isolate's copy after a change. */
+  private invalidate(): void {
+    cacheOf(this.db).delete(this.guildId);
   }
 
   /** Maps `purpose` to `channelId`, or unmaps it with `null`. */
   async setChannel(actorId: string, purpose: string, channelId: string | null): Promise<void> {
-    const before = await this.channel(purpose);
+    const before = (await this.readSnapshot()).channels[purpose] ?? null; // fresh, not cached: the audit records it
     const where = and(eq(guildChannels.guildId, this.guildId), eq(guildChannels.purpose, purpose));
     const change =
       channelId === null
@@ -144,6 +165,10 @@ export class GuildConfig {
       after: after ?? null,
       createdAt: Date.now(),
     });
-    await this.db.batch([audit, ...changes]);
+    try {
+      await this.db.batch([audit, ...changes]);
+    } finally {
+      this.invalidate();
+    }
   }
 }

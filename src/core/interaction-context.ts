@@ -2,10 +2,18 @@
  * Builds the context object of one interaction. Services (`db`, `discord`, `config`) are
  * created lazily so a handler that needs none of them (PING, `/ping`) pays nothing.
  */
-import type { APIInteraction, APIMessage } from 'discord-api-types/v10';
+import {
+  InteractionResponseType,
+  MessageFlags,
+  type APIInteraction,
+  type APIInteractionGuildMember,
+  type APIMessage,
+  type APIModalInteractionResponseCallbackData,
+  type APIUser,
+} from 'discord-api-types/v10';
 import { getDb, type Db } from '../db/client';
 import { createDiscord, type Discord } from '../discord';
-import { replies, toCallbackData, type InteractionContext, type MessageData } from './context';
+import { toCallbackData, type ComponentContext, type InteractionContext, type MessageData, type Reply } from './context';
 import { GuildConfig } from './guild-config.repo';
 import { UserError } from './errors';
 import type { Registry } from './registry';
@@ -37,55 +45,95 @@ export function lazyServices(deps: Pick<ContextDeps, 'env' | 'waitUntil'>): { en
   };
 }
 
-/** The context of one interaction. */
-export function buildInteractionContext(
-  interaction: APIInteraction,
-  deps: ContextDeps,
-): InteractionContext & { message: APIMessage | undefined } {
-  const services = lazyServices(deps);
-  const user = interaction.member?.user ?? interaction.user;
-  if (!user) throw new UserError('bad_request', 'This interaction has no user.');
-  const guildId = interaction.guild_id ?? null;
-  let config: GuildConfig | undefined;
-  let level: Promise<StaffLevel> | undefined;
-  const editOriginal = (data: MessageData | string) =>
-    services.discord.interactions.editOriginal(interaction.token, toCallbackData(data) as never) as Promise<APIMessage>;
-  const ctx = {
-    ...replies({ editOriginal }),
-    interaction,
-    registry: deps.registry,
-    guildId,
-    user,
-    member: interaction.member,
-    message: 'message' in interaction ? (interaction.message as APIMessage | undefined) : undefined,
-    env: services.env,
-    waitUntil: services.waitUntil,
-    get db() {
-      return services.db;
-    },
-    get discord() {
-      return services.discord;
-    },
-    get guild(): string {
-      if (!guildId) throw new UserError('guild_only', 'This only works in a server.');
-      return guildId;
-    },
-    get config(): GuildConfig {
-      if (!guildId) throw new UserError('guild_only', 'This only works in a server.');
-      return (config ??= new GuildConfig(services.db, guildId));
-    },
-    level(): Promise<StaffLevel> {
-      if (!level) {
-        const member = interaction.member;
-        const standing = { userId: user.id, roleIds: member?.roles ?? [], permissions: member?.permissions };
-        // Administrators need no lookup; everyone else is mapped through the guild's staff roles.
-        const quick = resolveLevel(standing, new Map());
-        level = quick === 'administrator' || !guildId ? Promise.resolve(quick) : ctx.config.staffRoleMap().then((map) => resolveLevel(standing, map));
-      }
-      return level;
-    },
-    editOriginal,
-    followUp: (data: MessageData | string) => services.discord.interactions.followUp(interaction.token, toCallbackData(data) as never),
-  };
-  return ctx;
+/**
+ * The context of one interaction: a class, so its methods live on the prototype and a
+ * request allocates one small object (the hot path builds one per interaction).
+ */
+class Context implements InteractionContext {
+  readonly guildId: string | null;
+  readonly user: APIUser;
+  readonly member: APIInteractionGuildMember | undefined;
+  readonly message: APIMessage | undefined;
+  readonly registry: Registry;
+  readonly env: Env;
+  private services: ReturnType<typeof lazyServices> | undefined;
+  private guildConfig: GuildConfig | undefined;
+  private staffLevel: Promise<StaffLevel> | undefined;
+
+  constructor(
+    readonly interaction: APIInteraction,
+    private readonly deps: ContextDeps,
+  ) {
+    const user = interaction.member?.user ?? interaction.user;
+    if (!user) throw new UserError('bad_request', 'This interaction has no user.');
+    this.user = user;
+    this.guildId = interaction.guild_id ?? null;
+    this.member = interaction.member;
+    this.message = 'message' in interaction ? (interaction.message as APIMessage | undefined) : undefined;
+    this.registry = deps.registry;
+    this.env = deps.env;
+  }
+
+  private get svc(): ReturnType<typeof lazyServices> {
+    return (this.services ??= lazyServices(this.deps));
+  }
+  get db(): Db {
+    return this.svc.db;
+  }
+  get discord(): Discord {
+    return this.svc.discord;
+  }
+  waitUntil(promise: Promise<unknown>): void {
+    this.svc.waitUntil(promise);
+  }
+  get guild(): string {
+    if (!this.guildId) throw new UserError('guild_only', 'This only works in a server.');
+    return this.guildId;
+  }
+  get config(): GuildConfig {
+    return (this.guildConfig ??= new GuildConfig(this.db, this.guild));
+  }
+  level(): Promise<StaffLevel> {
+    if (!this.staffLevel) {
+      const member = this.interaction.member;
+      const standing = { userId: this.user.id, roleIds: member?.roles ?? [], permissions: member?.permissions };
+      // Administrators need no lookup; everyone else is mapped through the guild's staff roles.
+      const quick = resolveLevel(standing, new Map());
+      this.staffLevel =
+        quick === 'administrator' || !this.guildId ? Promise.resolve(quick) : this.config.staffRoleMap().then((map) => resolveLevel(standing, map));
+    }
+    return this.staffLevel;
+  }
+  reply(data: MessageData | string): Reply {
+    return { response: { type: InteractionResponseType.ChannelMessageWithSource, data: toCallbackData(data) } };
+  }
+  defer(work: () => Promise<void>, options: { ephemeral?: boolean } = {}): Reply {
+    return {
+      response: {
+        type: InteractionResponseType.DeferredChannelMessageWithSource,
+        ...(options.ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
+      },
+      after: work,
+    };
+  }
+  modal(data: APIModalInteractionResponseCallbackData): Reply {
+    return { response: { type: InteractionResponseType.Modal, data } };
+  }
+  update(data: MessageData): Reply {
+    return { response: { type: InteractionResponseType.UpdateMessage, data: toCallbackData(data) } };
+  }
+  deferUpdate(work: () => Promise<void>): Reply {
+    return { response: { type: InteractionResponseType.DeferredMessageUpdate }, after: work };
+  }
+  editOriginal(data: MessageData | string): Promise<APIMessage> {
+    return this.discord.interactions.editOriginal(this.interaction.token, toCallbackData(data) as never) as Promise<APIMessage>;
+  }
+  followUp(data: MessageData | string): Promise<APIMessage> {
+    return this.discord.interactions.followUp(this.interaction.token, toCallbackData(data) as never);
+  }
+}
+
+/** The context of one interaction (commands, components and modals alike). */
+export function buildInteractionContext(interaction: APIInteraction, deps: ContextDeps): InteractionContext & ComponentContext {
+  return new Context(interaction, deps) as unknown as InteractionContext & ComponentContext;
 }

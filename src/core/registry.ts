@@ -159,11 +159,23 @@ function validateCommand(command: Command): void {
   }
 }
 
+const leafCache = new WeakMap<ChatCommand, Map<string, ChatLeaf | null>>();
+
 /**
  * Finds the leaf of a chat command for the subcommand path in an interaction, merging
- * preconditions (a subcommand's own settings override its command's).
+ * preconditions (a subcommand's own settings override its command's). Memoised: the hot
+ * path resolves the same few leaves over and over.
  */
 export function resolveChatLeaf(command: ChatCommand, group: string | undefined, subcommand: string | undefined): ChatLeaf | null {
+  let leaves = leafCache.get(command);
+  if (!leaves) leafCache.set(command, (leaves = new Map()));
+  const key = `${group ?? ''} ${subcommand ?? ''}`;
+  let leaf = leaves.get(key);
+  if (leaf === undefined) leaves.set(key, (leaf = buildChatLeaf(command, group, subcommand)));
+  return leaf;
+}
+
+function buildChatLeaf(command: ChatCommand, group: string | undefined, subcommand: string | undefined): ChatLeaf | null {
   const inherited = pickPreconditions(command);
   if ('handler' in command) {
     return { path: command.name, options: command.options, handler: command.handler, preconditions: inherited };

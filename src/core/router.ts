@@ -50,6 +50,19 @@ interface Route {
 }
 
 const TIMED_OUT = Symbol('timed out');
+const PENDING = Symbol('pending');
+/** Microtask turns a handler gets before the router arms its deadline timer. */
+const QUICK_TURNS = 16;
+
+/** `promise`'s value if it settles within `turns` microtask turns, else `PENDING`. */
+async function settledWithin<T>(promise: Promise<T>, turns: number): Promise<T | typeof PENDING> {
+  let result: T | typeof PENDING = PENDING;
+  void promise.then((value) => {
+    result = value;
+  });
+  for (let i = 0; i < turns && result === PENDING; i++) await undefined;
+  return result;
+}
 const EXPIRED = 'This button has expired. Run the command again.';
 
 /** Routes interactions for one registry. */
@@ -78,19 +91,18 @@ export class Router {
     let outcome: Outcome = 'ok';
     let ref: string | null = null;
     const log = () => {
-      deps.waitUntil(
-        logCommand(ctx.db, {
-          interactionId: interaction.id,
-          guildId: interaction.guild_id ?? null,
-          userId: ctx.user.id,
-          command: route && 'name' in route ? route.name : describe(interaction),
-          options: route && 'options' in route ? (route.options ?? null) : null,
-          outcome,
-          latencyMs: Date.now() - started,
-          errorRef: ref,
-          createdAt: started,
-        }),
-      );
+      const written = logCommand(ctx.db, {
+        interactionId: interaction.id,
+        guildId: interaction.guild_id ?? null,
+        userId: ctx.user.id,
+        command: route && 'name' in route ? route.name : describe(interaction),
+        options: route && 'options' in route ? (route.options ?? null) : null,
+        outcome,
+        latencyMs: Date.now() - started,
+        errorRef: ref,
+        createdAt: started,
+      });
+      if (written) deps.waitUntil(written);
     };
 
     if (!route || 'expired' in route) {
@@ -114,19 +126,25 @@ export class Router {
 
     const work = (async () => {
       try {
-        await this.checkPreconditions(ctx, route);
+        const checking = this.checkPreconditions(ctx, route);
+        if (checking) await checking;
         return await route.run(ctx);
       } catch (error) {
         return fail(error);
       }
     })();
 
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), deferAfterMs);
-    });
-    const first = await Promise.race([work, deadline]);
-    clearTimeout(timer);
+    // Most handlers answer within a few microtask turns (no I/O): only arm the deadline
+    // timer for the ones still pending after that.
+    let first: Reply | typeof PENDING | typeof TIMED_OUT = await settledWithin(work, QUICK_TURNS);
+    if (first === PENDING) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), deferAfterMs);
+      });
+      first = await Promise.race([work, deadline]);
+      clearTimeout(timer);
+    }
 
     if (first === TIMED_OUT) {
       outcome = 'deferred';
@@ -202,12 +220,24 @@ export class Router {
     return ref;
   }
 
-  private async checkPreconditions(ctx: InteractionContext, route: Route): Promise<void> {
+  /**
+   * Runs a route's preconditions: synchronously when none needs I/O (then it returns
+   * nothing), else as a promise. Throws `UserError` on refusal.
+   */
+  private checkPreconditions(ctx: InteractionContext, route: Route): Promise<void> | undefined {
     const pre = route.preconditions;
     if ((pre.guildOnly ?? true) && !ctx.guildId) {
       throw new UserError('guild_only', 'This only works in a server.');
     }
-    if (!ctx.guildId) return;
+    if (!ctx.guildId) return undefined;
+    const needsLevel = pre.level !== undefined && pre.level !== 'everyone';
+    if (!needsLevel && route.feature.toggleable === false && !pre.cooldown) return undefined;
+    return this.checkStored(ctx, ctx.guildId, route);
+  }
+
+  /** The preconditions that read stored state: staff level, module flag, cooldown. */
+  private async checkStored(ctx: InteractionContext, guildId: string, route: Route): Promise<void> {
+    const pre = route.preconditions;
     const checks: Promise<void>[] = [];
     if (pre.level && pre.level !== 'everyone') {
       const required = pre.level;
@@ -230,7 +260,7 @@ export class Router {
     }
     await Promise.all(checks);
     if (pre.cooldown) {
-      const left = await takeCooldown(ctx.db, ctx.guildId, ctx.user.id, route.name, pre.cooldown);
+      const left = await takeCooldown(ctx.db, guildId, ctx.user.id, route.name, pre.cooldown);
       if (left > 0) throw new UserError('cooldown', `Slow down: you can use this again in ${Math.ceil(left / 1000)} s.`);
     }
   }

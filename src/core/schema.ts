@@ -65,7 +65,9 @@ export const cooldowns = sqliteTable(
 export const commandLog = sqliteTable(
   'command_log',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    // A rowid alias, not AUTOINCREMENT: ids are never reused while rows exist, and the
+    // hot path's batched insert skips the sqlite_sequence bookkeeping.
+    id: integer('id').primaryKey(),
     interactionId: text('interaction_id').notNull(),
     guildId: text('guild_id'),
     userId: text('user_id').notNull(),

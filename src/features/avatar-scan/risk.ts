@@ -7,7 +7,7 @@
  * not explicit) counts half; Drawing and Neutral count nothing. The score is a ranking aid
  * for reviewers, not a calibrated probability (see docs/avatar-scan.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODEL_CLASSES, type ClassProbabilities, type ModelClass } from './model';
 
 /** Per-guild settings (`guild_settings` key `avatar_scan`), every key defaulted. */

@@ -2,7 +2,7 @@
  * The SCANS queue message. Producers: the gate (on application submit), the member-join
  * event and `/scan user`; the consumer is the scanner Worker (`workers/scanner/`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const snowflake = z.string().regex(/^\d{15,21}$/);
 

@@ -3,7 +3,7 @@
  * every change). The review and welcome channels are platform channel purposes (`review`,
  * `welcome`), so `/config channel set` and `/gate setup` edit the same mapping.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GuildConfig } from '../../core/guild-config.repo';
 
 /** Settings key in `guild_settings`. */

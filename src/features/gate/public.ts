@@ -1,7 +1,7 @@
 /**
  * The gate's public surface: the only file other features may import.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BaseContext } from '../../core/context';
 import type { GuildConfig } from '../../core/guild-config.repo';
 import { GATE_SETTINGS_KEY } from './config';

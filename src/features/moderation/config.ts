@@ -2,7 +2,7 @@
  * The moderation settings of a guild (`guild_settings` key `moderation`). Every key is
  * defaulted, so a guild that never configured anything gets a working module.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GuildConfig } from '../../core/guild-config.repo';
 
 /** The settings key under which moderation keeps its configuration. */

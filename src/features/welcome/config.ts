@@ -1,7 +1,7 @@
 /**
  * Welcome settings, kept in the platform's per-guild settings under `welcome`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Settings key in `guild_settings`. */
 export const WELCOME_SETTINGS_KEY = 'welcome';
