@@ -7,7 +7,7 @@ import type { Db } from '../db/client';
 import { commandLog, type CommandLogRow } from './schema';
 
 /** How long a row may wait for company before its batch is written. */
-const FLUSH_AFTER_MS = 50;
+const FLUSH_AFTER_MS = 200;
 const MAX_BUFFER = 500;
 
 /** The columns a row fills, in the order `toTuple` lists them. */
