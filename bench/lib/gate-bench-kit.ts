@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startFakeDiscordWithoutRateLimitHeaders } from '../../src/testing/fake-discord/without-rate-limit-headers';
+import { startFakeDiscord } from '../../src/testing/fake-discord/server';
 import type { ScenarioContext } from '../scenario';
 import { runClosedLoop, runOpenLoop, type RunResult, type Target } from './load';
 import type { SignedRequest } from './sign';
@@ -164,7 +164,7 @@ export interface ControlBot {
  * how much of a completion time is the client waiting on rate-limit headers.
  */
 export async function serveControlBot(ctx: ScenarioContext): Promise<ControlBot> {
-  const fake = await startFakeDiscordWithoutRateLimitHeaders({ port: 0 });
+  const fake = await startFakeDiscord({ port: 0, rateLimitHeaders: false });
   try {
     const bot = await serveBot({ root: ROOT, bundleDir: servedBundleDir(), publicKeyHex: ctx.keys.publicKeyHex, discordApiBase: `${fake.url}/api/v10` });
     return {

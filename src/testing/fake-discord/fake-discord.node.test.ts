@@ -417,3 +417,25 @@ describe('messages', () => {
     });
   });
 });
+
+describe('rate-limit headers option', () => {
+  it('sends X-RateLimit-* headers by default and none when turned off', async () => {
+    const servers = [await startFakeDiscord(), await startFakeDiscord({ rateLimitHeaders: false })];
+    try {
+      const [withHeaders, without] = await Promise.all(
+        servers.map(async (server) => {
+          const fake = await FakeDiscord.create(server.url);
+          const res = await fetch(`${fake.apiBase}/users/@me`, {
+            headers: { authorization: 'Bot t', 'user-agent': 'DiscordBot (https://example.com, 1.0)' },
+          });
+          expect(res.status).toBe(200);
+          return [...res.headers.keys()].filter((k) => k.startsWith('x-ratelimit-'));
+        }),
+      );
+      expect(withHeaders).toEqual(expect.arrayContaining(['x-ratelimit-bucket', 'x-ratelimit-remaining', 'x-ratelimit-reset-after']));
+      expect(without).toEqual([]);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+});

@@ -16,6 +16,12 @@ export interface StartOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
+  /**
+   * Send Discord's `X-RateLimit-*` headers (default true). Benchmarks that must not measure
+   * the REST client's waits on the fake's emulated 50/s buckets turn them off; injected
+   * 429s (`failNext`) keep their `Retry-After` and body either way.
+   */
+  rateLimitHeaders?: boolean;
 }
 
 /** A running fake Discord server. */
@@ -44,10 +50,10 @@ function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request 
   return new Request(new URL(req.url ?? '/', origin), { method, headers, ...(hasBody ? { body: new Uint8Array(body) } : {}) });
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+async function writeResponse(res: ServerResponse, response: Response, rateLimitHeaders: boolean): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
-    headers[key] = value;
+    if (rateLimitHeaders || !key.toLowerCase().startsWith('x-ratelimit-')) headers[key] = value;
   });
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
   if (body) headers['content-length'] = String(body.length);
@@ -65,7 +71,7 @@ export async function startFakeDiscord(opts: StartOptions = {}): Promise<Running
       try {
         const body = await readRequestBody(req);
         const response = await app.fetch(toRequest(req, body, origin));
-        await writeResponse(res, response);
+        await writeResponse(res, response, opts.rateLimitHeaders ?? true);
       } catch (e) {
         console.error('fake-discord server error', e);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
