@@ -26,6 +26,8 @@ export default defineConfig({
                 DISCORD_APPLICATION_ID: '1100000000000000001',
                 DISCORD_BOT_TOKEN: 'test-bot-token',
                 DISCORD_CLIENT_SECRET: 'test-client-secret',
+                // Tests await each interaction's background work: keep the log's batching short.
+                COMMAND_LOG_FLUSH_MS: '5',
                 DISCORD_API_BASE: `${inject<string>('fakeDiscordUrl')}/api/v10`,
                 TEST_FAKE_DISCORD_URL: inject<string>('fakeDiscordUrl'),
                 TEST_FAKE_GATEWAY_URL: inject<string>('fakeGatewayUrl'),

@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { commandLog, type CommandLogRow } from './schema';
 
-/** How long a row may wait for company before its batch is written. */
-const FLUSH_AFTER_MS = 200;
+/** How long a row may wait for company before its batch is written (`COMMAND_LOG_FLUSH_MS`). */
+export const DEFAULT_FLUSH_AFTER_MS = 200;
 const MAX_BUFFER = 500;
 
 /** The columns a row fills, in the order `toTuple` lists them. */
@@ -62,14 +62,14 @@ const pending = new WeakMap<Db, { rows: CommandLogRow[] }>();
  * (workerd warns "A promise was resolved or rejected from a different request context" and
  * cancels the waiting continuation). A write failure is logged, never surfaced to the user.
  */
-export function logCommand(db: Db, row: CommandLogRow): Promise<void> | null {
+export function logCommand(db: Db, row: CommandLogRow, flushAfterMs = DEFAULT_FLUSH_AFTER_MS): Promise<void> | null {
   const open = pending.get(db);
   if (open && open.rows.length < MAX_BUFFER) {
     open.rows.push(row);
     return null;
   }
   const rows: CommandLogRow[] = [row];
-  const flushed = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
+  const flushed = new Promise<void>((resolve) => setTimeout(resolve, flushAfterMs)).then(() => {
     if (pending.get(db)?.rows === rows) pending.delete(db);
     return writeRows(db, rows);
   });

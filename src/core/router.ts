@@ -20,7 +20,7 @@ import {
   type APIUserApplicationCommandInteraction,
   type ModalSubmitComponent,
 } from 'discord-api-types/v10';
-import { logCommand } from './command-log';
+import { DEFAULT_FLUSH_AFTER_MS, logCommand } from './command-log';
 import { buildInteractionContext, type ContextDeps } from './interaction-context';
 import type { InteractionContext, Reply } from './context';
 import { takeCooldown } from './cooldowns';
@@ -53,6 +53,12 @@ const TIMED_OUT = Symbol('timed out');
 const PENDING = Symbol('pending');
 /** Microtask turns a handler gets before the router arms its deadline timer. */
 const QUICK_TURNS = 16;
+
+/** The command log's flush delay from `COMMAND_LOG_FLUSH_MS`, else the default. */
+function flushAfterMs(env: Env): number {
+  const ms = Number(env.COMMAND_LOG_FLUSH_MS || DEFAULT_FLUSH_AFTER_MS);
+  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLUSH_AFTER_MS;
+}
 
 /** `promise`'s value if it settles within `turns` microtask turns, else `PENDING`. */
 async function settledWithin<T>(promise: Promise<T>, turns: number): Promise<T | typeof PENDING> {
@@ -101,7 +107,7 @@ export class Router {
         latencyMs: Date.now() - started,
         errorRef: ref,
         createdAt: started,
-      });
+      }, flushAfterMs(deps.env));
       if (written) deps.waitUntil(written);
     };
 

@@ -32,26 +32,49 @@ export async function fetchWorker(request: Request, env: Env = testEnv()): Promi
   return response;
 }
 
+/** What `send` returns. */
+export interface Sent {
+  status: number;
+  body: APIInteractionResponse;
+  /** The interaction's token as sent (the fake's, when it registered the interaction). */
+  token: string | undefined;
+}
+
 /**
  * Signs and sends an interaction; resolves once its background work is done. With an env
- * from `fakeDiscord()`, the HTTP reply is handed to the fake as the interaction's callback,
- * so it is validated like every REST call.
+ * from `fakeDiscord()` (or a `fake` given), the interaction is first registered with the
+ * fake Discord (its id and token replaced by the fake's, and the message a component sits on
+ * recorded), and the HTTP reply is handed to the fake as the interaction's callback, so the
+ * reply is validated like every REST call and later `@original` edits land on the right
+ * message.
  */
 export async function send(
   interaction: unknown,
   env: Env = testEnv(),
-  options: SignedRequestOptions = {},
-): Promise<{ status: number; body: APIInteractionResponse }> {
-  const request = await signedRequest(env.TEST_SIGNING_KEY, interaction, options);
+  options: SignedRequestOptions & { fake?: FakeDiscord } = {},
+): Promise<Sent> {
+  const fake = options.fake ?? fakes.get(env);
+  const raw = interaction as Record<string, unknown> & { id?: unknown; token?: unknown; type?: unknown };
+  let body: unknown = interaction;
+  let registered: { id: string; token: string } | undefined;
+  if (fake && raw && typeof raw === 'object' && typeof raw.id === 'string' && raw.type !== 1) {
+    const message = raw.message as { id?: string } | undefined;
+    const member = raw.member as { user?: { id?: string } } | undefined;
+    const userId = member?.user?.id ?? (raw.user as { id?: string } | undefined)?.id;
+    registered = await fake.newInteraction({
+      ...(typeof raw.guild_id === 'string' ? { guildId: raw.guild_id } : {}),
+      ...(typeof raw.channel_id === 'string' ? { channelId: raw.channel_id } : {}),
+      ...(userId ? { userId } : {}),
+      ...(message?.id ? { messageId: message.id } : {}),
+    });
+    body = { ...raw, id: registered.id, token: registered.token };
+  }
+  const request = await signedRequest(env.TEST_SIGNING_KEY, body, options);
   const ctx = createExecutionContext();
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx);
   const text = await response.text();
-  const body = (text.startsWith('{') ? JSON.parse(text) : text) as APIInteractionResponse;
-  const fake = fakes.get(env);
-  const it = interaction as { id?: unknown; token?: unknown; type?: unknown };
-  if (fake && response.status === 200 && typeof it.id === 'string' && typeof it.token === 'string' && it.type !== 1) {
-    await fake.recordInteractionResponse({ id: it.id, token: it.token }, body);
-  }
+  const parsed = (text.startsWith('{') ? JSON.parse(text) : text) as APIInteractionResponse;
+  if (fake && registered && response.status === 200) await fake.recordInteractionResponse(registered, parsed);
   await waitOnExecutionContext(ctx);
-  return { status: response.status, body };
+  return { status: response.status, body: parsed, token: registered?.token ?? (typeof raw?.token === 'string' ? raw.token : undefined) };
 }

@@ -2,7 +2,7 @@
  * The bot Worker: interactions and health over HTTP, cron schedulers, the EVENTS queue
  * consumer, and the gateway relay Durable Object.
  */
-import { createApp } from '../../src/core/app';
+import { createApp, handleInteractionRequest, isInteractionRequest } from '../../src/core/app';
 import { consumeEvents, type QueuedEvent } from '../../src/core/events';
 import { Registry } from '../../src/core/registry';
 import { Router } from '../../src/core/router';
@@ -15,14 +15,16 @@ import { VERSION } from '../../src/version';
 /** Built once per isolate from the feature list. */
 export const registry = new Registry(features);
 GatewayRelay.forward(registry.events.keys());
+const router = new Router(registry);
 const app = createApp({
-  router: new Router(registry),
+  router,
   version: VERSION,
   health: { gateway: async (env) => ({ ...(await gatewayStatus(env)) }) },
 });
 
 export default {
-  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  // The interactions endpoint is the hot path: straight to its handler, the rest through Hono.
+  fetch: (request, env, ctx) => (isInteractionRequest(request) ? handleInteractionRequest(request, env, ctx, router) : app.fetch(request, env, ctx)),
   scheduled: (controller, env, ctx) => runCrons(registry, controller, env, ctx),
   queue: (batch, env, ctx) => consumeEvents(registry, batch as MessageBatch<QueuedEvent>, env, ctx),
 } satisfies ExportedHandler<Env, QueuedEvent>;

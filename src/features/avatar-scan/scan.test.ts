@@ -53,7 +53,7 @@ describe('/scan user', () => {
     const res = await send(interaction, env);
     expect(res.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect((res.body as { data?: { flags?: number } }).data?.flags).toBe(MessageFlags.Ephemeral);
-    expect(sent).toEqual([{ guildId, userId: target.id, avatarHash: AVATAR, force: true, replyToken: (interaction as { token: string }).token }]);
+    expect(sent).toEqual([{ guildId, userId: target.id, avatarHash: AVATAR, force: true, replyToken: res.token }]);
   });
 
   it('answers at once for a default avatar and queues nothing', async () => {

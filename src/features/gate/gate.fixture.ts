@@ -1,9 +1,9 @@
 /**
  * Test support for the gate's Workers tests: a fake Discord session with a gated guild,
- * and `drive()`, which sends a signed interaction the way Discord does (registered with the
+ * and `drive()`, which sends a signed interaction through the harness's `send` (registered with the
  * fake, the HTTP response reported to it as the initial callback, background work awaited).
  */
-import { createExecutionContext, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
+import { env as baseEnv } from 'cloudflare:test';
 import {
   ApplicationCommandOptionType,
   ChannelType,
@@ -13,10 +13,9 @@ import {
   type APIRole,
   type APIUser,
 } from 'discord-api-types/v10';
-import worker from '../../../workers/bot/index';
-import { testEnv } from '../../testing/harness';
+import { send, testEnv } from '../../testing/harness';
 import { FakeDiscord, type SeededGuild } from '../../testing/fake-discord/client';
-import { buttonPress, group, modalSubmit, option, signedRequest, slashCommand, subcommand, user as makeUser, type InteractionBase } from '../../testing/interactions';
+import { buttonPress, group, modalSubmit, option, slashCommand, subcommand, user as makeUser, type InteractionBase } from '../../testing/interactions';
 
 const T = ApplicationCommandOptionType;
 
@@ -83,27 +82,7 @@ export async function gateWorld(options: { questions?: string[]; paragraphs?: bo
 
   const base = (p: Person): InteractionBase => ({ guildId: g.guildId, user: p.user, roles: p.roles, permissions: p.permissions ?? '0' });
 
-  const drive = async (interaction: APIInteraction, p?: Person): Promise<APIInteractionResponse> => {
-    const raw = interaction as unknown as Record<string, unknown>;
-    const message = raw.message as APIMessage | undefined;
-    const registered = await fake.newInteraction({
-      guildId: g.guildId,
-      channelId: (raw.channel_id as string | undefined) ?? undefined,
-      userId: p?.user.id,
-      ...(message ? { messageId: message.id } : {}),
-    });
-    const body = { ...raw, id: registered.id, token: registered.token };
-    const ctx = createExecutionContext();
-    const response = await worker.fetch(
-      (await signedRequest(env.TEST_SIGNING_KEY, body)) as Request<unknown, IncomingRequestCfProperties>,
-      env,
-      ctx,
-    );
-    const json = (await response.json()) as APIInteractionResponse;
-    await fake.recordInteractionResponse(registered, json);
-    await waitOnExecutionContext(ctx);
-    return json;
-  };
+  const drive = async (interaction: APIInteraction, _person?: Person): Promise<APIInteractionResponse> => (await send(interaction, env, { fake })).body;
 
   const channel = (name: string) => ({ id: g.channels[name]!, name, type: ChannelType.GuildText, permissions: '0' });
   const command = (name: string, opts: Parameters<typeof slashCommand>[1]) => slashCommand(name, { ...base(admin), ...opts });

@@ -18,8 +18,8 @@ import worker from '../../../workers/bot/index';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
 import { FakeDiscord, type SeededGuild } from '../../testing/fake-discord/client';
-import { testEnv } from '../../testing/harness';
-import { buttonPress, modalSubmit, option, signedRequest, slashCommand, subcommand, user as makeUser, userCommand } from '../../testing/interactions';
+import { send, testEnv } from '../../testing/harness';
+import { buttonPress, modalSubmit, option, slashCommand, subcommand, user as makeUser, userCommand } from '../../testing/interactions';
 import { MOD_LOG } from './config';
 
 const T = ApplicationCommandOptionType;
@@ -106,25 +106,12 @@ export async function modWorld(options: { botPermissions?: string[] } = {}): Pro
   };
   const owner: Person = { user: makeUser({ id: g.ownerId, username: 'owner' }), roles: [], permissions: '8' };
 
-  const drive = async (interaction: APIInteraction, p: Person): Promise<Outcome> => {
-    const raw = interaction as unknown as Record<string, unknown>;
-    const message = raw.message as APIMessage | undefined;
-    const registered = await fake.newInteraction({
-      guildId: g.guildId,
-      channelId: raw.channel_id as string,
-      userId: p.user.id,
-      ...(message ? { messageId: message.id } : {}),
-    });
-    const body = { ...raw, id: registered.id, token: registered.token };
-    const ctx = createExecutionContext();
-    const res = await worker.fetch((await signedRequest(env.TEST_SIGNING_KEY, body)) as Request<unknown, IncomingRequestCfProperties>, env, ctx);
-    const response = (await res.json()) as APIInteractionResponse;
-    await fake.recordInteractionResponse(registered, response);
-    await waitOnExecutionContext(ctx);
-    const record = await fake.interactionResponses(registered.token);
+  const drive = async (interaction: APIInteraction, _p: Person): Promise<Outcome> => {
+    const { body: response, token } = await send(interaction, env, { fake });
+    const record = token ? await fake.interactionResponses(token) : null;
     const immediate = 'data' in response ? (response.data as Partial<APIMessage> | undefined) : undefined;
     const final = (record?.original as Partial<APIMessage> | null) ?? immediate ?? null;
-    return { response, content: final?.content ?? '', message: final, token: registered.token };
+    return { response, content: final?.content ?? '', message: final, token: token ?? '' };
   };
 
   const base = (p: Person, channelId = g.channels.general!) => ({ guildId: g.guildId, channelId, user: p.user, roles: p.roles, permissions: p.permissions });

@@ -243,7 +243,9 @@ export const interactionRoutes: AnyRoute[] = [
       if (body.type === 4) {
         it.original = postInteractionMessage(state, it, msgData, files);
       } else if (body.type === 5) {
-        it.original = postInteractionMessage(state, it, { flags: msgData.flags ?? 0 }, [], LOADING);
+        // The bot's background PATCH of @original can reach the fake before the harness reports
+        // the HTTP reply (Discord sees the reply first); keep the edited message then.
+        it.original ??= postInteractionMessage(state, it, { flags: msgData.flags ?? 0 }, [], LOADING);
       } else if (body.type === 6 || body.type === 7) {
         const source = it.messageId && it.channelId ? (state.findMessage(it.channelId, it.messageId) ?? null) : null;
         it.original = source && body.type === 7 ? editInteractionMessage(state, source, msgData, files) : source;
