@@ -6,7 +6,7 @@
  * that completes the row, so a second or overlapping run never acts or posts twice. A
  * Discord failure puts the row back with exponential backoff and its error recorded.
  */
-import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { RESTJSONErrorCodes, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, type Discord } from '../../discord';
 import { mapBounded } from './concurrency';
@@ -69,10 +69,11 @@ export async function runExpiry(deps: { db: Db; discord: Discord }, options: Exp
   const queue = new PunishmentQueue(deps.db);
   const report: ExpiryReport = { claimed: 0, ended: 0, renewed: 0, skipped: 0, retrying: 0 };
   const unexpected: unknown[] = [];
+  const guilds = guildLookups(deps.discord);
   for (let batch = 0; batch < maxBatches; batch++) {
     const { token, rows } = await queue.claim({ now: Date.now(), limit: batchSize, leaseMs });
     report.claimed += rows.length;
-    const results = await mapBounded(rows, concurrency, (row) => processRow(deps, queue, token, row));
+    const results = await mapBounded(rows, concurrency, (row) => processRow(deps, guilds, queue, token, row));
     for (const [i, result] of results.entries()) {
       if (result.status === 'fulfilled') report[result.value] += 1;
       else {
@@ -86,13 +87,33 @@ export async function runExpiry(deps: { db: Db; discord: Discord }, options: Exp
   return report;
 }
 
-async function processRow(deps: { db: Db; discord: Discord }, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<keyof ExpiryReport> {
+/**
+ * The guild and the bot's member, fetched once per guild per run (a batch of suspensions in
+ * one guild would otherwise fetch both for every row, against the run's subrequest budget).
+ * A failed lookup is forgotten, so the next row asks again.
+ */
+function guildLookups(discord: Discord): (guildId: string) => Promise<{ guild: APIGuild; botMember: APIGuildMember }> {
+  const cache = new Map<string, Promise<{ guild: APIGuild; botMember: APIGuildMember }>>();
+  return (guildId) => {
+    let lookup = cache.get(guildId);
+    if (!lookup) {
+      lookup = Promise.all([discord.guilds.get(guildId), discord.members.get(guildId, discord.applicationId)]).then(([guild, botMember]) => ({ guild, botMember }));
+      lookup.catch(() => cache.delete(guildId));
+      cache.set(guildId, lookup);
+    }
+    return lookup;
+  };
+}
+
+type GuildLookups = ReturnType<typeof guildLookups>;
+
+async function processRow(deps: { db: Db; discord: Discord }, guilds: GuildLookups, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<keyof ExpiryReport> {
   const service = ModerationService.forGuild(deps.db, deps.discord, row.guildId);
   const original = await service.cases.byId(row.caseId);
   const ref = original ? ` (case #${original.caseNumber})` : '';
   let outcome: Outcome;
   try {
-    outcome = await act(deps.discord, service, row, ref);
+    outcome = await act(deps.discord, guilds, service, row, ref);
   } catch (error) {
     await queue.fail(row.id, token, describe(error), Date.now() + backoffMs(row.attempts));
     console.warn(JSON.stringify({ msg: 'expiry attempt failed', punishment: row.id, guild: row.guildId, attempts: row.attempts, error: describe(error) }));
@@ -127,7 +148,7 @@ async function processRow(deps: { db: Db; discord: Discord }, queue: PunishmentQ
 }
 
 /** The Discord side of ending (or renewing) one punishment. Throws to retry later. */
-async function act(discord: Discord, service: ModerationService, row: PunishmentRow, ref: string): Promise<Outcome> {
+async function act(discord: Discord, guilds: GuildLookups, service: ModerationService, row: PunishmentRow, ref: string): Promise<Outcome> {
   const guildId = row.guildId;
   switch (row.kind) {
     case 'ban':
@@ -149,15 +170,14 @@ async function act(discord: Discord, service: ModerationService, row: Punishment
       }
       return { kind: 'ended', ...ENDED.mute };
     case 'suspend': {
-      const [member, guild] = await Promise.all([
+      const [member, { guild, botMember }] = await Promise.all([
         discord.members.get(guildId, row.targetId).catch((error: unknown) => {
           if (isCode(error, RESTJSONErrorCodes.UnknownMember)) return null;
           throw error;
         }),
-        discord.guilds.get(guildId),
+        guilds(guildId),
       ]);
       if (!member) return { kind: 'skipped', note: 'They left the server before the suspension ended.' };
-      const botMember = await discord.members.get(guildId, discord.applicationId);
       const scene = { guild, roles: guild.roles, botId: discord.applicationId, botMember, targetId: row.targetId, targetMember: member, staffRoles: new Map() };
       const roles = restoredRoles(scene, member.roles, row.roleId ?? '', row.restoreRoles ?? []);
       await discord.members.edit(guildId, row.targetId, { roles }, `Suspension expired${ref}`);
