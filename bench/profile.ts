@@ -6,7 +6,6 @@
  * is built unminified for readable names, so its figures differ slightly from `npm run bench`.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { markdownTable } from './lib/report';
 import { loadScenarios } from './lib/scenarios';
 import { generateTestKeys, signPool } from './lib/sign';
 import { buildBotBundle, serveBot, serveFloor } from './lib/workers';
+import { freePort } from '../src/testing/free-port';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench/out');
@@ -31,16 +31,6 @@ const { values: args } = parseArgs({
   },
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const [scenario] = await loadScenarios(ROOT, args.only);
 if (!scenario?.interaction) throw new Error('profile needs a standard scenario (one with interaction)');

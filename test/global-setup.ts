@@ -4,13 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client/web';
 import type { TestProject } from 'vitest/node';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
 import { startFakeGateway } from '../src/testing/fake-gateway/server';
+import { freePort } from '../src/testing/free-port';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,16 +20,6 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function startSqld(): Promise<{ url: string; stop(): void }> {
   const port = await freePort();

@@ -16,7 +16,7 @@ import {
 } from 'discord-api-types/v10';
 import type { Db } from '../db/client';
 import type { Discord } from '../discord';
-import { GuildConfig } from './guild-config.repo';
+import type { GuildConfig } from './guild-config.repo';
 import type { Registry } from './registry';
 import type { StaffLevel } from './staff';
 
@@ -125,4 +125,3 @@ export function toCallbackData(data: MessageData | string): APIInteractionRespon
   return out;
 }
 
-export { GuildConfig };

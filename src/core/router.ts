@@ -342,7 +342,7 @@ export class Router {
     return {
       name: interaction.data.custom_id,
       feature: owned.feature,
-      preconditions: { ...pickPreconditions(owned.def) },
+      preconditions: pickPreconditions(owned.def),
       run: (ctx) => owned.def.handler(ctx as never, decoded.args),
     };
   }

@@ -1,13 +1,11 @@
 import type { GatewayGuildMemberAddDispatchData } from 'discord-api-types/v10';
 import { defineEvent } from '../../../core/define';
-import { GuildConfig } from '../../../core/guild-config.repo';
 import { enqueueScan } from '../enqueue';
-import { AVATAR_SCAN_MODULE } from '../module';
 
 /**
  * `GUILD_MEMBER_ADD`: queue a scan of the newcomer's avatar. Default avatars and bots are
  * skipped (no risk); a redelivered event queues again, and the scanner's cache by avatar
- * hash makes that a no-op.
+ * hash makes that a no-op. The events consumer skips it where the module is off.
  */
 export const scanOnJoinEvent = defineEvent<GatewayGuildMemberAddDispatchData>({
   name: 'scan-avatar-on-join',
@@ -15,7 +13,6 @@ export const scanOnJoinEvent = defineEvent<GatewayGuildMemberAddDispatchData>({
   handler: async (ctx, member) => {
     const user = member.user;
     if (!user?.avatar || user.bot) return;
-    if (!(await new GuildConfig(ctx.db, member.guild_id).moduleEnabled(AVATAR_SCAN_MODULE, true))) return;
     await enqueueScan(ctx.env, { guildId: member.guild_id, userId: user.id, avatarHash: user.avatar });
   },
 });
