@@ -168,12 +168,17 @@ export interface PipelineRun {
   duplicated: number;
   joins: number;
   welcomes: number;
-  /** Sent → last event stored and done, ms. */
+  /** Sent → every event of the run stored in the lake (any status), ms. */
+  storedMs: number | null;
+  /** Sent → last event stored and done (every handler finished, effects included), ms. */
   elapsedMs: number;
   /** Sent → every event sent to the queue by the relay (polled every ~100 ms), ms. */
   queuedMs: number | null;
   /** Sent → the first event of the run stored and done, ms. */
   firstDoneMs: number | null;
+  /** Events into D1 per second: sent → all stored. */
+  storedPerSecond: number;
+  /** Events handled per second: sent → all done. */
   eventsPerSecond: number;
   cpuSeconds: number;
   connections: number;
@@ -324,22 +329,23 @@ export async function runPipeline(
   // Wait for every event to be stored and done: count the run's done rows. Every few polls,
   // also read the relay's forwarded counter, to tell the relay's share from the consumer's.
   let done = 0;
+  let storedMs: number | null = null;
   let queuedMs: number | null = null;
   let firstDoneMs: number | null = null;
   let polls = 0;
   let lastProgress = performance.now();
   let finished = started;
   let timedOut = false;
-  const countDone = async () =>
-    (
-      await bot.db
-        .prepare("SELECT count(*) AS n FROM gateway_events WHERE (guild_id = ? OR channel_id = ?) AND status = 'done'")
-        .bind(run.guildId, run.dmChannelId)
-        .first<{ n: number }>()
-    )?.n ?? 0;
+  const countRows = async () =>
+    (await bot.db
+      .prepare("SELECT count(*) AS stored, coalesce(sum(status = 'done'), 0) AS done FROM gateway_events WHERE guild_id = ? OR channel_id = ?")
+      .bind(run.guildId, run.dmChannelId)
+      .first<{ stored: number; done: number }>()) ?? { stored: 0, done: 0 };
   for (;;) {
     const now = performance.now();
-    const current = (await countDone()) - beforeRows.size;
+    const counts = await countRows();
+    if (storedMs === null && counts.stored - beforeRows.size >= wanted.size) storedMs = performance.now() - started;
+    const current = counts.done - beforeRows.size;
     if (current > done) {
       options.progress?.(current, now - started);
       firstDoneMs ??= now - started;
@@ -401,9 +407,11 @@ export async function runPipeline(
     duplicated: duplicated + welcomeDuplicates,
     joins: joins.length,
     welcomes: perUser.size,
+    storedMs,
     elapsedMs,
     queuedMs,
     firstDoneMs,
+    storedPerSecond: storedMs ? (stored / storedMs) * 1000 : 0,
     eventsPerSecond: elapsedMs > 0 ? (stored / elapsedMs) * 1000 : 0,
     cpuSeconds: cpu,
     connections: newConnections.length,

@@ -14,14 +14,18 @@ import { Registry } from './registry';
 let counter = 0;
 const uid = (p: string) => `${p}-${Date.now()}-${++counter}`;
 
-/** The DLQ binding, recorded (a stand-in for Cloudflare's queue, not for our code). */
+/** A queue binding (EVENTS or the DLQ), recorded (a stand-in for Cloudflare's queue, not for our code). */
 function recordingDlq() {
   const sent: unknown[] = [];
+  const options: unknown[] = [];
   const queue = {
-    send: async (body: unknown) => void sent.push(body),
+    send: async (body: unknown, opts?: unknown) => {
+      sent.push(body);
+      if (opts !== undefined) options.push(opts);
+    },
     sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
   } as unknown as Queue;
-  return { sent, queue };
+  return { sent, options, queue };
 }
 
 async function deliver(registry: Registry, env: Env, messages: { body: QueuedEvent | unknown; attempts?: number; id?: string }[]) {
@@ -198,6 +202,71 @@ describe('EVENTS consumer', () => {
     const [row] = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, id));
     expect(row).toMatchObject({ channelId, userId: '42', payload: { length: 15, attachments: 1, mentions: 1, dm: true, bot: false } });
     expect(JSON.stringify(row)).not.toContain('secret');
+  });
+
+  it('a pack: records every event, re-sends only the failing one (with backoff) and acks the pack', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const done: string[] = [];
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        events: [
+          defineEvent<{ poison?: boolean }>({
+            name: 'maybe-fail',
+            type: 'GUILD_MEMBER_ADD',
+            handler: async (ctx, payload) => {
+              if (payload.poison) throw new Error('cannot digest');
+              done.push(ctx.sourceId);
+            },
+          }),
+        ],
+      }),
+    ]);
+    const events = recordingDlq();
+    const dlq = recordingDlq();
+    const env = testEnv({ EVENTS: events.queue, EVENTS_DLQ: dlq.queue, EVENT_MAX_ATTEMPTS: '3' });
+    const guildId = nextSnowflake();
+    const chat = Array.from({ length: 3 }, (): QueuedEvent => {
+      const id = nextSnowflake();
+      return { type: 'MESSAGE_CREATE', sourceId: id, guildId, payload: { id, guild_id: guildId, channel_id: guildId, content: 'hi', author: { id: guildId }, attachments: [], mentions: [] } };
+    });
+    const good = joinEvent(guildId, nextSnowflake());
+    const poison: QueuedEvent = { ...joinEvent(guildId, nextSnowflake()), payload: { poison: true } };
+    // The relay sends packs as JSON text.
+    const pack = JSON.stringify({ events: [chat[0], good, poison, chat[1], chat[2]] });
+
+    const first = await deliver(registry, env, [{ body: pack, id: 'pack' }]);
+    expect(first.explicitAcks).toEqual(['pack']);
+    expect(first.retryMessages).toEqual([]);
+    expect(done).toEqual([good.sourceId]);
+    const rows = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.guildId, guildId));
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => r.status === 'done')).toHaveLength(4);
+    // Only the failing event travels again, as a pack of its own that remembers its delivery.
+    expect(events.sent).toEqual([{ events: [poison], priorAttempts: 1 }]);
+    expect(events.options).toEqual([{ contentType: 'json', delaySeconds: 5 }]);
+
+    // Its next deliveries count on from there: attempt 2 retries the (now single-event) pack, attempt 3 dead-letters.
+    const second = await deliver(registry, env, [{ body: events.sent[0], id: 'again' }]);
+    expect(second.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['again']);
+    expect(second.delays).toEqual({ again: 10 });
+    const third = await deliver(registry, env, [{ body: events.sent[0], id: 'again', attempts: 2 }]);
+    expect(third.explicitAcks).toEqual(['again']);
+    expect(dlq.sent).toEqual([poison]);
+    expect(done).toEqual([good.sourceId]);
+  });
+
+  it('a pack with one malformed event dead-letters that event alone', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const dlq = recordingDlq();
+    const env = testEnv({ EVENTS_DLQ: dlq.queue });
+    const id = nextSnowflake();
+    const fine: QueuedEvent = { type: 'MESSAGE_CREATE', sourceId: id, guildId: null, payload: { id, channel_id: nextSnowflake(), content: 'x', author: { id: '1' }, attachments: [], mentions: [] } };
+    const result = await deliver(new Registry([]), env, [{ body: { events: [fine, { type: '' }] }, id: 'p' }, { body: 'not json', id: 'q' }]);
+    expect(result.explicitAcks.sort()).toEqual(['p', 'q']);
+    expect(dlq.sent).toEqual([{ type: '' }, 'not json']);
+    expect(await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, id))).toHaveLength(1);
   });
 
   it('dead-letters a body that is not an event', async () => {

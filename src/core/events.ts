@@ -34,7 +34,7 @@ export interface QueuedEvent {
   receivedAt?: number;
 }
 
-/** The queue body, checked before anything trusts it. */
+/** One event, checked before anything trusts it. */
 export const queuedEventSchema = z.object({
   type: z.string().min(1).max(64),
   sourceId: z.string().min(1).max(256),
@@ -42,6 +42,53 @@ export const queuedEventSchema = z.object({
   payload: z.unknown(),
   receivedAt: z.number().int().positive().optional(),
 });
+
+/**
+ * Several events in one queue message. The relay packs what its outbox holds (a burst) into
+ * messages of up to {@link EVENTS_PER_MESSAGE} events, so a burst costs the queue a message per
+ * pack instead of one per event; a quiet gateway still sends one event per message.
+ * `priorAttempts` counts the deliveries the events had before they were re-packed for a retry.
+ */
+export interface PackedEvents {
+  events: QueuedEvent[];
+  priorAttempts?: number;
+}
+
+/** Most events one queue message carries (the relay packs up to this many). */
+export const EVENTS_PER_MESSAGE = 25;
+
+const packedEventsSchema = z.object({
+  events: z.array(z.unknown()).min(1).max(EVENTS_PER_MESSAGE),
+  priorAttempts: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * A queue message's body: one event, or a pack. The relay sends packs as JSON text (its outbox
+ * rows already are JSON, so it never parses and re-serialises them); other producers send
+ * objects. Events of a pack that fail their check are returned apart, to be dead-lettered alone.
+ */
+export function unpackEvents(body: unknown): { events: QueuedEvent[]; invalid: unknown[]; priorAttempts: number } {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return { events: [], invalid: [body], priorAttempts: 0 };
+    }
+  }
+  const single = queuedEventSchema.safeParse(value);
+  if (single.success) return { events: [single.data], invalid: [], priorAttempts: 0 };
+  const pack = packedEventsSchema.safeParse(value);
+  if (!pack.success) return { events: [], invalid: [value], priorAttempts: 0 };
+  const events: QueuedEvent[] = [];
+  const invalid: unknown[] = [];
+  for (const item of pack.data.events) {
+    const event = queuedEventSchema.safeParse(item);
+    if (event.success) events.push(event.data);
+    else invalid.push(item);
+  }
+  return { events, invalid, priorAttempts: pack.data.priorAttempts ?? 0 };
+}
 
 /** How long a claim holds an event before another delivery may take it over (ms). */
 export const EVENT_LEASE_MS = 60_000;
@@ -55,7 +102,7 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 /** What happened to one queued message. */
-export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'dead' | 'invalid';
+export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'dead';
 
 function maxAttempts(env: Env): number {
   const n = Number(env.EVENT_MAX_ATTEMPTS);
@@ -105,22 +152,16 @@ async function recordAndClaim(db: Db, event: QueuedEvent, now: number) {
 }
 
 /**
- * Records one event and runs the handlers it still owes. Resolves with what happened; the
- * caller acks or retries the queue message accordingly.
+ * Records one event and runs the handlers it still owes. `attempts` counts this delivery.
+ * Resolves with what happened; the caller acks or retries accordingly.
  */
 export async function processEvent(
   registry: Registry,
-  message: Pick<Message<unknown>, 'body' | 'attempts'>,
+  event: QueuedEvent,
+  attempts: number,
   env: Env,
   ctx: ExecutionContext,
 ): Promise<{ outcome: EventOutcome; delaySeconds?: number }> {
-  const parsed = queuedEventSchema.safeParse(message.body);
-  if (!parsed.success) {
-    log('event dead-lettered', { reason: 'invalid body', error: parsed.error.issues[0]?.message });
-    await env.EVENTS_DLQ.send(message.body);
-    return { outcome: 'invalid' };
-  }
-  const event: QueuedEvent = parsed.data;
   const db = getDb(env);
   const now = Date.now();
   const { claim, current } = await recordAndClaim(db, event, now);
@@ -156,15 +197,15 @@ export async function processEvent(
     }
   } catch (error) {
     const lastError = String(error).slice(0, 500);
-    const attempts = Math.max(claim.attempts, message.attempts);
-    if (attempts >= maxAttempts(env)) {
+    const tries = Math.max(claim.attempts, attempts);
+    if (tries >= maxAttempts(env)) {
       await env.EVENTS_DLQ.send(event);
       await db.update(gatewayEvents).set({ status: 'dead', leaseUntil: 0, lastError }).where(bySource);
-      log('event dead-lettered', { sourceId: event.sourceId, type: event.type, attempts, error: lastError });
+      log('event dead-lettered', { sourceId: event.sourceId, type: event.type, attempts: tries, error: lastError });
       return { outcome: 'dead' };
     }
     await db.update(gatewayEvents).set({ leaseUntil: 0, lastError }).where(bySource);
-    return { outcome: 'retry', delaySeconds: retryDelaySeconds(attempts) };
+    return { outcome: 'retry', delaySeconds: retryDelaySeconds(tries) };
   }
   await db.update(gatewayEvents).set({ status: 'done', leaseUntil: 0, lastError: null }).where(bySource);
   return { outcome: 'handled' };
@@ -186,53 +227,111 @@ function lakeRow(event: QueuedEvent, now: number) {
   };
 }
 
+/** Statements per D1 batch when recording events no feature handles. */
+const UNHANDLED_PER_BATCH = 100;
+
 /**
- * Records events no feature handles (the lake's analytics rows) in one batch, already
- * `done`: one round trip for the lot instead of two per event.
+ * Records events no feature handles (the lake's analytics rows), already `done`: one round
+ * trip per hundred events instead of two per event.
  */
 async function recordUnhandled(db: Db, events: QueuedEvent[], now: number): Promise<void> {
-  if (events.length === 0) return;
-  const inserts = events.map((event) =>
-    db.insert(gatewayEvents).values({ ...lakeRow(event, now), status: 'done' }).onConflictDoNothing({ target: gatewayEvents.sourceId }),
-  );
-  await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
+  const chunks: Promise<unknown>[] = [];
+  for (let i = 0; i < events.length; i += UNHANDLED_PER_BATCH) {
+    const inserts = events
+      .slice(i, i + UNHANDLED_PER_BATCH)
+      .map((event) => db.insert(gatewayEvents).values({ ...lakeRow(event, now), status: 'done' }).onConflictDoNothing({ target: gatewayEvents.sourceId }));
+    chunks.push(db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]));
+  }
+  await Promise.all(chunks);
+}
+
+/** One event of a delivered message, and what became of it. */
+interface Delivery {
+  event: QueuedEvent;
+  /** Deliveries of this event so far, this one included. */
+  attempts: number;
+  /** Seconds until it should be tried again; undefined once it needs nothing more. */
+  retryIn?: number;
 }
 
 /**
- * Consumes a batch: events no feature handles are recorded together in one batch; every
- * other message is processed, and acked or retried, on its own.
+ * Consumes a batch. Messages carry one event or a pack of them. Events no feature handles are
+ * recorded together; every other event is processed on its own. Then each message is settled:
+ * acked when all its events are done, retried (backoff) when none is, and when only some
+ * failed, those are sent again as a pack of their own with a delay and the message is acked,
+ * so one failing event never holds back the rest of its message or batch.
  */
-export async function consumeEvents(registry: Registry, batch: MessageBatch<QueuedEvent>, env: Env, ctx: ExecutionContext): Promise<void> {
-  const unhandled: Message<QueuedEvent>[] = [];
-  const handled: Message<QueuedEvent>[] = [];
-  for (const message of batch.messages) {
-    const parsed = queuedEventSchema.safeParse(message.body);
-    if (parsed.success && !registry.events.has(parsed.data.type)) unhandled.push(message);
-    else handled.push(message);
-  }
-  const recorded = recordUnhandled(
-    getDb(env),
-    unhandled.map((m) => m.body),
-    Date.now(),
-  ).then(
-    () => unhandled.forEach((m) => m.ack()),
-    (error: unknown) => {
-      log('event consumer failed', { events: unhandled.length, error: String(error) });
-      unhandled.forEach((m) => m.retry({ delaySeconds: retryDelaySeconds(m.attempts) }));
-    },
+export async function consumeEvents(registry: Registry, batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+  const db = getDb(env);
+  const messages = batch.messages.map((message) => {
+    const { events, invalid, priorAttempts } = unpackEvents(message.body);
+    const attempts = priorAttempts + message.attempts;
+    return { message, invalid, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })) };
+  });
+  const all = messages.flatMap((m) => m.deliveries);
+  const unhandled = all.filter((d) => !registry.events.has(d.event.type));
+
+  const deadLetters = messages.flatMap((m) =>
+    m.invalid.map(async (body) => {
+      log('event dead-lettered', { reason: 'invalid body', messageId: m.message.id });
+      await env.EVENTS_DLQ.send(body);
+    }),
   );
-  await Promise.all([
-    recorded,
-    ...handled.map(async (message) => {
+  const recorded = recordUnhandled(
+    db,
+    unhandled.map((d) => d.event),
+    Date.now(),
+  ).catch((error: unknown) => {
+    log('event consumer failed', { events: unhandled.length, error: String(error) });
+    for (const d of unhandled) d.retryIn = retryDelaySeconds(d.attempts);
+  });
+  const processed = all
+    .filter((d) => registry.events.has(d.event.type))
+    .map(async (d) => {
       try {
-        const { outcome, delaySeconds } = await processEvent(registry, message, env, ctx);
-        if (outcome === 'retry' || outcome === 'busy') message.retry({ delaySeconds: delaySeconds ?? retryDelaySeconds(message.attempts) });
-        else message.ack();
+        const { outcome, delaySeconds } = await processEvent(registry, d.event, d.attempts, env, ctx);
+        if (outcome === 'retry' || outcome === 'busy') d.retryIn = delaySeconds ?? retryDelaySeconds(d.attempts);
       } catch (error) {
         // The lake or the dead-letter queue is unreachable: nothing was lost, try again later.
-        log('event consumer failed', { sourceId: (message.body as Partial<QueuedEvent>)?.sourceId, error: String(error) });
+        log('event consumer failed', { sourceId: d.event.sourceId, error: String(error) });
+        d.retryIn = retryDelaySeconds(d.attempts);
+      }
+    });
+  const invalidSettled = Promise.all(deadLetters).then(
+    () => true,
+    (error: unknown) => {
+      log('event consumer failed', { reason: 'dead-letter queue unreachable', error: String(error) });
+      return false;
+    },
+  );
+  await Promise.all([recorded, ...processed]);
+  const deadLettered = await invalidSettled;
+
+  await Promise.all(
+    messages.map(async ({ message, deliveries, invalid, priorAttempts }) => {
+      if (invalid.length > 0 && !deadLettered) {
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        return;
+      }
+      const again = deliveries.filter((d) => d.retryIn !== undefined);
+      const delaySeconds = Math.max(0, ...again.map((d) => d.retryIn!));
+      if (again.length === 0) {
+        message.ack();
+        return;
+      }
+      if (again.length === deliveries.length) {
+        message.retry({ delaySeconds });
+        return;
+      }
+      try {
+        const pack: PackedEvents = { events: again.map((d) => d.event), priorAttempts: priorAttempts + message.attempts };
+        await env.EVENTS.send(pack, { contentType: 'json', delaySeconds });
+        message.ack();
+      } catch (error) {
+        // Could not split the message: deliver it whole again (what is done stays done).
+        log('event consumer failed', { reason: 'retry send failed', events: again.length, error: String(error) });
+        message.retry({ delaySeconds });
       }
     }),
-  ]);
+  );
 }

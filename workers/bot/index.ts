@@ -3,7 +3,7 @@
  * consumer, and the gateway relay Durable Object.
  */
 import { createApp, handleInteractionRequest, isInteractionRequest } from '../../src/core/app';
-import { consumeEvents, type QueuedEvent } from '../../src/core/events';
+import { consumeEvents } from '../../src/core/events';
 import { Registry } from '../../src/core/registry';
 import { Router } from '../../src/core/router';
 import { runCrons } from '../../src/core/scheduler';
@@ -26,7 +26,7 @@ export default {
   // The interactions endpoint is the hot path: straight to its handler, the rest through Hono.
   fetch: (request, env, ctx) => (isInteractionRequest(request) ? handleInteractionRequest(request, env, ctx, router) : app.fetch(request, env, ctx)),
   scheduled: (controller, env, ctx) => runCrons(registry, controller, env, ctx),
-  queue: (batch, env, ctx) => consumeEvents(registry, batch as MessageBatch<QueuedEvent>, env, ctx),
-} satisfies ExportedHandler<Env, QueuedEvent>;
+  queue: (batch, env, ctx) => consumeEvents(registry, batch, env, ctx),
+} satisfies ExportedHandler<Env>;
 
 export { GatewayRelay };

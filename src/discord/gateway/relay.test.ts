@@ -6,7 +6,8 @@ import { getDb } from '../../db/client';
 import { FakeGateway, type FakeGatewayOptions } from '../../testing/fake-gateway/client';
 import { snowflake } from '../../testing/snowflake';
 import { RelayCloseCodes } from './close-codes';
-import { DEFAULT_INTENTS, type GatewayRelay } from './relay';
+import { EVENTS_PER_MESSAGE } from '../../core/events';
+import { DEFAULT_INTENTS, packOutbox, type GatewayRelay } from './relay';
 import { gatewayEvents } from './schema';
 
 let counter = 0;
@@ -231,5 +232,48 @@ describe('gateway relay', () => {
     await runDurableObjectAlarm(revived);
     expect((await forwarded(revived, 1)).pendingEvents).toBe(0);
     expect(await stored([id])).toEqual([id]);
+  });
+
+  it('queues a burst in packs, and every event of it reaches the lake once', async () => {
+    const { gw, relay } = await started();
+    // 90: the lake lookup below binds one parameter per id (D1 allows 100).
+    const burst = Array.from({ length: 90 }, () => message('burst'));
+    await gw.dispatchMany(burst.map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    const status = await forwarded(relay, burst.length);
+    // Packed: far fewer queue messages than events (one per event without packing).
+    expect(status.queueMessages).toBeLessThan(burst.length / 2);
+    const ids = burst.map((m) => m.id).sort();
+    expect(await stored(ids)).toEqual(ids);
+  });
+});
+
+describe('packOutbox', () => {
+  const row = (id: number, bytes = 100) => ({ id, body: JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: String(id), guildId: null, payload: { pad: 'x'.repeat(bytes) } }) });
+
+  it('packs up to EVENTS_PER_MESSAGE events per message, as JSON the consumer reads back in order', () => {
+    const rows = Array.from({ length: EVENTS_PER_MESSAGE * 2 + 3 }, (_, i) => row(i + 1));
+    const { messages, events, lastId } = packOutbox(rows);
+    expect(messages).toHaveLength(3);
+    expect(events).toBe(rows.length);
+    expect(lastId).toBe(rows.length);
+    const unpacked = messages.map((m) => (JSON.parse(m) as { events: { sourceId: string }[] }).events);
+    expect(unpacked.map((e) => e.length)).toEqual([EVENTS_PER_MESSAGE, EVENTS_PER_MESSAGE, 3]);
+    expect(unpacked.flat().map((e) => Number(e.sourceId))).toEqual(rows.map((r) => r.id));
+  });
+
+  it('keeps each message under 64 KB unless one event is bigger, and a send under the batch limits', () => {
+    const big = packOutbox([row(1, 30_000), row(2, 30_000), row(3, 90_000), row(4, 10)]);
+    expect(big.messages.map((m) => (JSON.parse(m) as { events: unknown[] }).events.length)).toEqual([2, 1, 1]);
+    expect(Math.max(...big.messages.map((m) => m.length))).toBeLessThan(128_000);
+
+    // 300 KB of events: the first send stops under the 256 KB batch limit; the rest waits.
+    const many = packOutbox(Array.from({ length: 100 }, (_, i) => row(i + 1, 3_000)));
+    expect(many.messages.join('').length).toBeLessThanOrEqual(200_000 + 1_000);
+    expect(many.events).toBeLessThan(100);
+    expect(many.lastId).toBe(many.events);
+    // 3,000 tiny events: at most 100 messages per send.
+    const tiny = packOutbox(Array.from({ length: 3_000 }, (_, i) => ({ id: i + 1, body: '{}' })));
+    expect(tiny.messages).toHaveLength(100);
+    expect(tiny.events).toBe(100 * EVENTS_PER_MESSAGE);
   });
 });

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
-import type { QueuedEvent } from '../../core/events';
+import { EVENTS_PER_MESSAGE, type QueuedEvent } from '../../core/events';
 import { closeMeaning, FATAL_CLOSE_CODES, REIDENTIFY_CLOSE_CODES, RelayCloseCodes } from './close-codes';
 import { DEFAULT_FORWARDED_EVENTS, guildIdOf, sourceIdFor } from './dispatch';
 import { DEFAULT_INTENTS, shardName, type RelayStatus, type ShardPlan } from './shards';
@@ -26,6 +26,7 @@ interface Timers {
 
 interface Stats {
   forwarded: number;
+  queueMessages: number;
   lastAckLatencyMs: number | null;
   lastClose: RelayStatus['lastClose'];
   /** Connection attempts since the last READY/RESUMED (backoff exponent). */
@@ -35,11 +36,21 @@ interface Stats {
 
 const KEY = { plan: 'plan', session: 'session', seq: 'seq', timers: 'timers', stats: 'stats', stopped: 'stopped', identifyAt: 'identifyAt' } as const;
 const NO_TIMERS: Timers = { heartbeatAt: null, heartbeatIntervalMs: null, reconnectAt: null, flushAt: null };
-const NO_STATS: Stats = { forwarded: 0, lastAckLatencyMs: null, lastClose: null, attempts: 0, flushFailures: 0 };
-/** Queue limits: 100 messages and 256 KB per batch, 128 KB per message. */
+const NO_STATS: Stats = { forwarded: 0, queueMessages: 0, lastAckLatencyMs: null, lastClose: null, attempts: 0, flushFailures: 0 };
+/** Queue limits: 100 messages and 256 KB per `sendBatch`, 128 KB per message. */
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 200_000;
+/** Largest single event (bigger ones are trimmed by `fitBody`). */
 const MESSAGE_BYTES = 100_000;
+/** A pack grows to this size at most (one 64 KB unit of Queues billing), unless one event is bigger. */
+const PACK_BYTES = 64_000;
+/** Outbox rows read per flush round. */
+const FLUSH_ROWS = 1_000;
+/**
+ * When the outbox holds less than a full pack, the flush waits this long for more events
+ * first (a producer's linger): a burst then travels in full packs, a lone event is ≤ 25 ms late.
+ */
+const FLUSH_LINGER_MS = 25;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 60_000;
 /** While no socket is open and nothing else is due, look again this often. */
@@ -72,6 +83,41 @@ function fitBody(event: QueuedEvent): string {
   const { referenced_message: _r, embeds: _e, components: _c, ...rest } = (event.payload ?? {}) as Record<string, unknown>;
   const trimmed = JSON.stringify({ ...event, payload: { ...rest, truncated: true } });
   return trimmed.length <= MESSAGE_BYTES ? trimmed : JSON.stringify({ ...event, payload: { id: rest.id, truncated: true } });
+}
+
+/**
+ * Packs outbox rows (each an event's JSON) into one `sendBatch`: queue messages of up to
+ * `EVENTS_PER_MESSAGE` events and `PACK_BYTES` each, at most `BATCH_MESSAGES` messages and
+ * `BATCH_BYTES` in all. The bodies are JSON text built from the stored rows, so nothing is
+ * parsed or serialised again. Returns the messages, how many events they hold, and the last
+ * row id they cover (rows after it wait for the next round).
+ */
+export function packOutbox(rows: readonly { id: number; body: string }[]): { messages: string[]; events: number; lastId: number } {
+  const messages: string[] = [];
+  let pack: string[] = [];
+  let packBytes = 0;
+  let total = 0;
+  let events = 0;
+  let lastId = rows[0]?.id ?? 0;
+  const close = () => {
+    if (pack.length === 0) return;
+    messages.push(`{"events":[${pack.join(',')}]}`);
+    pack = [];
+    packBytes = 0;
+  };
+  for (const row of rows) {
+    const size = row.body.length + 1;
+    if (pack.length >= EVENTS_PER_MESSAGE || (pack.length > 0 && packBytes + size > PACK_BYTES)) close();
+    const full = pack.length === 0 && messages.length >= BATCH_MESSAGES;
+    if (events > 0 && (full || total + size > BATCH_BYTES)) break;
+    pack.push(row.body);
+    packBytes += size;
+    total += size;
+    events++;
+    lastId = row.id;
+  }
+  close();
+  return { messages, events, lastId };
 }
 
 let forwardedTypes: ReadonlySet<string> = new Set(DEFAULT_FORWARDED_EVENTS);
@@ -193,6 +239,7 @@ export class GatewayRelay extends DurableObject<Env> {
       lastAckLatencyMs: stats.lastAckLatencyMs,
       lastSeq: kv.get<number>(KEY.seq) ?? null,
       eventsForwarded: stats.forwarded,
+      queueMessages: stats.queueMessages,
       pendingEvents: pending,
       lastClose: stats.lastClose,
       stopped,
@@ -435,30 +482,24 @@ export class GatewayRelay extends DurableObject<Env> {
   private async flush(): Promise<void> {
     const sql = this.ctx.storage.sql;
     for (;;) {
-      const rows = sql.exec<{ id: number; body: string }>('SELECT id, body FROM outbox ORDER BY id LIMIT ?', BATCH_MESSAGES).toArray();
+      if (this.pendingEvents() < EVENTS_PER_MESSAGE) await scheduler.wait(FLUSH_LINGER_MS);
+      const rows = sql.exec<{ id: number; body: string }>('SELECT id, body FROM outbox ORDER BY id LIMIT ?', FLUSH_ROWS).toArray();
       if (rows.length === 0) return;
-      const batch: typeof rows = [];
-      let bytes = 0;
-      for (const row of rows) {
-        if (batch.length > 0 && bytes + row.body.length > BATCH_BYTES) break;
-        batch.push(row);
-        bytes += row.body.length;
-      }
+      const { messages, events, lastId } = packOutbox(rows);
       try {
-        await this.env.EVENTS.sendBatch(batch.map((row) => ({ body: JSON.parse(row.body) as QueuedEvent, contentType: 'json' as const })));
+        await this.env.EVENTS.sendBatch(messages.map((body) => ({ body, contentType: 'text' as const })));
       } catch (error) {
         const failures = this.stats().flushFailures + 1;
-        console.error(JSON.stringify({ msg: 'gateway queue send failed', events: batch.length, failures, error: String(error) }));
+        console.error(JSON.stringify({ msg: 'gateway queue send failed', events, failures, error: String(error) }));
         this.setStats({ flushFailures: failures });
         this.setTimers({ flushAt: Date.now() + Math.max(1000, backoffMs(failures)) });
         await this.schedule();
         return;
       }
-      const last = batch[batch.length - 1]!.id;
       const stats = this.stats();
       this.ctx.storage.transactionSync(() => {
-        sql.exec('DELETE FROM outbox WHERE id <= ?', last);
-        this.setStats({ forwarded: stats.forwarded + batch.length, flushFailures: 0 });
+        sql.exec('DELETE FROM outbox WHERE id <= ?', lastId);
+        this.setStats({ forwarded: stats.forwarded + events, queueMessages: stats.queueMessages + messages.length, flushFailures: 0 });
       });
     }
   }

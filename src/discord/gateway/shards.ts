@@ -31,6 +31,8 @@ export interface RelayStatus {
   lastAckLatencyMs: number | null;
   lastSeq: number | null;
   eventsForwarded: number;
+  /** Queue messages those events travelled in (a burst is packed, several events a message). */
+  queueMessages: number;
   /** Events received and stored but not yet on the queue. */
   pendingEvents: number;
   lastClose: { code: number; meaning: string; at: number } | null;
