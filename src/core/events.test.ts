@@ -115,6 +115,49 @@ describe('EVENTS consumer', () => {
     await fake.assertNoViolations();
   });
 
+  it('a rate-limited handler defers its event (no attempt spent, nothing held back) and it finishes later, once', async () => {
+    const events = recordingDlq();
+    const { fake, env } = await fakeDiscord({ EVENTS: events.queue, EVENT_MAX_ATTEMPTS: '2' });
+    const g = await fake.seedGuild({ channels: [{ name: 'welcome' }] });
+    await new GuildConfig(getDb(env), g.guildId).setChannel(g.ownerId, 'welcome', g.channels.welcome!);
+    const joins = [joinEvent(g.guildId, nextSnowflake()), joinEvent(g.guildId, nextSnowflake())];
+    const pause = () => new Promise((r) => setTimeout(r, 350));
+
+    for (let round = 1; round <= 3; round++) {
+      // Discord answers the welcome post with a 429 asking for 300 ms, longer than a handler may wait.
+      await fake.failNext({ method: 'POST', route: '/channels/{channel_id}/messages', status: 429, retryAfter: 0.3 });
+      events.sent.length = 0;
+      events.options.length = 0;
+      const batch = createMessageBatch<unknown>('gatehouse-events', [{ id: `r${round}`, timestamp: new Date(), attempts: 1, body: { events: [joins[0]] } }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      const result = await getQueueResult(batch, ctx);
+      // Acked and sent again as a new message after the limit resets: no delivery is spent.
+      expect(result.explicitAcks).toEqual([`r${round}`]);
+      expect(events.sent).toEqual([{ events: [joins[0]], priorAttempts: 1 }]);
+      expect(events.options).toEqual([{ contentType: 'json', delaySeconds: 1 }]);
+      await pause(); // the limit resets
+    }
+    const [waiting] = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, joins[0]!.sourceId));
+    // Three deferrals with EVENT_MAX_ATTEMPTS 2: still pending, no attempt counted, not dead-lettered.
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0 });
+
+    // The deferred join and a new one both welcome, once each.
+    events.sent.length = 0;
+    const batch = createMessageBatch<unknown>('gatehouse-events', [{ id: 'last', timestamp: new Date(), attempts: 1, body: { events: joins } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['last']);
+    expect(events.sent).toEqual([]);
+    const posts = await fake.calls({ method: 'POST', route: '/channels/{channel_id}/messages' });
+    expect(posts.filter((c) => c.status === 200)).toHaveLength(2);
+    const rows = await getDb(env).select().from(gatewayEvents).where(eq(gatewayEvents.guildId, g.guildId));
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['done', 1],
+      ['done', 1],
+    ]);
+  });
+
   it('retries a failing event with backoff without holding back the others, then dead-letters it', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const done: string[] = [];

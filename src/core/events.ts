@@ -7,13 +7,19 @@
  *    is done is acked without running anything.
  * 2. Handlers that finish are recorded on the row, so a retry after a partial failure runs
  *    only the handlers that have not succeeded yet.
- * 3. Messages are acked or retried one by one (backoff), so one failing event never holds
+ * 3. Events are acked or retried one by one (backoff), so one failing event never holds
  *    back the rest of its batch. After `EVENT_MAX_ATTEMPTS` attempts an event goes to the
  *    dead-letter queue, its row is marked `dead`, and it is logged with its source id.
+ * 4. A handler whose Discord call would wait out a rate limit longer than
+ *    `EVENT_REST_MAX_WAIT_MS` defers its event instead (not counted as an attempt).
+ *
+ * A queue message holds one event or a pack of up to `EVENTS_PER_MESSAGE` (the relay packs
+ * bursts); events of a pack are settled one by one as above.
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import { getDb, type Db } from '../db/client';
+import { RateLimitedError } from '../discord/errors';
 import { guildIdOf, lakeFacts } from '../discord/gateway/dispatch';
 import { gatewayEvents } from '../discord/gateway/schema';
 import type { EventContext } from './context';
@@ -101,8 +107,15 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** What happened to one queued message. */
-export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'dead';
+/**
+ * A handler's Discord call that would wait longer than this for a rate limit gives up, and
+ * the event is deferred (tried again once the limit resets, not counted as a failure) instead
+ * of holding its whole batch: a raid's welcomes must not stall everything behind them.
+ */
+export const EVENT_REST_MAX_WAIT_MS = 250;
+
+/** What happened to one queued event. */
+export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'deferred' | 'dead';
 
 function maxAttempts(env: Env): number {
   const n = Number(env.EVENT_MAX_ATTEMPTS);
@@ -115,7 +128,7 @@ function log(msg: string, fields: Record<string, unknown>): void {
 
 /** The context a handler of one event receives. */
 function eventContext(registry: Registry, env: Env, ctx: ExecutionContext, event: QueuedEvent): EventContext {
-  const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p) });
+  const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p), discordOptions: { maxWaitMs: EVENT_REST_MAX_WAIT_MS } });
   let config: GuildConfig | undefined;
   return {
     env,
@@ -152,13 +165,13 @@ async function recordAndClaim(db: Db, event: QueuedEvent, now: number) {
 }
 
 /**
- * Records one event and runs the handlers it still owes. `attempts` counts this delivery.
- * Resolves with what happened; the caller acks or retries accordingly.
+ * Records one event and runs the handlers it still owes. Attempts are counted on the lake row
+ * (one per claim; a deferral gives its attempt back). Resolves with what happened; the caller
+ * acks or retries accordingly.
  */
 export async function processEvent(
   registry: Registry,
   event: QueuedEvent,
-  attempts: number,
   env: Env,
   ctx: ExecutionContext,
 ): Promise<{ outcome: EventOutcome; delaySeconds?: number }> {
@@ -187,7 +200,7 @@ export async function processEvent(
       try {
         await def.handler(handlerCtx, event.payload);
       } catch (error) {
-        log('event handler failed', { handler: name, sourceId: event.sourceId, attempt: claim.attempts, error: String(error) });
+        if (!(error instanceof RateLimitedError)) log('event handler failed', { handler: name, sourceId: event.sourceId, attempt: claim.attempts, error: String(error) });
         throw error;
       }
       await db
@@ -196,8 +209,16 @@ export async function processEvent(
         .where(bySource);
     }
   } catch (error) {
+    if (error instanceof RateLimitedError) {
+      // Not a failure: give the attempt back and come back when the limit has reset.
+      await db
+        .update(gatewayEvents)
+        .set({ attempts: sql`max(0, ${gatewayEvents.attempts} - 1)`, leaseUntil: 0 })
+        .where(bySource);
+      return { outcome: 'deferred', delaySeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) };
+    }
     const lastError = String(error).slice(0, 500);
-    const tries = Math.max(claim.attempts, attempts);
+    const tries = claim.attempts;
     if (tries >= maxAttempts(env)) {
       await env.EVENTS_DLQ.send(event);
       await db.update(gatewayEvents).set({ status: 'dead', leaseUntil: 0, lastError }).where(bySource);
@@ -252,14 +273,17 @@ interface Delivery {
   attempts: number;
   /** Seconds until it should be tried again; undefined once it needs nothing more. */
   retryIn?: number;
+  /** Rate-limited, not failed: goes back as a new message so no delivery count is spent. */
+  deferred?: boolean;
 }
 
 /**
  * Consumes a batch. Messages carry one event or a pack of them. Events no feature handles are
  * recorded together; every other event is processed on its own. Then each message is settled:
- * acked when all its events are done, retried (backoff) when none is, and when only some
- * failed, those are sent again as a pack of their own with a delay and the message is acked,
- * so one failing event never holds back the rest of its message or batch.
+ * acked when all its events are done, retried (backoff) when all of them failed, and
+ * otherwise the ones still owed (failed, or deferred by a rate limit) are sent again as a pack
+ * of their own with a delay and the message is acked. So one failing event never holds back
+ * the rest of its message or batch, and a deferral never spends the queue's delivery count.
  */
 export async function consumeEvents(registry: Registry, batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const db = getDb(env);
@@ -289,8 +313,9 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
     .filter((d) => registry.events.has(d.event.type))
     .map(async (d) => {
       try {
-        const { outcome, delaySeconds } = await processEvent(registry, d.event, d.attempts, env, ctx);
-        if (outcome === 'retry' || outcome === 'busy') d.retryIn = delaySeconds ?? retryDelaySeconds(d.attempts);
+        const { outcome, delaySeconds } = await processEvent(registry, d.event, env, ctx);
+        if (outcome === 'retry' || outcome === 'busy' || outcome === 'deferred') d.retryIn = delaySeconds ?? retryDelaySeconds(d.attempts);
+        if (outcome === 'deferred') d.deferred = true;
       } catch (error) {
         // The lake or the dead-letter queue is unreachable: nothing was lost, try again later.
         log('event consumer failed', { sourceId: d.event.sourceId, error: String(error) });
@@ -319,7 +344,7 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
         message.ack();
         return;
       }
-      if (again.length === deliveries.length) {
+      if (again.length === deliveries.length && !again.some((d) => d.deferred)) {
         message.retry({ delaySeconds });
         return;
       }

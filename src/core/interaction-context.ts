@@ -27,7 +27,9 @@ export interface ContextDeps {
 }
 
 /** Services shared by every kind of context, created on first use (needs no registry). */
-export function lazyServices(deps: Pick<ContextDeps, 'env' | 'waitUntil'>): { env: Env; readonly db: Db; readonly discord: Discord; waitUntil(p: Promise<unknown>): void } {
+export function lazyServices(
+  deps: Pick<ContextDeps, 'env' | 'waitUntil'> & { discordOptions?: Parameters<typeof createDiscord>[1] },
+): { env: Env; readonly db: Db; readonly discord: Discord; waitUntil(p: Promise<unknown>): void } {
   let db: Db | undefined;
   let discord: Discord | undefined;
   return {
@@ -36,7 +38,7 @@ export function lazyServices(deps: Pick<ContextDeps, 'env' | 'waitUntil'>): { en
       return (db ??= getDb(deps.env));
     },
     get discord() {
-      return (discord ??= createDiscord(deps.env));
+      return (discord ??= createDiscord(deps.env, deps.discordOptions));
     },
     waitUntil: (promise) =>
       deps.waitUntil(

@@ -38,8 +38,11 @@ function buildDiscord(rest: RestClient, applicationId: string) {
   };
 }
 
-/** A Discord client for `env` (base URL from `DISCORD_API_BASE`). */
-export function createDiscord(env: DiscordEnv, options: { maxRetries?: number } = {}): Discord {
+/**
+ * A Discord client for `env` (base URL from `DISCORD_API_BASE`). `maxWaitMs`: a rate-limit
+ * wait longer than this throws `RateLimitedError` instead of sleeping (default 10 s).
+ */
+export function createDiscord(env: DiscordEnv, options: { maxRetries?: number; maxWaitMs?: number } = {}): Discord {
   const rest = new RestClient({
     token: env.DISCORD_BOT_TOKEN,
     baseUrl: env.DISCORD_API_BASE || DEFAULT_API_BASE,
