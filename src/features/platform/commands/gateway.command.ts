@@ -19,7 +19,7 @@ function shardLine(s: RelayStatus): string {
   return [
     `${icon} **shard ${s.shard ? `${s.shard[0]}/${s.shard[1]}` : '?'}**: ${s.state}${s.stopped ? ` (${s.stopped.reason})` : ''}`,
     `session age ${duration(s.sessionAgeMs)} · ACK latency ${s.lastAckLatencyMs === null ? '—' : `${s.lastAckLatencyMs} ms`} · last seq ${s.lastSeq ?? '—'}`,
-    `events forwarded ${s.eventsForwarded}${s.pendingEvents ? ` (${s.pendingEvents} waiting)` : ''} · ${close}`,
+    `events forwarded ${s.eventsForwarded} in ${s.queueMessages} queue message${s.queueMessages === 1 ? '' : 's'}${s.pendingEvents ? ` (${s.pendingEvents} waiting)` : ''} · ${close}`,
   ].join('\n');
 }
 
