@@ -47,6 +47,26 @@ async function deliver(registry: Registry, env: Env, messages: { body: QueuedEve
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
+/** A registry whose one join handler fails on `{ poison: true }` payloads and records the rest in `done`. */
+function poisonProbe(done: string[]): Registry {
+  return new Registry([
+    defineFeature({
+      name: 'probe',
+      description: 'probe',
+      events: [
+        defineEvent<{ poison?: boolean }>({
+          name: 'maybe-fail',
+          type: 'GUILD_MEMBER_ADD',
+          handler: async (ctx, payload) => {
+            if (payload.poison) throw new Error('cannot digest');
+            done.push(ctx.sourceId);
+          },
+        }),
+      ],
+    }),
+  ]);
+}
+
 const joinEvent = (guildId: string, userId: string, joinedAt = new Date().toISOString()): QueuedEvent => ({
   type: 'GUILD_MEMBER_ADD',
   sourceId: `${guildId}:${userId}:${joinedAt}`,
@@ -161,22 +181,7 @@ describe('EVENTS consumer', () => {
   it('retries a failing event with backoff without holding back the others, then dead-letters it', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const done: string[] = [];
-    const registry = new Registry([
-      defineFeature({
-        name: 'probe',
-        description: 'probe',
-        events: [
-          defineEvent<{ poison?: boolean }>({
-            name: 'maybe-fail',
-            type: 'GUILD_MEMBER_ADD',
-            handler: async (ctx, payload) => {
-              if (payload.poison) throw new Error('cannot digest');
-              done.push(ctx.sourceId);
-            },
-          }),
-        ],
-      }),
-    ]);
+    const registry = poisonProbe(done);
     const dlq = recordingDlq();
     const env = testEnv({ EVENTS_DLQ: dlq.queue, EVENT_MAX_ATTEMPTS: '3' });
     const good = [joinEvent(nextSnowflake(), nextSnowflake()), joinEvent(nextSnowflake(), nextSnowflake())];
@@ -250,22 +255,7 @@ describe('EVENTS consumer', () => {
   it('a pack: records every event, re-sends only the failing one (with backoff) and acks the pack', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const done: string[] = [];
-    const registry = new Registry([
-      defineFeature({
-        name: 'probe',
-        description: 'probe',
-        events: [
-          defineEvent<{ poison?: boolean }>({
-            name: 'maybe-fail',
-            type: 'GUILD_MEMBER_ADD',
-            handler: async (ctx, payload) => {
-              if (payload.poison) throw new Error('cannot digest');
-              done.push(ctx.sourceId);
-            },
-          }),
-        ],
-      }),
-    ]);
+    const registry = poisonProbe(done);
     const events = recordingDlq();
     const dlq = recordingDlq();
     const env = testEnv({ EVENTS: events.queue, EVENTS_DLQ: dlq.queue, EVENT_MAX_ATTEMPTS: '3' });
