@@ -6,7 +6,7 @@ import { getDb } from '../../db/client';
 import { FakeGateway, type FakeGatewayOptions } from '../../testing/fake-gateway/client';
 import { snowflake } from '../../testing/snowflake';
 import { RelayCloseCodes } from './close-codes';
-import { EVENTS_PER_MESSAGE } from '../../core/events';
+import { EVENTS_PER_MESSAGE, unpackEvents } from '../../core/events';
 import { DEFAULT_INTENTS, packOutbox, type GatewayRelay } from './relay';
 import { gatewayEvents } from './schema';
 
@@ -256,14 +256,16 @@ describe('packOutbox', () => {
     expect(messages).toHaveLength(3);
     expect(events).toBe(rows.length);
     expect(lastId).toBe(rows.length);
-    const unpacked = messages.map((m) => (JSON.parse(m) as { events: { sourceId: string }[] }).events);
-    expect(unpacked.map((e) => e.length)).toEqual([EVENTS_PER_MESSAGE, EVENTS_PER_MESSAGE, 3]);
-    expect(unpacked.flat().map((e) => Number(e.sourceId))).toEqual(rows.map((r) => r.id));
+    // Read back with the consumer's own unpacking: the two ends agree on the wire format.
+    const unpacked = messages.map((m) => unpackEvents(m));
+    expect(unpacked.every((u) => u.invalid.length === 0)).toBe(true);
+    expect(unpacked.map((u) => u.events.length)).toEqual([EVENTS_PER_MESSAGE, EVENTS_PER_MESSAGE, 3]);
+    expect(unpacked.flatMap((u) => u.events).map((e) => Number(e.sourceId))).toEqual(rows.map((r) => r.id));
   });
 
   it('keeps each message under 64 KB unless one event is bigger, and a send under the batch limits', () => {
     const big = packOutbox([row(1, 30_000), row(2, 30_000), row(3, 90_000), row(4, 10)]);
-    expect(big.messages.map((m) => (JSON.parse(m) as { events: unknown[] }).events.length)).toEqual([2, 1, 1]);
+    expect(big.messages.map((m) => unpackEvents(m).events.length)).toEqual([2, 1, 1]);
     expect(Math.max(...big.messages.map((m) => m.length))).toBeLessThan(128_000);
 
     // 300 KB of events: the first send stops under the 256 KB batch limit; the rest waits.
