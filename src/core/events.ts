@@ -266,6 +266,21 @@ async function recordUnhandled(db: Db, events: QueuedEvent[], now: number): Prom
   await Promise.all(chunks);
 }
 
+/** Sends a message's malformed bodies to the dead-letter queue; false when that queue is unreachable. */
+async function deadLetter(env: Env, messageId: string, bodies: unknown[]): Promise<boolean> {
+  if (bodies.length === 0) return true;
+  try {
+    for (const body of bodies) {
+      log('event dead-lettered', { reason: 'invalid body', messageId });
+      await env.EVENTS_DLQ.send(body);
+    }
+    return true;
+  } catch (error) {
+    log('event consumer failed', { reason: 'dead-letter queue unreachable', messageId, error: String(error) });
+    return false;
+  }
+}
+
 /** One event of a delivered message, and what became of it. */
 interface Delivery {
   event: QueuedEvent;
@@ -290,17 +305,11 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
   const messages = batch.messages.map((message) => {
     const { events, invalid, priorAttempts } = unpackEvents(message.body);
     const attempts = priorAttempts + message.attempts;
-    return { message, invalid, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })) };
+    return { message, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })), deadLettered: deadLetter(env, message.id, invalid) };
   });
   const all = messages.flatMap((m) => m.deliveries);
   const unhandled = all.filter((d) => !registry.events.has(d.event.type));
 
-  const deadLetters = messages.flatMap((m) =>
-    m.invalid.map(async (body) => {
-      log('event dead-lettered', { reason: 'invalid body', messageId: m.message.id });
-      await env.EVENTS_DLQ.send(body);
-    }),
-  );
   const recorded = recordUnhandled(
     db,
     unhandled.map((d) => d.event),
@@ -322,19 +331,11 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
         d.retryIn = retryDelaySeconds(d.attempts);
       }
     });
-  const invalidSettled = Promise.all(deadLetters).then(
-    () => true,
-    (error: unknown) => {
-      log('event consumer failed', { reason: 'dead-letter queue unreachable', error: String(error) });
-      return false;
-    },
-  );
   await Promise.all([recorded, ...processed]);
-  const deadLettered = await invalidSettled;
 
   await Promise.all(
-    messages.map(async ({ message, deliveries, invalid, priorAttempts }) => {
-      if (invalid.length > 0 && !deadLettered) {
+    messages.map(async ({ message, deliveries, priorAttempts, deadLettered }) => {
+      if (!(await deadLettered)) {
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
         return;
       }
