@@ -3,7 +3,7 @@ import { eq, like } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../workers/bot/index';
 import { getDb } from '../db/client';
-import { gatewayEvents } from '../discord/gateway/schema';
+import { gatewayEvents } from './gateway/schema';
 import { fakeDiscord, testEnv } from '../testing/harness';
 import { snowflake as nextSnowflake } from '../testing/snowflake';
 import { defineEvent, defineFeature } from './define';

@@ -21,7 +21,7 @@ import * as z from 'zod';
 import { getDb, type Db } from '../db/client';
 import { RateLimitedError } from '../discord/errors';
 import { guildIdOf, lakeFacts } from '../discord/gateway/dispatch';
-import { gatewayEvents } from '../discord/gateway/schema';
+import { gatewayEvents } from './gateway/schema';
 import type { EventContext } from './context';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';

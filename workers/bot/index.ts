@@ -7,7 +7,7 @@ import { consumeEvents } from '../../src/core/events';
 import { Registry } from '../../src/core/registry';
 import { Router } from '../../src/core/router';
 import { runCrons } from '../../src/core/scheduler';
-import { gatewayStatus } from '../../src/discord/gateway/gateway.service';
+import { gatewayStatus } from '../../src/core/gateway/gateway.service';
 import { GatewayRelay } from '../../src/discord/gateway/relay';
 import { features } from '../../src/features';
 import { VERSION } from '../../src/version';

@@ -18,7 +18,7 @@ import type {
   GatewayGuildMemberUpdateDispatchData,
   GatewayMessageCreateDispatchData,
 } from 'discord-api-types/v10';
-import type { EventSummary } from './schema';
+import type { EventSummary } from '../../core/gateway/schema';
 
 /** Dispatch types the relay forwards whether or not a feature subscribes (the event lake wants them). */
 export const DEFAULT_FORWARDED_EVENTS = ['GUILD_MEMBER_ADD', 'GUILD_MEMBER_REMOVE', 'GUILD_MEMBER_UPDATE', 'MESSAGE_CREATE'] as const;

@@ -15,7 +15,7 @@ import { FakeDiscord } from '../../testing/fake-discord/client';
 import { FakeGateway } from '../../testing/fake-gateway/client';
 import { fetchWorker, send } from '../../testing/harness';
 import { slashCommand, subcommand, user } from '../../testing/interactions';
-import { gatewayEvents } from './schema';
+import { gatewayEvents } from '../../core/gateway/schema';
 
 const relay = () => env.GATEWAY.get(env.GATEWAY.idFromName('shard-0-of-1'));
 

@@ -8,7 +8,7 @@ import { snowflake } from '../../testing/snowflake';
 import { RelayCloseCodes } from './close-codes';
 import { EVENTS_PER_MESSAGE, unpackEvents } from '../../core/events';
 import { DEFAULT_INTENTS, packOutbox, type GatewayRelay } from './relay';
-import { gatewayEvents } from './schema';
+import { gatewayEvents } from '../../core/gateway/schema';
 
 let counter = 0;
 const gateways: FakeGateway[] = [];

@@ -1,6 +1,6 @@
 import { defineFeature } from '../../core/define';
-import { gatewayKeepAliveCron, gatewayReplanCron } from '../../discord/gateway/keep-alive.cron';
-import { eventRetentionCron } from '../../discord/gateway/retention.cron';
+import { gatewayKeepAliveCron, gatewayReplanCron } from '../../core/gateway/keep-alive.cron';
+import { eventRetentionCron } from '../../core/gateway/retention.cron';
 import { configCommand } from './commands/config.command';
 import { gatewayCommand } from './commands/gateway.command';
 import { helpCommand } from './commands/help.command';

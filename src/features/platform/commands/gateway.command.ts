@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { defineCommandGroup, sub } from '../../../core/define';
-import { gatewayStatus, startGateway, type GatewayStatus } from '../../../discord/gateway/gateway.service';
+import { gatewayStatus, startGateway, type GatewayStatus } from '../../../core/gateway/gateway.service';
 import type { RelayStatus } from '../../../discord/gateway/shards';
 
 function duration(ms: number | null): string {

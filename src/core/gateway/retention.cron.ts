@@ -1,5 +1,5 @@
 import { inArray, lt } from 'drizzle-orm';
-import { defineCron } from '../../core/define';
+import { defineCron } from '../define';
 import type { Db } from '../../db/client';
 import { gatewayEvents } from './schema';
 

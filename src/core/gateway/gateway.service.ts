@@ -6,8 +6,8 @@
  */
 import { asc, ne } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { createDiscord, type Discord } from '../index';
-import { DEFAULT_INTENTS, shardName, type RelayStatus, type ShardPlan } from './shards';
+import { createDiscord, type Discord } from '../../discord';
+import { DEFAULT_INTENTS, shardName, type RelayStatus, type ShardPlan } from '../../discord/gateway/shards';
 import { gatewayShards } from './schema';
 
 /** Identify buckets are this far apart (Discord: one identify per 5 s per bucket). */

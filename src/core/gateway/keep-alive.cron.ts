@@ -1,4 +1,4 @@
-import { defineCron } from '../../core/define';
+import { defineCron } from '../define';
 import { keepGatewayAlive, startGateway } from './gateway.service';
 import { gatewayShards } from './schema';
 
