@@ -20,25 +20,16 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import { getDb, type Db } from '../db/client';
 import { RateLimitedError } from '../discord/errors';
-import { guildIdOf, lakeFacts } from '../discord/gateway/dispatch';
+import { guildIdOf } from '../discord/gateway/dispatch';
+import { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent } from '../discord/gateway/wire';
+import { lakeFacts } from './gateway/lake';
 import { gatewayEvents } from './gateway/schema';
 import type { EventContext } from './context';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
 import type { Registry } from './registry';
 
-/** A gateway event as the relay queues it. */
-export interface QueuedEvent {
-  /** Gateway dispatch type, e.g. `GUILD_MEMBER_ADD`. */
-  type: string;
-  /** Deterministic id: redelivery of the same event carries the same one. */
-  sourceId: string;
-  guildId: string | null;
-  /** The dispatch's `d`, whole: handlers that need message content read it here, in memory. */
-  payload: unknown;
-  /** When the relay received it (ms since epoch). */
-  receivedAt?: number;
-}
+export { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent };
 
 /** One event, checked before anything trusts it. */
 export const queuedEventSchema = z.object({
@@ -48,20 +39,6 @@ export const queuedEventSchema = z.object({
   payload: z.unknown(),
   receivedAt: z.number().int().positive().optional(),
 });
-
-/**
- * Several events in one queue message. The relay packs what its outbox holds (a burst) into
- * messages of up to {@link EVENTS_PER_MESSAGE} events, so a burst costs the queue a message per
- * pack instead of one per event; a quiet gateway still sends one event per message.
- * `priorAttempts` counts the deliveries the events had before they were re-packed for a retry.
- */
-export interface PackedEvents {
-  events: QueuedEvent[];
-  priorAttempts?: number;
-}
-
-/** Most events one queue message carries (the relay packs up to this many). */
-export const EVENTS_PER_MESSAGE = 25;
 
 const packedEventsSchema = z.object({
   events: z.array(z.unknown()).min(1).max(EVENTS_PER_MESSAGE),

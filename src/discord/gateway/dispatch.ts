@@ -1,6 +1,6 @@
 /**
- * What a gateway dispatch becomes: its deterministic source id (relay side) and the
- * content-free facts the event lake keeps (consumer side).
+ * What the relay makes of a gateway dispatch: its deterministic source id and its guild.
+ * (The content-free facts the event lake keeps are the consumer's: `src/core/gateway/lake.ts`.)
  *
  * Source ids. A redelivered event must carry the id it had the first time:
  * - `MESSAGE_CREATE`: the message id (a snowflake, unique across Discord).
@@ -18,23 +18,16 @@ import type {
   GatewayGuildMemberUpdateDispatchData,
   GatewayMessageCreateDispatchData,
 } from 'discord-api-types/v10';
-import type { EventSummary } from '../../core/gateway/schema';
 
 /** Dispatch types the relay forwards whether or not a feature subscribes (the event lake wants them). */
 export const DEFAULT_FORWARDED_EVENTS = ['GUILD_MEMBER_ADD', 'GUILD_MEMBER_REMOVE', 'GUILD_MEMBER_UPDATE', 'MESSAGE_CREATE'] as const;
 
-const DISCORD_EPOCH = 1420070400000n;
-
-/** The creation time (ms) encoded in a snowflake, or null when `id` is not one. */
-export function snowflakeTime(id: string): number | null {
-  if (!/^\d{1,20}$/.test(id)) return null;
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
-}
-
 type Payload = Record<string, unknown>;
 
-const obj = (v: unknown): Payload => (typeof v === 'object' && v !== null ? (v as Payload) : {});
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+/** The payload as an object (`{}` when it is not one). */
+export const obj = (v: unknown): Payload => (typeof v === 'object' && v !== null ? (v as Payload) : {});
+/** A non-empty string, or null. */
+export const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
 /** The id redelivery of this dispatch will carry. `session` and `seq` come from the gateway. */
 export function sourceIdFor(type: string, d: unknown, session: string, seq: number): string {
@@ -65,58 +58,4 @@ export function sourceIdFor(type: string, d: unknown, session: string, seq: numb
 /** The guild a dispatch belongs to, or null (DMs, global events). */
 export function guildIdOf(d: unknown): string | null {
   return str(obj(d).guild_id);
-}
-
-/** The columns the event lake stores for an event: who, where, when, and counts only. */
-export interface LakeFacts {
-  channelId: string | null;
-  userId: string | null;
-  occurredAt: number;
-  summary: EventSummary;
-}
-
-/** Extracts the lake's facts from a dispatch, dropping message content. */
-export function lakeFacts(type: string, d: unknown, receivedAt: number): LakeFacts {
-  const p = obj(d);
-  switch (type) {
-    case 'MESSAGE_CREATE': {
-      const m = p as Partial<GatewayMessageCreateDispatchData>;
-      const id = str(m.id);
-      return {
-        channelId: str(m.channel_id),
-        userId: str(m.author?.id),
-        occurredAt: (id && snowflakeTime(id)) || receivedAt,
-        summary: {
-          length: typeof m.content === 'string' ? m.content.length : 0,
-          attachments: Array.isArray(m.attachments) ? m.attachments.length : 0,
-          mentions: (Array.isArray(m.mentions) ? m.mentions.length : 0) + (Array.isArray(m.mention_roles) ? m.mention_roles.length : 0),
-          dm: !m.guild_id,
-          bot: m.author?.bot === true,
-        },
-      };
-    }
-    case 'GUILD_MEMBER_ADD': {
-      const m = p as Partial<GatewayGuildMemberAddDispatchData>;
-      const joined = m.joined_at ? Date.parse(m.joined_at) : NaN;
-      return {
-        channelId: null,
-        userId: str(m.user?.id),
-        occurredAt: Number.isFinite(joined) ? joined : receivedAt,
-        summary: { bot: m.user?.bot === true },
-      };
-    }
-    case 'GUILD_MEMBER_UPDATE': {
-      const m = p as Partial<GatewayGuildMemberUpdateDispatchData>;
-      return {
-        channelId: null,
-        userId: str(m.user?.id),
-        occurredAt: receivedAt,
-        summary: { bot: m.user?.bot === true, roles: Array.isArray(m.roles) ? m.roles.length : 0, pending: m.pending === true },
-      };
-    }
-    default: {
-      const user = obj(p.user);
-      return { channelId: str(p.channel_id), userId: str(user.id), occurredAt: receivedAt, summary: { bot: user.bot === true } };
-    }
-  }
 }

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
-import { EVENTS_PER_MESSAGE, type QueuedEvent } from '../../core/events';
+import { EVENTS_PER_MESSAGE, type QueuedEvent } from './wire';
 import { closeMeaning, FATAL_CLOSE_CODES, REIDENTIFY_CLOSE_CODES, RelayCloseCodes } from './close-codes';
 import { DEFAULT_FORWARDED_EVENTS, guildIdOf, sourceIdFor } from './dispatch';
 import { DEFAULT_INTENTS, shardName, type RelayStatus, type ShardPlan } from './shards';
