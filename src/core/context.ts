@@ -16,6 +16,7 @@ import {
 } from 'discord-api-types/v10';
 import type { Db } from '../db/client';
 import type { Discord } from '../discord';
+import type { EventScope } from './define';
 import type { GuildConfig } from './guild-config.repo';
 import type { Registry } from './registry';
 import type { StaffLevel } from './staff';
@@ -96,15 +97,19 @@ export interface AutocompleteContext extends BaseContext {
   user: APIUser;
 }
 
-/** Context of a gateway event consumer. */
-export interface EventContext extends BaseContext {
+/** What a scope makes of a guild-only value: always there, never there, or maybe. */
+type InScope<S extends EventScope, T> = S extends 'guild' ? T : S extends 'dm' ? undefined : T | undefined;
+
+/** Context of a gateway event consumer, typed by the handler's scope. */
+export interface EventContext<S extends EventScope = EventScope> extends BaseContext {
   /** The event's deterministic source id (message id, `guild:user:joined_at`, …). */
   sourceId: string;
-  guildId: string | null;
+  /** The event's guild; null for events without one (DMs). */
+  guildId: S extends 'guild' ? string : S extends 'dm' ? null : string | null;
   /** Every feature's definitions. */
   registry: Registry;
-  /** The guild's configuration; throws for events without a guild (DMs). */
-  readonly config: GuildConfig;
+  /** The guild's configuration; absent (undefined) for events without a guild (DMs). */
+  readonly config: InScope<S, GuildConfig>;
 }
 
 /** Context of a cron job. */

@@ -225,16 +225,32 @@ export function defineModal(def: Modal): Modal {
 /** Gateway dispatch types the relay forwards. */
 export type EventType = `${GatewayDispatchEvents}`;
 
+/**
+ * Which events of its type a handler receives: `guild` (the event belongs to a guild: the
+ * default), `dm` (it has no guild: a DM message, DM typing…) or `any`. The consumer filters on
+ * type and scope before anything else, so events no handler's scope takes are recorded in the
+ * cheap batched path (a DM handler on `MESSAGE_CREATE` costs guild messages nothing).
+ */
+export type EventScope = 'guild' | 'dm' | 'any';
+
+/** The scopes a handler may declare. */
+export const EVENT_SCOPES: readonly EventScope[] = ['guild', 'dm', 'any'];
+
 /** A consumer of gateway events delivered through the EVENTS queue (exactly-once effects). */
-export interface EventHandler<P = unknown> {
+export interface EventHandler<P = unknown, S extends EventScope = EventScope> {
   /** Stable name for logs and dead-letter records. */
   name: string;
   type: EventType;
-  handler: (ctx: EventContext, payload: P) => Promise<void>;
+  /** Default `guild`. The context is typed by it: `ctx.config` is absent outside a guild. */
+  scope?: S;
+  handler: (ctx: EventContext<S>, payload: P) => Promise<void>;
 }
 
-/** Declares an event handler. */
-export function defineEvent<P = unknown>(def: EventHandler<P>): EventHandler<P> {
+/**
+ * Declares an event handler. Guild-scoped unless `scope` says otherwise; with an explicit
+ * payload type, name the scope too: `defineEvent<Payload, 'dm'>({ scope: 'dm', … })`.
+ */
+export function defineEvent<P = unknown, S extends EventScope = 'guild'>(def: EventHandler<P, S>): EventHandler<P, S> {
   return def;
 }
 
@@ -268,7 +284,7 @@ export interface Feature {
   commands?: Command[];
   components?: Component[];
   modals?: Modal[];
-  events?: EventHandler<any>[];
+  events?: EventHandler<any, any>[];
   crons?: Cron[];
 }
 

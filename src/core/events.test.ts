@@ -215,10 +215,12 @@ describe('EVENTS consumer', () => {
         name: 'probe',
         description: 'probe',
         events: [
-          defineEvent({ name: 'a', type: 'MESSAGE_CREATE', handler: async () => void calls.push('a') }),
+          // A DM (no guild) below: these handlers take events of any scope.
+          defineEvent({ name: 'a', type: 'MESSAGE_CREATE', scope: 'any', handler: async () => void calls.push('a') }),
           defineEvent({
             name: 'b',
             type: 'MESSAGE_CREATE',
+            scope: 'any',
             handler: async () => {
               calls.push('b');
               if (failB) throw new Error('b failed');

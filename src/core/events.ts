@@ -103,15 +103,21 @@ function log(msg: string, fields: Record<string, unknown>): void {
   console.error(JSON.stringify({ msg, ...fields }));
 }
 
-/** The context a handler of one event receives. */
+/** The guild an event belongs to (the relay's field, else the payload's), or null (DMs). */
+export function eventGuildId(event: QueuedEvent): string | null {
+  return event.guildId ?? guildIdOf(event.payload);
+}
+
+/** The context a handler of one event receives; no guild configuration outside a guild. */
 function eventContext(registry: Registry, env: Env, ctx: ExecutionContext, event: QueuedEvent): EventContext {
   const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p), discordOptions: { maxWaitMs: EVENT_REST_MAX_WAIT_MS } });
+  const guildId = eventGuildId(event);
   let config: GuildConfig | undefined;
   return {
     env,
     registry,
     sourceId: event.sourceId,
-    guildId: event.guildId,
+    guildId,
     waitUntil: services.waitUntil,
     get db() {
       return services.db;
@@ -119,9 +125,8 @@ function eventContext(registry: Registry, env: Env, ctx: ExecutionContext, event
     get discord() {
       return services.discord;
     },
-    get config(): GuildConfig {
-      if (!event.guildId) throw new Error(`event ${event.sourceId} has no guild`);
-      return (config ??= new GuildConfig(services.db, event.guildId));
+    get config() {
+      return guildId ? (config ??= new GuildConfig(services.db, guildId)) : undefined;
     },
   };
 }
@@ -167,10 +172,10 @@ export async function processEvent(
   const handlerCtx = eventContext(registry, env, ctx, event);
   const enabled = new Map<string, Promise<boolean>>();
   try {
-    for (const { feature, def } of registry.events.get(event.type) ?? []) {
+    for (const { feature, def } of registry.eventHandlers(event.type, handlerCtx.guildId)) {
       const name = `${feature.name}.${def.name}`;
       if (claim.handled.includes(name)) continue;
-      if (event.guildId && feature.toggleable !== false) {
+      if (handlerCtx.config && feature.toggleable !== false) {
         if (!enabled.has(feature.name)) enabled.set(feature.name, handlerCtx.config.moduleEnabled(feature.name, feature.enabledByDefault ?? true));
         if (!(await enabled.get(feature.name))) continue;
       }
@@ -216,7 +221,7 @@ function lakeRow(event: QueuedEvent, now: number) {
   return {
     sourceId: event.sourceId,
     type: event.type,
-    guildId: event.guildId ?? guildIdOf(event.payload),
+    guildId: eventGuildId(event),
     channelId: facts.channelId,
     userId: facts.userId,
     occurredAt: facts.occurredAt,
@@ -285,7 +290,9 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
     return { message, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })), deadLettered: deadLetter(env, message.id, invalid) };
   });
   const all = messages.flatMap((m) => m.deliveries);
-  const unhandled = all.filter((d) => !registry.events.has(d.event.type));
+  // By type and scope: a guild message that only a DM handler's type matches is just recorded.
+  const handled = (d: Delivery) => registry.eventHandlers(d.event.type, eventGuildId(d.event)).length > 0;
+  const unhandled = all.filter((d) => !handled(d));
 
   const recorded = recordUnhandled(
     db,
@@ -296,7 +303,7 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
     for (const d of unhandled) d.retryIn = retryDelaySeconds(d.attempts);
   });
   const processed = all
-    .filter((d) => registry.events.has(d.event.type))
+    .filter(handled)
     .map(async (d) => {
       try {
         const { outcome, delaySeconds } = await processEvent(registry, d.event, env, ctx);

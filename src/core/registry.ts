@@ -1,6 +1,6 @@
 /**
  * The registry: every lookup the router needs (commands by `type:name`, components and
- * modals by `custom_id` key, events by type, crons by schedule), built once from the
+ * modals by `custom_id` key, events by type and scope, crons by schedule), built once from the
  * feature list, plus the command manifest for registration. Duplicates throw.
  */
 import {
@@ -25,6 +25,7 @@ import type {
   Preconditions,
   Subcommand,
 } from './define';
+import { EVENT_SCOPES } from './define';
 
 /** A registered entry and the feature that owns it. */
 export interface Owned<T> {
@@ -41,6 +42,8 @@ export interface ChatLeaf {
   preconditions: Preconditions;
 }
 
+const NO_HANDLERS: readonly Owned<EventHandler>[] = [];
+
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 
 /** The lookups built from a feature list. */
@@ -49,7 +52,10 @@ export class Registry {
   readonly commands = new Map<string, Owned<Command>>();
   readonly components = new Map<string, Owned<Component>>();
   readonly modals = new Map<string, Owned<Modal>>();
+  /** Every event handler by dispatch type, whatever its scope (what the relay forwards). */
   readonly events = new Map<string, Owned<EventHandler>[]>();
+  /** Handlers by type for events of a guild (`guild` and `any` scopes) and without one (`dm`, `any`). */
+  private readonly eventsByPlace = { guild: new Map<string, Owned<EventHandler>[]>(), dm: new Map<string, Owned<EventHandler>[]>() };
   readonly crons = new Map<string, Owned<Cron>[]>();
 
   constructor(features: readonly Feature[]) {
@@ -86,7 +92,12 @@ export class Registry {
         const name = `${feature.name}.${event.name}`;
         if (eventNames.has(name)) throw new Error(`duplicate event handler "${name}"`);
         eventNames.add(name);
-        pushTo(this.events, event.type, { feature, def: event });
+        const scope = event.scope ?? 'guild';
+        if (!EVENT_SCOPES.includes(scope)) throw new Error(`event handler "${name}" has scope "${String(scope)}" (one of ${EVENT_SCOPES.join(', ')})`);
+        const owned: Owned<EventHandler> = { feature, def: event };
+        pushTo(this.events, event.type, owned);
+        if (scope !== 'dm') pushTo(this.eventsByPlace.guild, event.type, owned);
+        if (scope !== 'guild') pushTo(this.eventsByPlace.dm, event.type, owned);
       }
       for (const cron of feature.crons ?? []) {
         const name = `${feature.name}.${cron.name}`;
@@ -95,6 +106,14 @@ export class Registry {
         pushTo(this.crons, cron.schedule, { feature, def: cron });
       }
     }
+  }
+
+  /**
+   * The handlers an event reaches: those of its type whose scope takes an event of a guild
+   * (`guildId` set) or without one. Empty means the event is only recorded.
+   */
+  eventHandlers(type: string, guildId: string | null): readonly Owned<EventHandler>[] {
+    return this.eventsByPlace[guildId ? 'guild' : 'dm'].get(type) ?? NO_HANDLERS;
   }
 
   /** The command registered under a type and name. */

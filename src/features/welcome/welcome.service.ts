@@ -8,7 +8,7 @@ import { gateHandlesJoins } from '../gate/public';
 import { welcomeSettingsSchema, WELCOME_SETTINGS_KEY } from './config';
 
 /** Posts the welcome message for a new member, if the guild maps a `welcome` channel. */
-export async function welcomeMember(ctx: EventContext, member: GatewayGuildMemberAddDispatchData): Promise<void> {
+export async function welcomeMember(ctx: EventContext<'guild'>, member: GatewayGuildMemberAddDispatchData): Promise<void> {
   const user = member.user;
   if (!user || user.bot) return;
   const channelId = await ctx.config.channel('welcome');
