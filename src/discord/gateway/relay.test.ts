@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '../../db/client';
 import { FakeGateway, type FakeGatewayOptions } from '../../testing/fake-gateway/client';
 import { snowflake } from '../../testing/snowflake';
+import { gatewayEmbed } from '../../features/platform/commands/gateway.command';
 import { RelayCloseCodes } from './close-codes';
 import { EVENTS_PER_MESSAGE, unpackEvents } from '../../core/events';
-import { DEFAULT_INTENTS, packOutbox, type GatewayRelay } from './relay';
+import { BATCH_BYTES, MAX_EVENT_BYTES, PACK_BYTES, QUEUE_LIMITS, packOutbox, utf8Bytes } from './outbox';
+import { DEFAULT_INTENTS, type GatewayRelay } from './relay';
 import { gatewayEvents } from '../../core/gateway/schema';
 
 let counter = 0;
@@ -31,6 +33,10 @@ async function started(options: FakeGatewayOptions = {}, { waitReady = true } = 
   if (waitReady) await gw.waitFor((log) => log.session !== null && log.session.live, { what: 'READY' });
   return { gw, relay };
 }
+
+/** 2,000 ordinary CJK characters (6,000 UTF-8 bytes), and emoji-heavy text (4 bytes per 2 UTF-16 units). */
+const CJK = '今日は皆さん、ゲートウェイのテストです。'.repeat(100);
+const EMOJI = '🎉😀👍🏽🔥'.repeat(200);
 
 const message = (content = 'hello') => {
   const id = snowflake();
@@ -247,6 +253,91 @@ describe('gateway relay', () => {
   });
 });
 
+/** Waits until the consumer stored every source id (any number of them); returns how many it found. */
+async function storedCount(sourceIds: string[], timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let found = 0;
+    for (let i = 0; i < sourceIds.length; i += 90) {
+      const rows = await getDb(env).select({ sourceId: gatewayEvents.sourceId }).from(gatewayEvents).where(inArray(gatewayEvents.sourceId, sourceIds.slice(i, i + 90)));
+      found += rows.length;
+    }
+    if (found >= sourceIds.length || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the relay forwarded `n` events and holds none back (or `timeoutMs` passed). */
+async function drained(relay: DurableObjectStub<GatewayRelay>, n: number, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await relay.status();
+    if ((status.eventsForwarded >= n && status.pendingEvents === 0) || Date.now() > deadline) return status;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('gateway relay: sizes in bytes, through the real queue', () => {
+  it('a burst of CJK and emoji-heavy messages reaches the lake, none stuck', { timeout: 30_000 }, async () => {
+    const { gw, relay } = await started();
+    // 60 CJK messages alone made a 154 KB pack and a 370 KB batch when packs were sized in characters.
+    const burst = [...Array.from({ length: 150 }, () => message(CJK)), ...Array.from({ length: 60 }, () => message(EMOJI))];
+    await gw.dispatchMany(burst.map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    const status = await drained(relay, burst.length);
+    expect(status).toMatchObject({ eventsForwarded: burst.length, pendingEvents: 0, quarantined: 0 });
+    expect(await storedCount(burst.map((m) => m.id))).toBe(burst.length);
+  });
+
+  it('quarantines a stored row no queue message can hold, and the events behind it flow', { timeout: 30_000 }, async () => {
+    const { gw, relay } = await started();
+    const huge = snowflake();
+    const body = JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: huge, guildId: null, payload: { ...message(CJK.repeat(25)), id: huge } });
+    await runInDurableObject(relay, async (_instance, state) => {
+      // As stored before rows were sized in bytes: 50,000 characters, 150 KB.
+      state.storage.sql.exec('INSERT INTO outbox (body) VALUES (?)', body);
+    });
+    const behind = Array.from({ length: 30 }, () => message(CJK));
+    await gw.dispatchMany(behind.map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    const status = await drained(relay, behind.length);
+    expect(status).toMatchObject({ eventsForwarded: behind.length, pendingEvents: 0, quarantined: 1 });
+    expect(status.quarantine).toEqual([{ id: expect.any(Number), sourceId: huge, type: 'MESSAGE_CREATE', bytes: utf8Bytes(body), reason: 'larger than a queue message', at: expect.any(Number) }]);
+    expect(await storedCount(behind.map((m) => m.id))).toBe(behind.length);
+    // `/gateway status` shows it.
+    expect(gatewayEmbed({ ok: true, started: true, shards: [status] }).description).toContain(`1 event quarantined`);
+    expect(gatewayEmbed({ ok: true, started: true, shards: [status] }).description).toContain(`\`${huge}\` MESSAGE_CREATE, ${(utf8Bytes(body) / 1000).toFixed(1)} KB`);
+    // Kept whole for the operator, and never sent.
+    await runInDurableObject(relay, async (_instance, state) => {
+      expect(state.storage.sql.exec<{ body: string }>('SELECT body FROM quarantine').one().body).toBe(body);
+    });
+    expect(await storedCount([huge], 500)).toBe(0);
+  });
+
+  it('when the queue refuses a send as too large after all, finds the row it refuses alone and quarantines only that one', { timeout: 30_000 }, async () => {
+    const { gw, relay } = await started();
+    const refused = message('refuse me');
+    // A stand-in for Cloudflare's queue that counts stricter than the relay does: it refuses
+    // any send holding the marked event (as Queues answers an oversized message), else delivers.
+    await runInDurableObject(relay, async (instance) => {
+      const real = (instance as unknown as { env: Env }).env.EVENTS;
+      const strict = {
+        send: real.send.bind(real),
+        sendBatch: async (messages: Iterable<MessageSendRequest>, options?: QueueSendBatchOptions) => {
+          const list = [...messages];
+          if (list.some((m) => String(m.body).includes('refuse me'))) throw new Error('message in batch has length 130000 bytes which exceeds single message size limit of 128000 (10204)');
+          return real.sendBatch(list, options);
+        },
+      } as unknown as Queue;
+      (instance as unknown as { env: Env }).env = { ...(instance as unknown as { env: Env }).env, EVENTS: strict };
+    });
+    const before = Array.from({ length: 10 }, () => message('before'));
+    const after = Array.from({ length: 10 }, () => message('after'));
+    await gw.dispatchMany([...before, refused, ...after].map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    const status = await drained(relay, before.length + after.length);
+    expect(status).toMatchObject({ eventsForwarded: 20, pendingEvents: 0, quarantined: 1, quarantine: [{ sourceId: refused.id, type: 'MESSAGE_CREATE', reason: expect.stringContaining('refused by the queue') }] });
+    expect(await storedCount([...before, ...after].map((m) => m.id))).toBe(20);
+  });
+});
+
 describe('packOutbox', () => {
   const row = (id: number, bytes = 100) => ({ id, body: JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: String(id), guildId: null, payload: { pad: 'x'.repeat(bytes) } }) });
 
@@ -263,19 +354,48 @@ describe('packOutbox', () => {
     expect(unpacked.flatMap((u) => u.events).map((e) => Number(e.sourceId))).toEqual(rows.map((r) => r.id));
   });
 
+  /** What Queues counts for a send: UTF-8 bodies plus each message's metadata. */
+  const sendBytes = (messages: string[]) => messages.reduce((n, m) => n + utf8Bytes(m) + QUEUE_LIMITS.metadataBytes, 0);
+
   it('keeps each message under 64 KB unless one event is bigger, and a send under the batch limits', () => {
     const big = packOutbox([row(1, 30_000), row(2, 30_000), row(3, 90_000), row(4, 10)]);
     expect(big.messages.map((m) => unpackEvents(m).events.length)).toEqual([2, 1, 1]);
-    expect(Math.max(...big.messages.map((m) => m.length))).toBeLessThan(128_000);
+    expect(Math.max(...big.messages.map(utf8Bytes))).toBeLessThan(QUEUE_LIMITS.messageBytes - QUEUE_LIMITS.metadataBytes);
 
     // 300 KB of events: the first send stops under the 256 KB batch limit; the rest waits.
     const many = packOutbox(Array.from({ length: 100 }, (_, i) => row(i + 1, 3_000)));
-    expect(many.messages.join('').length).toBeLessThanOrEqual(200_000 + 1_000);
+    expect(sendBytes(many.messages)).toBeLessThanOrEqual(BATCH_BYTES);
+    expect(many.bytes).toBe(sendBytes(many.messages));
     expect(many.events).toBeLessThan(100);
     expect(many.lastId).toBe(many.events);
     // 3,000 tiny events: at most 100 messages per send.
     const tiny = packOutbox(Array.from({ length: 3_000 }, (_, i) => ({ id: i + 1, body: '{}' })));
     expect(tiny.messages).toHaveLength(100);
     expect(tiny.events).toBe(100 * EVENTS_PER_MESSAGE);
+  });
+
+  it('sizes in UTF-8 bytes: 2,000-character CJK and emoji messages stay under both queue limits with headroom', () => {
+    const cjk = (id: number) => ({ id, body: JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: String(id), guildId: '1', payload: message(CJK) }) });
+    const emoji = (id: number) => ({ id, body: JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: String(id), guildId: '1', payload: message(EMOJI) }) });
+    for (const rows of [Array.from({ length: 60 }, (_, i) => cjk(i + 1)), Array.from({ length: 60 }, (_, i) => emoji(i + 1))]) {
+      // Sized in characters these were one 25-event message of 154 KB and a 370 KB send.
+      expect(utf8Bytes(rows[0]!.body)).toBeGreaterThan(rows[0]!.body.length * 1.5);
+      const batch = packOutbox(rows);
+      expect(Math.max(...batch.messages.map(utf8Bytes))).toBeLessThanOrEqual(PACK_BYTES);
+      expect(sendBytes(batch.messages)).toBeLessThanOrEqual(BATCH_BYTES);
+      expect(BATCH_BYTES).toBeLessThan(QUEUE_LIMITS.batchBytes);
+      expect(batch.events).toBeGreaterThan(10);
+      expect(batch.messages.flatMap((m) => unpackEvents(m).events).map((e) => Number(e.sourceId))).toEqual(rows.slice(0, batch.events).map((r) => r.id));
+    }
+  });
+
+  it('sets aside a row too big for any message and packs the rows around it', () => {
+    const huge = { id: 2, body: JSON.stringify({ type: 'MESSAGE_CREATE', sourceId: '2', guildId: null, payload: { pad: CJK.repeat(21) } }) };
+    expect(utf8Bytes(huge.body)).toBeGreaterThan(MAX_EVENT_BYTES);
+    const batch = packOutbox([row(1), huge, row(3)]);
+    expect(batch.oversized.map((r) => r.id)).toEqual([2]);
+    expect(batch.packed).toEqual([1, 3]);
+    expect(batch.lastId).toBe(3);
+    expect(batch.messages.flatMap((m) => unpackEvents(m).events).map((e) => e.sourceId)).toEqual(['1', '3']);
   });
 });

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
+import { Outbox } from './outbox';
 import { EVENTS_PER_MESSAGE, type QueuedEvent } from './wire';
 import { closeMeaning, FATAL_CLOSE_CODES, REIDENTIFY_CLOSE_CODES, RelayCloseCodes } from './close-codes';
 import { DEFAULT_FORWARDED_EVENTS, guildIdOf, sourceIdFor } from './dispatch';
@@ -37,15 +38,6 @@ interface Stats {
 const KEY = { plan: 'plan', session: 'session', seq: 'seq', timers: 'timers', stats: 'stats', stopped: 'stopped', identifyAt: 'identifyAt' } as const;
 const NO_TIMERS: Timers = { heartbeatAt: null, heartbeatIntervalMs: null, reconnectAt: null, flushAt: null };
 const NO_STATS: Stats = { forwarded: 0, queueMessages: 0, lastAckLatencyMs: null, lastClose: null, attempts: 0, flushFailures: 0 };
-/** Queue limits: 100 messages and 256 KB per `sendBatch`, 128 KB per message. */
-const BATCH_MESSAGES = 100;
-const BATCH_BYTES = 200_000;
-/** Largest single event (bigger ones are trimmed by `fitBody`). */
-const MESSAGE_BYTES = 100_000;
-/** A pack grows to this size at most (one 64 KB unit of Queues billing), unless one event is bigger. */
-const PACK_BYTES = 64_000;
-/** Outbox rows read per flush round. */
-const FLUSH_ROWS = 1_000;
 /**
  * When the outbox holds less than a full pack, the flush waits this long for more events
  * first (a producer's linger): a burst then travels in full packs, a lone event is ≤ 25 ms late.
@@ -76,48 +68,13 @@ export function gatewayFetchUrl(url: string): string {
   return u.toString();
 }
 
-/** Drops the bulky parts of a payload that would not fit a queue message. */
-function fitBody(event: QueuedEvent): string {
-  const body = JSON.stringify(event);
-  if (body.length <= MESSAGE_BYTES) return body;
-  const { referenced_message: _r, embeds: _e, components: _c, ...rest } = (event.payload ?? {}) as Record<string, unknown>;
-  const trimmed = JSON.stringify({ ...event, payload: { ...rest, truncated: true } });
-  return trimmed.length <= MESSAGE_BYTES ? trimmed : JSON.stringify({ ...event, payload: { id: rest.id, truncated: true } });
-}
-
 /**
- * Packs outbox rows (each an event's JSON) into one `sendBatch`: queue messages of up to
- * `EVENTS_PER_MESSAGE` events and `PACK_BYTES` each, at most `BATCH_MESSAGES` messages and
- * `BATCH_BYTES` in all. The bodies are JSON text built from the stored rows, so nothing is
- * parsed or serialised again. Returns the messages, how many events they hold, and the last
- * row id they cover (rows after it wait for the next round).
+ * Whether a failed send was refused for its size. Queues says so only in words ("batch size of
+ * … bytes exceeds limit of 256000 bytes (10205)", "… exceeds single message size limit …";
+ * Miniflare: "Payload Too Large"), so this reads them; anything else is a plain failure.
  */
-export function packOutbox(rows: readonly { id: number; body: string }[]): { messages: string[]; events: number; lastId: number } {
-  const messages: string[] = [];
-  let pack: string[] = [];
-  let packBytes = 0;
-  let total = 0;
-  let events = 0;
-  let lastId = rows[0]?.id ?? 0;
-  const close = () => {
-    if (pack.length === 0) return;
-    messages.push(`{"events":[${pack.join(',')}]}`);
-    pack = [];
-    packBytes = 0;
-  };
-  for (const row of rows) {
-    const size = row.body.length + 1;
-    if (pack.length >= EVENTS_PER_MESSAGE || (pack.length > 0 && packBytes + size > PACK_BYTES)) close();
-    const full = pack.length === 0 && messages.length >= BATCH_MESSAGES;
-    if (events > 0 && (full || total + size > BATCH_BYTES)) break;
-    pack.push(row.body);
-    packBytes += size;
-    total += size;
-    events++;
-    lastId = row.id;
-  }
-  close();
-  return { messages, events, lastId };
+function isTooLarge(error: unknown): boolean {
+  return /too large|exceeds\b.*\blimit|\b413\b/i.test(String(error));
 }
 
 let forwardedTypes: ReadonlySet<string> = new Set(DEFAULT_FORWARDED_EVENTS);
@@ -147,10 +104,17 @@ export class GatewayRelay extends DurableObject<Env> {
   private heartbeatSentAt = 0;
   private openedAt = 0;
   private flushing: Promise<void> | null = null;
+  private readonly outbox: Outbox;
+  /**
+   * After the queue refused a send as too large (its count disagreed with ours), rows up to
+   * this id are sent one per message and send, so the one it refuses alone is found and
+   * quarantined. In memory: a new instance finds it again the same way.
+   */
+  private probeUntil: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)`);
+    this.outbox = new Outbox(ctx.storage.sql);
   }
 
   // ---------------------------------------------------------------------------------- RPC
@@ -220,6 +184,7 @@ export class GatewayRelay extends DurableObject<Env> {
             ? 'reconnecting'
             : 'idle';
     const pending = this.pendingEvents();
+    const quarantine = this.outbox.quarantined();
     const detail = stopped
       ? `stopped: ${stopped.reason}`
       : connected
@@ -241,6 +206,8 @@ export class GatewayRelay extends DurableObject<Env> {
       eventsForwarded: stats.forwarded,
       queueMessages: stats.queueMessages,
       pendingEvents: pending,
+      quarantined: quarantine.count,
+      quarantine: quarantine.newest,
       lastClose: stats.lastClose,
       stopped,
       detail,
@@ -462,7 +429,7 @@ export class GatewayRelay extends DurableObject<Env> {
     // The event and the sequence that acknowledges it are stored together: a resume after a
     // crash starts after the last stored event, never after one that was lost.
     this.ctx.storage.transactionSync(() => {
-      this.ctx.storage.sql.exec('INSERT INTO outbox (body) VALUES (?)', fitBody(event));
+      this.outbox.add(event);
       kv.put(KEY.seq, seq);
     });
     this.startFlush();
@@ -480,17 +447,27 @@ export class GatewayRelay extends DurableObject<Env> {
   }
 
   private async flush(): Promise<void> {
-    const sql = this.ctx.storage.sql;
     for (;;) {
       if (this.pendingEvents() < EVENTS_PER_MESSAGE) await scheduler.wait(FLUSH_LINGER_MS);
-      const rows = sql.exec<{ id: number; body: string }>('SELECT id, body FROM outbox ORDER BY id LIMIT ?', FLUSH_ROWS).toArray();
-      if (rows.length === 0) return;
-      const { messages, events, lastId } = packOutbox(rows);
+      const probing = this.probeUntil !== null;
+      const batch = this.outbox.next({ probe: probing });
+      if (batch.oversized.length > 0) this.quarantine(batch.oversized, 'larger than a queue message');
+      if (batch.messages.length === 0) {
+        if (batch.oversized.length > 0) continue;
+        this.probeUntil = null;
+        return;
+      }
       try {
-        await this.env.EVENTS.sendBatch(messages.map((body) => ({ body, contentType: 'text' as const })));
+        await this.env.EVENTS.sendBatch(batch.messages.map((body) => ({ body, contentType: 'text' as const })));
       } catch (error) {
+        if (isTooLarge(error)) {
+          // The queue counts more than we did. Alone and still refused: it can never go.
+          if (probing) this.quarantine(this.outbox.rows(batch.packed), `refused by the queue: ${String(error)}`);
+          else this.probeUntil = batch.lastId;
+          continue;
+        }
         const failures = this.stats().flushFailures + 1;
-        console.error(JSON.stringify({ msg: 'gateway queue send failed', events, failures, error: String(error) }));
+        console.error(JSON.stringify({ msg: 'gateway queue send failed', events: batch.events, failures, error: String(error) }));
         this.setStats({ flushFailures: failures });
         this.setTimers({ flushAt: Date.now() + Math.max(1000, backoffMs(failures)) });
         await this.schedule();
@@ -498,9 +475,18 @@ export class GatewayRelay extends DurableObject<Env> {
       }
       const stats = this.stats();
       this.ctx.storage.transactionSync(() => {
-        sql.exec('DELETE FROM outbox WHERE id <= ?', lastId);
-        this.setStats({ forwarded: stats.forwarded + events, queueMessages: stats.queueMessages + messages.length, flushFailures: 0 });
+        this.outbox.sent(batch.lastId);
+        this.setStats({ forwarded: stats.forwarded + batch.events, queueMessages: stats.queueMessages + batch.messages.length, flushFailures: 0 });
       });
+      if (this.probeUntil !== null && batch.lastId >= this.probeUntil) this.probeUntil = null;
+    }
+  }
+
+  /** Moves rows that can never be queued aside (kept for the operator), so the rest flows. */
+  private quarantine(rows: Parameters<Outbox['quarantine']>[0], reason: string): void {
+    this.ctx.storage.transactionSync(() => this.outbox.quarantine(rows, reason));
+    for (const row of rows) {
+      console.error(JSON.stringify({ msg: 'gateway event quarantined', shard: this.ctx.storage.kv.get<ShardPlan>(KEY.plan)?.shard, outboxId: row.id, bytes: row.bytes, reason }));
     }
   }
 
@@ -524,7 +510,7 @@ export class GatewayRelay extends DurableObject<Env> {
   }
 
   private pendingEvents(): number {
-    return this.ctx.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM outbox').one().n;
+    return this.outbox.pending();
   }
 
   private timers(): Timers {

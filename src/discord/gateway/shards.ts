@@ -3,6 +3,8 @@
  * the bot Worker's commands can use them without loading the Durable Object class.
  */
 
+import type { QuarantinedEvent } from './outbox';
+
 /** GUILDS | GUILD_MEMBERS | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT. */
 export const DEFAULT_INTENTS = 37379;
 
@@ -35,6 +37,10 @@ export interface RelayStatus {
   queueMessages: number;
   /** Events received and stored but not yet on the queue. */
   pendingEvents: number;
+  /** Events set aside because no queue message can hold them (kept in the relay, never retried). */
+  quarantined: number;
+  /** The newest quarantined events: outbox id, source id, type, UTF-8 size, why, when. */
+  quarantine: QuarantinedEvent[];
   lastClose: { code: number; meaning: string; at: number } | null;
   stopped: { code: number | null; reason: string; at: number } | null;
   detail: string;

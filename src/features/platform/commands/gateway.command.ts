@@ -20,7 +20,17 @@ function shardLine(s: RelayStatus): string {
     `${icon} **shard ${s.shard ? `${s.shard[0]}/${s.shard[1]}` : '?'}**: ${s.state}${s.stopped ? ` (${s.stopped.reason})` : ''}`,
     `session age ${duration(s.sessionAgeMs)} · ACK latency ${s.lastAckLatencyMs === null ? '—' : `${s.lastAckLatencyMs} ms`} · last seq ${s.lastSeq ?? '—'}`,
     `events forwarded ${s.eventsForwarded} in ${s.queueMessages} queue message${s.queueMessages === 1 ? '' : 's'}${s.pendingEvents ? ` (${s.pendingEvents} waiting)` : ''} · ${close}`,
+    ...quarantineLines(s),
   ].join('\n');
+}
+
+/** The events a shard set aside because no queue message can hold them (newest three). */
+function quarantineLines(s: RelayStatus): string[] {
+  if (!s.quarantined) return [];
+  return [
+    `⚠️ ${s.quarantined} event${s.quarantined === 1 ? '' : 's'} quarantined (too large for the queue; kept in the relay, not delivered):`,
+    ...s.quarantine.slice(0, 3).map((q) => `- \`${q.sourceId ?? '?'}\` ${q.type ?? '?'}, ${(q.bytes / 1000).toFixed(1)} KB: ${q.reason.slice(0, 120)}`),
+  ];
 }
 
 /** Renders the relay's status as an embed. */
