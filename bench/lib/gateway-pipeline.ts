@@ -110,7 +110,12 @@ function snowflake(base: bigint, n: number): string {
  * a welcome). Messages carry ~100 characters of content, a mention every 7th and an
  * attachment every 11th (the lake keeps only counts).
  */
-export function makeEvents(run: { guildId: string; channelId: string; dmChannelId: string; idBase: bigint }, count: number, joinEvery = 20): BenchEvent[] {
+export function makeEvents(
+  run: { guildId: string; channelId: string; dmChannelId: string; idBase: bigint },
+  count: number,
+  joinEvery = 20,
+  content: (i: number) => string = (i) => `bench message ${i}: the quick brown fox jumps over the lazy dog while the gateway keeps up`,
+): BenchEvent[] {
   const events: BenchEvent[] = [];
   const joinedAt = new Date().toISOString();
   for (let i = 0; i < count; i++) {
@@ -129,7 +134,7 @@ export function makeEvents(run: { guildId: string; channelId: string; dmChannelI
       channel_id: dm ? run.dmChannelId : run.channelId,
       ...(dm ? {} : { guild_id: run.guildId, member: { roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 } }),
       author,
-      content: `bench message ${i}: the quick brown fox jumps over the lazy dog while the gateway keeps up`,
+      content: content(i),
       timestamp: joinedAt,
       edited_timestamp: null,
       tts: false,
@@ -151,7 +156,9 @@ interface ShardHealth {
   connected: boolean;
   state: string;
   eventsForwarded: number;
+  queueMessages?: number;
   pendingEvents: number;
+  quarantined?: number;
   lastAckLatencyMs: number | null;
   lastClose: { code: number; meaning: string; at: number } | null;
 }
@@ -168,6 +175,10 @@ export interface PipelineRun {
   duplicated: number;
   joins: number;
   welcomes: number;
+  /** After the run: events still in the relay's outbox plus events it quarantined. */
+  stuck: number;
+  /** Queue messages the relay sent during the run. */
+  queueMessages: number;
   /** Sent → every event of the run stored in the lake (any status), ms. */
   storedMs: number | null;
   /** Sent → last event stored and done (every handler finished, effects included), ms. */
@@ -282,7 +293,17 @@ async function lakeRows(bot: PipelineBot, guildId: string, dmChannelId: string):
  */
 export async function runPipeline(
   rig: PipelineRig,
-  options: { name: string; count: number; disconnects: boolean; joinEvery?: number; stallMs?: number; log?: (msg: string) => void; progress?: (doneSoFar: number, ms: number) => void },
+  options: {
+    name: string;
+    count: number;
+    disconnects: boolean;
+    joinEvery?: number;
+    /** Message content of event `i` (default: ~100 ASCII characters). */
+    content?: (i: number) => string;
+    stallMs?: number;
+    log?: (msg: string) => void;
+    progress?: (doneSoFar: number, ms: number) => void;
+  },
 ): Promise<PipelineRun> {
   const { bot, gw } = rig;
   const stallMs = options.stallMs ?? 20_000;
@@ -297,7 +318,7 @@ export async function runPipeline(
     idBase: (BigInt(Date.now()) - DISCORD_EPOCH) << 22n,
   };
   await bot.db.prepare('INSERT INTO guild_channels (guild_id, purpose, channel_id) VALUES (?, ?, ?)').bind(run.guildId, 'welcome', rig.welcomeChannelId).run();
-  const events = makeEvents(run, options.count, options.joinEvery);
+  const events = makeEvents(run, options.count, options.joinEvery, options.content);
   const joins = events.filter((e) => e.joinUser);
   const wanted = new Set(events.map((e) => e.sourceId));
   const beforeHealth = await health(bot);
@@ -407,6 +428,8 @@ export async function runPipeline(
     duplicated: duplicated + welcomeDuplicates,
     joins: joins.length,
     welcomes: perUser.size,
+    stuck: (afterHealth?.pendingEvents ?? 0) + ((afterHealth?.quarantined ?? 0) - (beforeHealth?.quarantined ?? 0)),
+    queueMessages: (afterHealth?.queueMessages ?? 0) - (beforeHealth?.queueMessages ?? 0),
     storedMs,
     elapsedMs,
     queuedMs,

@@ -23,6 +23,9 @@ function bundleDir(): string {
   return arg ? resolve(arg) : join(ROOT, 'bench/out/bot');
 }
 
+/** 2,000 ordinary CJK characters: 6,000 bytes of UTF-8. */
+const CJK_2000 = '今日は皆さん、ゲートウェイのテストです。'.repeat(100);
+
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 const mark = (ok: boolean) => (ok ? ' ✅' : ' ❌');
 
@@ -34,6 +37,8 @@ function row(r: PipelineRun & { rig: string }): Record<string, string | number> 
     'queued by relay': r.forwarded,
     stored: r.stored,
     lost: `${r.lost}${mark(r.lost === 0)}`,
+    stuck: `${r.stuck}${mark(r.stuck === 0)}`,
+    'queue messages': r.queueMessages,
     duplicated: `${r.duplicated}${mark(r.duplicated === 0)}`,
     'welcomes / joins': `${r.welcomes} / ${r.joins}`,
     'events/s into D1': `${r.storedPerSecond.toFixed(0)}${mark(r.storedPerSecond >= TARGET_EPS && !r.timedOut)}`,
@@ -68,11 +73,13 @@ export default defineScenario({
         try {
           log(`gateway pipeline (${rigName}): relay connected (bot workerd pid ${rig.bot.pids.join(',')}); warm-up`);
           await runPipeline(rig, { name: 'warm-up', count: 300, disconnects: false, log });
-          for (const [name, disconnects] of [
-            [`${count} events, clean`, false],
-            [`${count} events, 2 forced disconnects`, true],
+          for (const [name, disconnects, content] of [
+            [`${count} events, clean`, false, undefined],
+            [`${count} events, 2 forced disconnects`, true, undefined],
+            // Issue 10: packs sized in characters made 154 KB messages of these and stalled.
+            [`${count} messages of 2,000 CJK characters`, false, () => CJK_2000],
           ] as const) {
-            const r = await runPipeline(rig, { name, count, disconnects, log, stallMs: 45_000 });
+            const r = await runPipeline(rig, { name, count, disconnects, log, stallMs: 45_000, ...(content ? { content, joinEvery: 0 } : {}) });
             log(`${rigName} ${name}: ${r.stored}/${r.sent} stored in ${((r.storedMs ?? 0) / 1000).toFixed(2)} s (${r.storedPerSecond.toFixed(0)}/s), done in ${(r.elapsedMs / 1000).toFixed(2)} s (${r.eventsPerSecond.toFixed(0)}/s), lost ${r.lost}, duplicated ${r.duplicated}${r.timedOut ? ', STALLED' : ''}`);
             runs.push({ ...r, rig: rigName });
           }
@@ -89,7 +96,7 @@ export default defineScenario({
             'events/s into D1 = events of the run in the event lake ÷ time from the first dispatch until all are there (the target); ' +
             'events/s handled = the same events ÷ time until every row is done, i.e. every handler and effect finished (each includes the consumer\'s 1 s batch timeout on the tail). ' +
             'Mix: 85 % guild messages, 10 % DMs, 5 % member joins (each posts one welcome on the fake Discord: the effect counted for duplicates).',
-          `Lost = sent source ids missing from the lake; duplicated = extra lake rows or extra welcomes. "Queued by relay" above "sent" means the relay re-sent ` +
+          `Lost = sent source ids missing from the lake; stuck = events left in the relay's outbox or quarantined after the run; duplicated = extra lake rows or extra welcomes. "Queued by relay" above "sent" means the relay re-sent ` +
             'events to the queue (harmless: insert-or-ignore). Disconnect run: socket cut without a close frame after the first third (1006 → resume), ' +
             `then a 4000 close after the second third (→ resume), each mid-burst. Heartbeat interval ${HEARTBEAT_MS} ms with the missed-heartbeat close on (7.5 s).`,
           'CPU is the whole workerd process of the pipeline bot (relay DO, queue broker, consumer, D1), per event stored.',
