@@ -462,8 +462,12 @@ export class GatewayRelay extends DurableObject<Env> {
       } catch (error) {
         if (isTooLarge(error)) {
           // The queue counts more than we did. Alone and still refused: it can never go.
-          if (probing) this.quarantine(this.outbox.rows(batch.packed), `refused by the queue: ${String(error)}`);
-          else this.probeUntil = batch.lastId;
+          if (probing) {
+            this.quarantine(this.outbox.rows(batch.packed), `refused by the queue: ${String(error)}`);
+          } else {
+            console.error(JSON.stringify({ msg: 'gateway queue refused a send as too large; sending its events one by one', events: batch.events, bytes: batch.bytes, error: String(error) }));
+            this.probeUntil = batch.lastId;
+          }
           continue;
         }
         const failures = this.stats().flushFailures + 1;
