@@ -225,7 +225,12 @@ export function defineModal(def: Modal): Modal {
 /** Gateway dispatch types the relay forwards. */
 export type EventType = `${GatewayDispatchEvents}`;
 
-/** A consumer of gateway events delivered through the EVENTS queue (exactly-once effects). */
+/**
+ * A consumer of gateway events delivered through the EVENTS queue. Delivery and effects are
+ * at least once: a handler can run again for an event whose effect already happened, so it
+ * makes each effect idempotent (a PUT, a conditional update, insert-or-ignore on the source
+ * id, a message posted with `nonce` + `enforce_nonce` from `messageNonce(name, ctx.sourceId)`).
+ */
 export interface EventHandler<P = unknown> {
   /** Stable name for logs and dead-letter records. */
   name: string;
