@@ -236,7 +236,12 @@ export type EventScope = 'guild' | 'dm' | 'any';
 /** The scopes a handler may declare. */
 export const EVENT_SCOPES: readonly EventScope[] = ['guild', 'dm', 'any'];
 
-/** A consumer of gateway events delivered through the EVENTS queue (exactly-once effects). */
+/**
+ * A consumer of gateway events delivered through the EVENTS queue. Delivery and effects are
+ * at least once: a handler can run again for an event whose effect already happened, so it
+ * makes each effect idempotent (a PUT, a conditional update, insert-or-ignore on the source
+ * id, a message posted with `nonce` + `enforce_nonce` from `messageNonce(name, ctx.sourceId)`).
+ */
 export interface EventHandler<P = unknown, S extends EventScope = EventScope> {
   /** Stable name for logs and dead-letter records. */
   name: string;

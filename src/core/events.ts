@@ -1,12 +1,18 @@
 /**
- * The EVENTS queue consumer. Delivery is at least once; effects happen once:
+ * The EVENTS queue consumer. Delivery is at least once, and so are handlers' effects: a
+ * handler's effect (a Discord call) and the record that it ran are separate writes, so a
+ * handler can run again after an effect that happened (its record failed, the isolate died,
+ * its claim ran out, or Discord applied a call whose answer was lost). Each handler therefore
+ * makes its effects idempotent (docs/operations.md, "At least once, idempotent"); what this
+ * consumer guarantees is that repeats are rare:
  *
  * 1. Each event is written to the event lake (`gateway_events`) with insert-or-ignore on its
  *    source id, and claimed in the same `db.batch` by a conditional update (pending and not
- *    leased). Only the consumer that claims it runs handlers; a redelivered event whose row
- *    is done is acked without running anything.
+ *    leased for {@link EVENT_LEASE_MS}). Only the consumer that holds the claim runs handlers;
+ *    a redelivered event whose row is done is acked without running anything. Every REST
+ *    call settles well inside the lease (timeouts in `src/discord/rest.ts`).
  * 2. Handlers that finish are recorded on the row, so a retry after a partial failure runs
- *    only the handlers that have not succeeded yet.
+ *    only the handlers that have not succeeded yet (and repeats the one that failed).
  * 3. Events are acked or retried one by one (backoff), so one failing event never holds
  *    back the rest of its batch. After `EVENT_MAX_ATTEMPTS` attempts an event goes to the
  *    dead-letter queue, its row is marked `dead`, and it is logged with its source id.

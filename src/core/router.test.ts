@@ -1,5 +1,5 @@
 import { createExecutionContext, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ApplicationCommandOptionType as T,
   ApplicationCommandType,
@@ -254,6 +254,26 @@ describe('the 3-second deadline', () => {
     expect(res.body).toMatchObject({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
     const [patch] = await fake.calls({ method: 'PATCH', route: '/webhooks/{webhook_id}/{webhook_token}/messages/@original' });
     expect(patch!.body).toMatchObject({ content: expect.stringMatching(/^Something went wrong \(ref [0-9A-F]{8}\)/) });
+  });
+
+  it('keeps the interaction token out of every log line when an @original edit fails', async () => {
+    const { fake, env } = await fakeDiscord();
+    const interaction = slashCommand('deferring');
+    // The handler's edit and the router's "Something went wrong" edit both get a 404.
+    await fake.failNext({ method: 'PATCH', route: '/webhooks/{webhook_id}/{webhook_token}/messages/@original', status: 404, times: 2 });
+    const lines: string[] = [];
+    const spies = (['error', 'warn', 'log', 'info', 'debug'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (a instanceof Error ? `${a.stack}` : String(a))).join(' '))),
+    );
+    try {
+      await call(interaction, env);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(await fake.calls({ method: 'PATCH', route: '/webhooks/{webhook_id}/{webhook_token}/messages/@original' })).toHaveLength(2);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toContain(interaction.token);
+    expect(lines.some((line) => line.includes('deferred work failed') && line.includes('PATCH /webhooks/:id/:token/messages/@original → 404'))).toBe(true);
   });
 
   it('runs explicitly deferred work after the first response', async () => {

@@ -4,7 +4,11 @@
  */
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 
-/** A non-2xx answer from Discord (after rate-limit retries). */
+/**
+ * A non-2xx answer from Discord (after rate-limit retries). `route` is the route template
+ * (`PATCH /webhooks/:id/:token/messages/@original`, see `routeOf`), never the raw path: an
+ * interaction webhook's path holds its token, and these errors are logged.
+ */
 export class DiscordApiError extends Error {
   override readonly name = 'DiscordApiError';
   constructor(
@@ -12,11 +16,11 @@ export class DiscordApiError extends Error {
     /** Discord's JSON error code; 0 when the body had none. */
     readonly code: number,
     message: string,
-    readonly method: string,
+    /** Method and route template, e.g. `POST /channels/:id/messages`. */
     readonly route: string,
     readonly errors?: unknown,
   ) {
-    super(`${method} ${route} → ${status}${code ? ` (${code})` : ''}: ${message}`);
+    super(`${route} → ${status}${code ? ` (${code})` : ''}: ${message}`);
   }
 
   /** 50013: the bot lacks a permission or its role is too low. */
@@ -37,12 +41,48 @@ export class DiscordApiError extends Error {
 
 /** Retries were exhausted on 429s. */
 export class RateLimitedError extends Error {
-  override readonly name = 'RateLimitedError';
+  override readonly name: string = 'RateLimitedError';
   constructor(
     readonly route: string,
     readonly retryAfterMs: number,
   ) {
     super(`rate limited on ${route}; retry after ${retryAfterMs} ms`);
+  }
+}
+
+/**
+ * No answer from Discord: the connection failed, or an attempt outlived the client's
+ * `timeoutMs`. Either way the request may have reached Discord and been applied, so the
+ * client repeats only requests that are safe to repeat (`RequestOptions.idempotent`).
+ */
+export class DiscordNetworkError extends Error {
+  override readonly name = 'DiscordNetworkError';
+  constructor(
+    /** Method and route template (never the raw path). */
+    readonly route: string,
+    readonly timedOut: boolean,
+    readonly attempts: number,
+    /** What the runtime said (its message only: the URL it may carry is not kept). */
+    detail: string,
+  ) {
+    super(`${route} → ${timedOut ? 'timed out' : `network error: ${detail}`} (${attempts} attempt${attempts === 1 ? '' : 's'})`);
+  }
+}
+
+/**
+ * The isolate stopped sending: it has had too many invalid (401/403/429) answers in the last
+ * 10 minutes, and Discord bans an IP for a while at 10,000. A `RateLimitedError`, so callers
+ * that already wait out or defer on rate limits do the same here.
+ */
+export class InvalidRequestLimitError extends RateLimitedError {
+  override readonly name = 'InvalidRequestLimitError';
+  constructor(
+    route: string,
+    retryAfterMs: number,
+    readonly invalidCount: number,
+  ) {
+    super(route, retryAfterMs);
+    this.message = `not sending ${route}: ${invalidCount} invalid Discord answers in 10 minutes; retry after ${retryAfterMs} ms`;
   }
 }
 

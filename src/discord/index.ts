@@ -1,7 +1,7 @@
 /**
  * `createDiscord(env)`: the REST client and one thin module per Discord resource.
  */
-import { RestClient, DEFAULT_API_BASE } from './rest';
+import { RestClient, DEFAULT_API_BASE, type RestOptions } from './rest';
 import { channels } from './resources/channels';
 import { commands } from './resources/commands';
 import { gateway } from './resources/gateway';
@@ -10,9 +10,11 @@ import { interactions } from './resources/interactions';
 import { members } from './resources/members';
 import { users } from './resources/users';
 
-export { RestClient, DEFAULT_API_BASE } from './rest';
-export type { RestFile, RequestOptions } from './rest';
-export { DiscordApiError, RateLimitedError, describeDiscordError } from './errors';
+export { RestClient, DEFAULT_API_BASE, DEFAULT_REST_TIMEOUT_MS } from './rest';
+export type { RestFile, RequestOptions, RestOptions } from './rest';
+export { DiscordApiError, DiscordNetworkError, InvalidRequestLimitError, RateLimitedError, describeDiscordError } from './errors';
+export { InvalidRequestGuard } from './invalid-requests';
+export { messageNonce } from './nonce';
 
 /** What the client reads from the environment. */
 export interface DiscordEnv {
@@ -38,11 +40,15 @@ function buildDiscord(rest: RestClient, applicationId: string) {
   };
 }
 
+/** Client settings a caller may override (see `RestOptions`). */
+export type DiscordOptions = Pick<RestOptions, 'maxRetries' | 'maxWaitMs' | 'timeoutMs' | 'transientRetries' | 'backoffMs' | 'invalidRequests'>;
+
 /**
  * A Discord client for `env` (base URL from `DISCORD_API_BASE`). `maxWaitMs`: a rate-limit
- * wait longer than this throws `RateLimitedError` instead of sleeping (default 10 s).
+ * wait longer than this throws `RateLimitedError` instead of sleeping (default 10 s);
+ * `timeoutMs`: each attempt's timeout (default 10 s); see `RestOptions` for the rest.
  */
-export function createDiscord(env: DiscordEnv, options: { maxRetries?: number; maxWaitMs?: number } = {}): Discord {
+export function createDiscord(env: DiscordEnv, options: DiscordOptions = {}): Discord {
   const rest = new RestClient({
     token: env.DISCORD_BOT_TOKEN,
     baseUrl: env.DISCORD_API_BASE || DEFAULT_API_BASE,

@@ -2,8 +2,23 @@
  * The one HTTP client for Discord's REST API. Base URL from `DISCORD_API_BASE`, `Bot` auth,
  * JSON and multipart bodies, `X-Audit-Log-Reason`, per-route bucket tracking and bounded
  * 429 retries. Resource modules (`channels.ts`, `members.ts`, …) are thin typed wrappers.
+ *
+ * Every call is bounded, because its caller may hold a 60 s event claim or a cron run:
+ * - each attempt times out after `timeoutMs` (default 10 s);
+ * - a 5xx, network error or timeout is retried (at most `transientRetries`, exponential
+ *   backoff with full jitter) only for requests that are safe to repeat: every method but
+ *   POST, and POSTs marked `idempotent` (a message posted with `nonce` + `enforce_nonce`,
+ *   opening a DM). A timed-out or failed POST may have been applied, so it is not repeated;
+ * - a retry starts only while the call is younger than `timeoutMs`, so a call settles within
+ *   about twice `timeoutMs` plus any rate-limit wait (at most `maxWaitMs` each);
+ * - invalid answers (401/403/429) are counted per isolate and sending stops before Discord's
+ *   10,000-per-10-minutes ban (`InvalidRequestGuard`).
+ *
+ * Errors and logs name the route template (`routeOf`), never the raw path: interaction
+ * webhook paths carry the interaction's token.
  */
-import { DiscordApiError, RateLimitedError } from './errors';
+import { DiscordApiError, DiscordNetworkError, RateLimitedError } from './errors';
+import { InvalidRequestGuard } from './invalid-requests';
 
 /** Discord requires a `DiscordBot (url, version)` user agent. */
 const USER_AGENT = 'DiscordBot (https://github.com/gatehouse-bot/gatehouse, 0.1.0)';
@@ -27,6 +42,12 @@ export interface RequestOptions {
   files?: RestFile[];
   /** Interaction webhooks authenticate by token in the path: no `Authorization` header. */
   auth?: boolean;
+  /**
+   * Safe to send twice (retried after a 5xx, network error or timeout). Default: true for
+   * every method but POST. Mark a POST only when Discord dedupes it (`enforce_nonce`) or it
+   * is a lookup in POST's clothing (opening a DM channel).
+   */
+  idempotent?: boolean;
 }
 
 /** How the client is configured. */
@@ -37,8 +58,19 @@ export interface RestOptions {
   maxRetries?: number;
   /** A single wait for a rate limit longer than this fails instead of sleeping. */
   maxWaitMs?: number;
+  /** Timeout of one attempt (ms), default 10 s: well under the events consumer's 60 s claim. */
+  timeoutMs?: number;
+  /** Retries of a request safe to repeat after a 5xx, network error or timeout. Default 2. */
+  transientRetries?: number;
+  /** Backoff before the n-th of those retries: random in [0, backoffMs × 2^(n−1)). Default 250. */
+  backoffMs?: number;
+  /** Counter of invalid answers; default the isolate's (`InvalidRequestGuard.isolate`, 9,000). */
+  invalidRequests?: InvalidRequestGuard;
   fetch?: typeof fetch;
 }
+
+/** Default timeout of one REST attempt (ms). */
+export const DEFAULT_REST_TIMEOUT_MS = 10_000;
 
 interface Bucket {
   limit: number;
@@ -55,7 +87,8 @@ export function routeOf(method: string, path: string): { route: string; major: s
   const major = /^\/(channels|guilds|webhooks)\/(\d+)(?:\/([^/?]+))?/.exec(path);
   const route = path
     .replace(/\/reactions\/.*/, '/reactions/:reaction')
-    .replace(/^\/webhooks\/(\d+)\/[^/]+/, '/webhooks/:id/:token')
+    .replace(/^\/webhooks\/(\d+)\/[^/?]+/, '/webhooks/:id/:token')
+    .replace(/^\/interactions\/(\d+)\/[^/?]+/, '/interactions/:id/:token')
     .replace(/\/\d{15,21}/g, '/:id');
   const majorKey = !major ? '' : major[1] === 'webhooks' ? `${major[2]}/${major[3] ?? ''}` : major[2]!;
   return { route: `${method} ${route}`, major: majorKey };
@@ -69,15 +102,34 @@ export class RestClient {
   private readonly token: string;
   private readonly maxRetries: number;
   private readonly maxWaitMs: number;
+  private readonly timeoutMs: number;
+  private readonly transientRetries: number;
+  private readonly backoffMs: number;
+  private readonly invalidRequests: InvalidRequestGuard;
   private readonly fetchImpl: typeof fetch;
   private static readonly routeBuckets = new Map<string, string>();
   private static readonly buckets = new Map<string, Bucket>();
 
-  constructor({ token, baseUrl = DEFAULT_API_BASE, maxRetries = 3, maxWaitMs = 10_000, fetch: f }: RestOptions) {
+  constructor({
+    token,
+    baseUrl = DEFAULT_API_BASE,
+    maxRetries = 3,
+    maxWaitMs = 10_000,
+    timeoutMs = DEFAULT_REST_TIMEOUT_MS,
+    transientRetries = 2,
+    backoffMs = 250,
+    invalidRequests = InvalidRequestGuard.isolate,
+    fetch: f,
+  }: RestOptions) {
+    if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
     this.token = token;
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.maxRetries = maxRetries;
     this.maxWaitMs = maxWaitMs;
+    this.timeoutMs = timeoutMs;
+    this.transientRetries = transientRetries;
+    this.backoffMs = backoffMs;
+    this.invalidRequests = invalidRequests;
     this.fetchImpl = f ?? ((input, init) => fetch(input, init));
   }
 
@@ -103,36 +155,54 @@ export class RestClient {
   }
 
   /**
-   * Sends one request, waiting out exhausted buckets and retrying 429s up to `maxRetries`.
-   * Resolves with the parsed JSON body (`undefined` for 204); rejects with `DiscordApiError`.
+   * Sends one request, waiting out exhausted buckets, retrying 429s up to `maxRetries` and,
+   * when it is safe to repeat, 5xx answers, network errors and timeouts up to
+   * `transientRetries`. Resolves with the parsed JSON body (`undefined` for 204); rejects
+   * with `DiscordApiError`, `RateLimitedError` (or its `InvalidRequestLimitError`) or
+   * `DiscordNetworkError`.
    */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { route, major } = routeOf(method, path);
     const key = `${this.baseUrl} ${route}`;
+    const idempotent = options.idempotent ?? method !== 'POST';
+    const started = Date.now();
+    let transient = 0;
+    /** Waits before a retry after a 5xx or network failure; false when none is allowed. */
+    const retryTransient = async (): Promise<boolean> => {
+      if (!idempotent || transient >= this.transientRetries || Date.now() - started >= this.timeoutMs) return false;
+      transient++;
+      await sleep(Math.random() * this.backoffMs * 2 ** (transient - 1));
+      return true;
+    };
     for (let attempt = 0; ; attempt++) {
+      this.invalidRequests.check(route);
       await this.waitForBucket(key, major);
-      const response = await this.fetchImpl(this.url(path, options.query), this.init(method, options));
+      const signal = AbortSignal.timeout(this.timeoutMs);
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.fetchImpl(this.url(path, options.query), { ...this.init(method, options), signal });
+        text = response.status === 204 ? '' : await response.text();
+      } catch (error) {
+        if (await retryTransient()) continue;
+        const detail = (error instanceof Error ? error.message : String(error)).replaceAll(this.baseUrl + path, route).replaceAll(path, route);
+        throw new DiscordNetworkError(route, signal.aborted, attempt + 1, detail);
+      }
       this.updateBucket(key, major, response);
-      if (response.status === 429 && attempt < this.maxRetries) {
-        const waitMs = await retryAfterMs(response);
+      if (InvalidRequestGuard.counts(response)) this.invalidRequests.record();
+      const data: unknown = text ? safeJson(text) : undefined;
+      if (response.status === 429 && attempt - transient < this.maxRetries) {
+        const waitMs = retryAfterMs(response, data);
         if (waitMs > this.maxWaitMs) throw new RateLimitedError(key, waitMs);
         await sleep(waitMs);
         continue;
       }
-      if (response.status === 429) throw new RateLimitedError(key, await retryAfterMs(response));
+      if (response.status === 429) throw new RateLimitedError(key, retryAfterMs(response, data));
+      if (response.status >= 500 && (await retryTransient())) continue;
       if (response.status === 204) return undefined as T;
-      const text = await response.text();
-      const data: unknown = text ? safeJson(text) : undefined;
       if (!response.ok) {
         const err = (data ?? {}) as { code?: number; message?: string; errors?: unknown };
-        throw new DiscordApiError(
-          response.status,
-          typeof err.code === 'number' ? err.code : 0,
-          err.message ?? response.statusText,
-          method,
-          path,
-          err.errors,
-        );
+        throw new DiscordApiError(response.status, typeof err.code === 'number' ? err.code : 0, err.message ?? response.statusText, route, err.errors);
       }
       return data as T;
     }
@@ -209,8 +279,8 @@ export class RestClient {
   }
 }
 
-async function retryAfterMs(response: Response): Promise<number> {
-  const body = safeJson(await response.clone().text()) as { retry_after?: number } | undefined;
+function retryAfterMs(response: Response, data: unknown): number {
+  const body = data as { retry_after?: number } | undefined;
   const seconds = body?.retry_after ?? Number(response.headers.get('Retry-After') ?? 1);
   return Math.ceil(seconds * 1000);
 }

@@ -9,6 +9,7 @@ import { GuildConfig } from '../../src/core/guild-config.repo';
 import { getDb } from '../../src/db/client';
 import { createDiscord } from '../../src/discord';
 import { AvatarScans } from '../../src/features/avatar-scan/avatar-scans.repo';
+import { GuildScanReplies } from '../../src/features/avatar-scan/scan-replies.repo';
 import { MODEL_CLASSES, MODEL_VERSION } from '../../src/features/avatar-scan/model';
 import { AVATAR_SCAN_MODULE } from '../../src/features/avatar-scan/module';
 import { riskScore } from '../../src/features/avatar-scan/risk';
@@ -121,16 +122,23 @@ describe('scanner queue consumer', () => {
     const discord = createDiscord(scannerEnv);
     await discord.interactions.callback(interaction.id, interaction.token, { type: 5, data: { flags: 64 } });
     const user = userId();
-    expect(await deliver({ guildId, userId: user, avatarHash: fixtureHash('noise'), force: true, replyToken: interaction.token })).toMatchObject({ acked: true });
+    // The bot stored the token; the message carries only the reply's id.
+    const replyId = await new GuildScanReplies(db(), guildId).save(interaction.token);
+    expect(await deliver({ guildId, userId: user, avatarHash: fixtureHash('noise'), force: true, replyId })).toMatchObject({ acked: true });
     const record = await fake.interactionResponses(interaction.token);
     const content = record?.original?.content ?? '';
     expect(content).toContain(`Avatar scan of <@${user}>`);
     expect(content).toMatch(/risk score \d\.\d\d/);
     for (const name of MODEL_CLASSES) expect(content).toMatch(new RegExp(`${name} \\d+\\.\\d%`));
+    // Answered: the token is gone from the database too.
+    expect(await new GuildScanReplies(db(), guildId).token(replyId)).toBeNull();
   });
 
   it('acks a /scan user whose interaction token has expired', async () => {
-    expect(await deliver({ guildId, userId: userId(), avatarHash: fixtureHash('flat'), replyToken: 'expired-token' })).toMatchObject({ acked: true });
+    const rejected = await new GuildScanReplies(db(), guildId).save('expired-token');
+    expect(await deliver({ guildId, userId: userId(), avatarHash: fixtureHash('flat'), replyId: rejected })).toMatchObject({ acked: true });
+    const stale = await new GuildScanReplies(db(), guildId).save('old-token', Date.now() - 16 * 60_000);
+    expect(await deliver({ guildId, userId: userId(), avatarHash: fixtureHash('flat'), replyId: stale })).toMatchObject({ acked: true });
   });
 
   describe('review card', () => {

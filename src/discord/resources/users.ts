@@ -1,5 +1,6 @@
 import type { APIChannel, APIMessage, APIUser, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { RestClient } from '../rest';
+import { hasEnforcedNonce } from './channels';
 
 /** Users and direct messages. */
 export function users(rest: RestClient) {
@@ -8,15 +9,15 @@ export function users(rest: RestClient) {
     me: () => rest.get<APIUser>('/users/@me'),
     /** @see https://discord.com/developers/docs/resources/user#get-user */
     get: (userId: string) => rest.get<APIUser>(`/users/${userId}`),
-    /** @see https://discord.com/developers/docs/resources/user#create-dm */
-    openDm: (userId: string) => rest.post<APIChannel>('/users/@me/channels', { body: { recipient_id: userId } }),
+    /** Returns the existing DM channel when there is one, so it is safe to repeat. @see https://discord.com/developers/docs/resources/user#create-dm */
+    openDm: (userId: string) => rest.post<APIChannel>('/users/@me/channels', { body: { recipient_id: userId }, idempotent: true }),
     /**
      * Opens the DM channel and sends `body`. Rejects with `DiscordApiError` (50007) when the
      * user does not accept DMs; callers record that rather than fail.
      */
     async sendDm(userId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
       const dm = await self.openDm(userId);
-      return rest.post<APIMessage>(`/channels/${dm.id}/messages`, { body });
+      return rest.post<APIMessage>(`/channels/${dm.id}/messages`, { body, idempotent: hasEnforcedNonce(body) });
     },
   };
   return self;

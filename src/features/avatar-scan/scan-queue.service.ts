@@ -17,6 +17,8 @@ import { MODEL_VERSION } from './model';
 import { AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings, formatProbabilities, NO_AVATAR_VERDICT, verdictFor, type AvatarVerdict } from './risk';
 import { scanRequestSchema, type ParsedScanRequest } from './scan-request';
 import { recordScanFailure, scanAvatar, TransientScanError } from './scan.service';
+import { GuildScanReplies } from './scan-replies.repo';
+import { messageNonce } from '../../discord/nonce';
 import type { AvatarScanRow } from './schema';
 
 /** Deliveries of one message: 1 + `max_retries` of the SCANS consumer in workers/scanner/wrangler.toml. */
@@ -67,7 +69,7 @@ export async function consumeScans(batch: MessageBatch<unknown>, env: ScannerEnv
 async function handleScanRequest(services: BaseContext, env: ScannerEnv, assets: ModelAssets, request: ParsedScanRequest): Promise<void> {
   const config = new GuildConfig(services.db, request.guildId);
   // `/scan user` is refused by the router when the module is off; others are dropped here.
-  if (!request.replyToken && !(await config.moduleEnabled(AVATAR_SCAN_MODULE, true))) return;
+  if (!request.replyId && !(await config.moduleEnabled(AVATAR_SCAN_MODULE, true))) return;
   if (!request.avatarHash) {
     await deliver(services, request, NO_AVATAR_VERDICT, null);
     return;
@@ -99,14 +101,21 @@ async function deliver(services: BaseContext, request: ParsedScanRequest, verdic
     // Last, so a retry after a failed alert only repeats the (idempotent) card update.
     if (verdict.highlight && open) await alertReviewers(services, request, verdict);
   }
-  if (request.replyToken) {
+  if (request.replyId) {
+    const replies = new GuildScanReplies(services.db, request.guildId);
+    const token = await replies.token(request.replyId);
+    if (!token) {
+      console.warn(JSON.stringify({ msg: 'scan reply token expired', userId: request.userId }));
+      return;
+    }
     try {
-      await services.discord.interactions.editOriginal(request.replyToken, toCallbackData(scanReport(request, verdict, row)) as never);
+      await services.discord.interactions.editOriginal(token, toCallbackData(scanReport(request, verdict, row)) as never);
     } catch (error) {
       // An expired token (15 minutes) never comes back: don't retry the whole scan for it.
       if (!(error instanceof DiscordApiError && (error.status === 404 || error.status === 401))) throw error;
       console.warn(JSON.stringify({ msg: 'scan reply token expired', userId: request.userId }));
     }
+    await replies.delete(request.replyId);
   }
 }
 
@@ -115,6 +124,9 @@ async function alertReviewers(services: BaseContext, request: ParsedScanRequest,
   const channelId = await new GuildConfig(services.db, request.guildId).channel(REVIEW_CHANNEL_PURPOSE);
   if (!channelId) return;
   await services.discord.channels.createMessage(channelId, {
+    // A redelivered scan posts the alert once (Discord returns the first message for this nonce).
+    nonce: await messageNonce('avatar-scan.alert', request.applicationId ?? '', request.avatarHash ?? ''),
+    enforce_nonce: true,
     content: `⚠️ Application #${request.applicationId}: <@${request.userId}>'s avatar scored **${verdict.score.toFixed(2)}** (${verdict.label}). See the review card.`,
     allowed_mentions: { parse: [] },
   });

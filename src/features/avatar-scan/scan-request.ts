@@ -1,6 +1,8 @@
 /**
  * The SCANS queue message. Producers: the gate (on application submit), the member-join
- * event and `/scan user`; the consumer is the scanner Worker (`workers/scanner/`).
+ * event and `/scan user`; the consumer is the scanner Worker (`workers/scanner/`). It never
+ * carries a secret: a message may end in the dead-letter queue, where anyone with queue
+ * access reads it, so `/scan user` queues the id of its stored reply, not its token.
  */
 import * as z from 'zod';
 
@@ -19,8 +21,11 @@ export const scanRequestSchema = z.object({
   applicationId: z.union([z.string(), z.number()]).transform(String).optional(),
   /** Scan even when this hash already has a result (`/scan user`). */
   force: z.boolean().optional(),
-  /** Interaction token of a deferred `/scan user` reply to edit with the result (valid 15 min). */
-  replyToken: z.string().min(1).max(500).optional(),
+  /** The deferred `/scan user` reply to edit with the result: a `GuildScanReplies` id. */
+  replyId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 });
 
 /** A scan request (what producers send). */

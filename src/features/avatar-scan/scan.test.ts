@@ -14,6 +14,7 @@ import type { FakeDiscord } from '../../testing/fake-discord/client';
 import worker from '../../../workers/bot/index';
 import { AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings } from './risk';
 import { AVATAR_SCAN_MODULE } from './module';
+import { GuildScanReplies } from './scan-replies.repo';
 
 const ADMIN = '8';
 const AVATAR = 'a_0123456789abcdef0123456789abcdef';
@@ -47,13 +48,17 @@ function scanUser(target: ReturnType<typeof makeUser>, permissions = ADMIN) {
 }
 
 describe('/scan user', () => {
-  it('defers ephemerally and queues a forced scan that answers through the interaction token', async () => {
+  it('defers ephemerally and queues a forced scan whose reply token stays out of the queue', async () => {
     const target = makeUser({ avatar: AVATAR });
     const interaction = scanUser(target);
     const res = await send(interaction, env);
     expect(res.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect((res.body as { data?: { flags?: number } }).data?.flags).toBe(MessageFlags.Ephemeral);
-    expect(sent).toEqual([{ guildId, userId: target.id, avatarHash: AVATAR, force: true, replyToken: res.token }]);
+    expect(sent).toEqual([{ guildId, userId: target.id, avatarHash: AVATAR, force: true, replyId: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    // A queue body can end in the dead-letter queue: it must not hold the token.
+    expect(JSON.stringify(sent)).not.toContain(res.token!);
+    const { replyId } = sent[0] as { replyId: string };
+    expect(await new GuildScanReplies(getDb(env), guildId).token(replyId)).toBe(res.token);
   });
 
   it('answers at once for a default avatar and queues nothing', async () => {

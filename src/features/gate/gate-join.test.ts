@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { APIGuildMember, GuildMemberFlags } from 'discord-api-types/v10';
 import worker from '../../../workers/bot/index';
 import type { QueuedEvent } from '../../core/events';
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '../../db/client';
+import { gatewayEvents } from '../../core/gateway/schema';
 import { gateWorld } from './gate.fixture';
+import { gateJoinEvents } from './schema';
 
 describe('gate: member join (GUILD_MEMBER_ADD through the EVENTS queue)', () => {
   it('gives the unverified role and posts one prompt to apply, even when the event is redelivered', async () => {
@@ -33,6 +37,40 @@ describe('gate: member join (GUILD_MEMBER_ADD through the EVENTS queue)', () => 
     expect(prompts).toHaveLength(1);
     expect(prompts[0]!.content).toContain('press **Apply**');
     expect(prompts[0]!.mentions.map((u) => u.id)).toEqual([userId]);
+    await w.fake.assertNoViolations();
+  });
+
+  it('posts one prompt when a retry follows a post Discord applied but whose answer was lost', async () => {
+    const w = await gateWorld({ questions: ['Only question'] });
+    const userId = await w.fake.addMember(w.g.guildId, { username: 'joiner' });
+    const joinedAt = new Date().toISOString();
+    const payload: APIGuildMember & { guild_id: string } = {
+      guild_id: w.g.guildId,
+      user: { id: userId, username: 'joiner', discriminator: '0', global_name: null, avatar: null },
+      roles: [],
+      joined_at: joinedAt,
+      deaf: false,
+      mute: false,
+      flags: 0 as GuildMemberFlags,
+    };
+    const event: QueuedEvent = { type: 'GUILD_MEMBER_ADD', sourceId: `${w.g.guildId}:${userId}:${joinedAt}`, guildId: w.g.guildId, payload };
+    const deliver = async (attempt: number) => {
+      const batch = createMessageBatch<QueuedEvent>('gatehouse-events', [{ id: `m${attempt}`, timestamp: new Date(), attempts: attempt, body: event }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, w.env, ctx);
+      return getQueueResult(batch, ctx);
+    };
+    await deliver(1);
+    // What a timed-out post leaves behind: the prompt is in the channel, but the handler saw an
+    // error, released its claim and recorded nothing, and the queue delivers the event again.
+    const db = getDb(w.env);
+    await db.delete(gateJoinEvents).where(and(eq(gateJoinEvents.guildId, w.g.guildId), eq(gateJoinEvents.sourceId, event.sourceId)));
+    await db.update(gatewayEvents).set({ status: 'pending', handled: [], leaseUntil: 0 }).where(eq(gatewayEvents.sourceId, event.sourceId));
+    expect((await deliver(2)).explicitAcks).toEqual(['m2']);
+    const posts = (await w.fake.calls({ method: 'POST', path: `/channels/${w.g.channels.gate}/messages` })).filter((c) => JSON.stringify(c.body).includes(`<@${userId}>`));
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.body).toMatchObject({ nonce: (posts[0]!.body as { nonce: string }).nonce, enforce_nonce: true });
+    expect((await w.fake.messages(w.g.channels.gate!)).filter((m) => m.content.includes(`<@${userId}>`))).toHaveLength(1);
     await w.fake.assertNoViolations();
   });
 });

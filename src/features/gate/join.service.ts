@@ -1,10 +1,13 @@
 /**
- * The member-join hook: give the unverified role and post a prompt to apply. Effects happen
- * once per event source id (the queue may redeliver).
+ * The member-join hook: give the unverified role and post a prompt to apply. The event may be
+ * delivered more than once; each effect is idempotent: the role grant is a PUT, the prompt is
+ * claimed per source id (`gate_join_events`) and posted with a nonce derived from the source
+ * id, so a retry after a post that Discord applied but whose answer was lost posts nothing new.
  */
 import { and, eq } from 'drizzle-orm';
 import type { APIGuildMember } from 'discord-api-types/v10';
 import type { EventContext } from '../../core/context';
+import { messageNonce } from '../../discord/nonce';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { readGateSettings } from './config';
 import { gateJoinEvents } from './schema';
@@ -14,7 +17,7 @@ export type MemberJoin = APIGuildMember & { guild_id: string };
 
 /**
  * Handles a member joining a gated guild: assigns the unverified role (if configured) and
- * posts a prompt in the gate channel. A redelivered event (same `sourceId`) does nothing.
+ * posts a prompt in the gate channel. A redelivered event (same `sourceId`) posts no second prompt.
  */
 export async function onMemberJoin(ctx: EventContext, member: MemberJoin): Promise<void> {
   const guildId = member.guild_id;
@@ -39,11 +42,14 @@ export async function onMemberJoin(ctx: EventContext, member: MemberJoin): Promi
   const link = settings.gateMessageId ? ` (https://discord.com/channels/${guildId}/${settings.gateChannelId}/${settings.gateMessageId})` : '';
   try {
     await ctx.discord.channels.createMessage(settings.gateChannelId, {
+      nonce: await messageNonce('gate.unverified-on-join', ctx.sourceId),
+      enforce_nonce: true,
       content: `Welcome <@${user.id}>! This server reviews new members: press **Apply** on the gate message${link} to request access.`,
       allowed_mentions: { parse: [], users: [user.id] },
     });
   } catch (error) {
-    // Let the queue retry: release the source id so the retry posts the prompt.
+    // Let the queue retry: release the source id so the retry posts the prompt (the nonce
+    // returns the first prompt instead when Discord did post it, e.g. after a timeout).
     await ctx.db.delete(gateJoinEvents).where(and(eq(gateJoinEvents.guildId, guildId), eq(gateJoinEvents.sourceId, ctx.sourceId)));
     throw error;
   }

@@ -210,7 +210,8 @@ describe('actions', () => {
   });
 
   it('/softban whose unban fails still records the ban and says so', async () => {
-    await w.fake.failNext({ method: 'DELETE', route: '/guilds/{guild_id}/bans/{user_id}', status: 500 });
+    // Three 500s: the REST client retries a DELETE twice after a 5xx, so one would not be a failure.
+    await w.fake.failNext({ method: 'DELETE', route: '/guilds/{guild_id}/bans/{user_id}', status: 500, times: 3 });
     const out = await w.run(w.moderator, 'softban', { member: { user: target.user.id }, reason: 'spam' });
     expect(out.content).toContain('**Case #1**: softbanned');
     expect(out.content).toContain('They are still banned: use `/unban`.');

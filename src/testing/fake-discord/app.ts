@@ -87,15 +87,19 @@ const schemas = {
     ageMs: z.number().nonnegative().optional(),
   }),
   httpResponse: z.object({ interactionId: z.string(), token: z.string().min(1), response: z.unknown() }),
-  fail: z.object({
-    method: z.string().optional(),
-    route: z.string().optional(),
-    status: z.number().int().min(400).max(599),
-    code: z.number().int().optional(),
-    message: z.string().optional(),
-    retryAfter: z.number().nonnegative().optional(),
-    times: z.number().int().positive().optional(),
-  }),
+  fail: z
+    .object({
+      method: z.string().optional(),
+      route: z.string().optional(),
+      status: z.number().int().min(400).max(599).optional(),
+      code: z.number().int().optional(),
+      message: z.string().optional(),
+      retryAfter: z.number().nonnegative().optional(),
+      times: z.number().int().positive().optional(),
+      scope: z.enum(['user', 'global', 'shared']).optional(),
+      drop: z.boolean().optional(),
+    })
+    .refine((rule) => rule.drop === true || rule.status !== undefined, { message: 'a fail rule needs a status (or drop: true)' }),
   latency: z.object({ ms: z.number().nonnegative(), method: z.string().optional(), route: z.string().optional() }),
   gateway: z.object({ url: z.string(), shards: z.number().int().positive().optional() }),
 };

@@ -236,7 +236,9 @@ export class FakeDiscord {
   /**
    * Make the next matching call(s) fail. Defaults: `times` 1; 403 → code 50013 Missing Permissions;
    * 404 → the route's "Unknown …" code (10007 member, 10008 message, 10003 channel…); 429 → body
-   * `{ retry_after, global: false }` + `Retry-After` and X-RateLimit-* headers (`retryAfter` default 1 s).
+   * `{ retry_after, global: false }` + `Retry-After` and X-RateLimit-* headers (`retryAfter` default 1 s;
+   * `scope` sets `X-RateLimit-Scope`, default `user`). `drop: true` closes the connection before the
+   * request is applied (a network error for the client; recorded with status 0).
    */
   async failNext(rule: FailRule): Promise<void> {
     await this.req('POST', '/fail', rule);

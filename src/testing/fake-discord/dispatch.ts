@@ -19,6 +19,9 @@ const USER_AGENT = /^DiscordBot \(\S+, \S+\)/;
 /** Header marking a request the control API synthesised from the bot's HTTP interaction response. */
 export const SOURCE_HEADER = 'x-fake-discord-source';
 
+/** Response header telling the HTTP server to close the connection instead of answering (`failNext({ drop: true })`). */
+export const DROP_HEADER = 'x-fake-discord-drop';
+
 interface Outcome {
   status: number;
   body: unknown;
@@ -86,6 +89,7 @@ function default404(route: string | null): number {
 }
 
 function injectedOutcome(rule: FailState, route: string | null, rl: Record<string, string>): Outcome {
+  if (rule.drop) return { status: 0, body: null, headers: {}, injected: true };
   if (rule.status === 429) {
     const retryAfter = rule.retryAfter ?? 1;
     return {
@@ -98,13 +102,14 @@ function injectedOutcome(rule: FailState, route: string | null, rl: Record<strin
         'x-ratelimit-remaining': '0',
         'x-ratelimit-reset-after': retryAfter.toFixed(3),
         'x-ratelimit-reset': ((Date.now() + retryAfter * 1000) / 1000).toFixed(3),
-        'x-ratelimit-scope': 'user',
+        'x-ratelimit-scope': rule.scope ?? 'user',
       },
     };
   }
-  const code = rule.code ?? (rule.status === 403 ? 50013 : rule.status === 404 ? default404(route) : 0);
-  const err = new DiscordHttpError(rule.status, code, rule.message ?? (code === 0 ? `${rule.status}: ${statusText(rule.status)}` : undefined));
-  return { status: rule.status, body: err.toBody(), headers: rl, injected: true };
+  const status = rule.status ?? 500;
+  const code = rule.code ?? (status === 403 ? 50013 : status === 404 ? default404(route) : 0);
+  const err = new DiscordHttpError(status, code, rule.message ?? (code === 0 ? `${status}: ${statusText(status)}` : undefined));
+  return { status, body: err.toBody(), headers: rl, injected: true };
 }
 
 function statusText(status: number): string {
@@ -316,6 +321,7 @@ export async function dispatch(state: SessionState, req: Request, apiPath: strin
   };
   state.calls.push(call);
 
+  if (outcome.status === 0) return new Response(null, { status: 500, headers: { [DROP_HEADER]: '1' } });
   const responseHeaders = new Headers(outcome.headers);
   if (outcome.status === 204) return new Response(null, { status: 204, headers: responseHeaders });
   responseHeaders.set('content-type', 'application/json');

@@ -222,6 +222,18 @@ describe('failure injection and latency', () => {
     await fake.assertNoViolations();
   });
 
+  it('drops the connection without applying the request (a network error)', async () => {
+    await fake.failNext({ method: 'POST', route: '/channels/{channel_id}/messages', drop: true });
+    await expect(api('POST', `/channels/${g.channels.general}/messages`, { content: 'lost' })).rejects.toThrow();
+    expect((await fake.calls()).map((c) => [c.status, c.injected])).toEqual([[0, true]]);
+    expect(await fake.messages(g.channels.general ?? '')).toHaveLength(0);
+  });
+
+  it('marks an injected 429 with the scope asked for', async () => {
+    await fake.failNext({ route: '/users/@me', status: 429, scope: 'shared', retryAfter: 0.1 });
+    expect((await api('GET', '/users/@me')).headers.get('x-ratelimit-scope')).toBe('shared');
+  });
+
   it('delays responses', async () => {
     await fake.setLatency(150, { route: '/users/@me' });
     let t = Date.now();
@@ -234,6 +246,22 @@ describe('failure injection and latency', () => {
     t = Date.now();
     await api('GET', '/users/@me');
     expect(Date.now() - t).toBeLessThan(140);
+  });
+});
+
+describe('enforce_nonce', () => {
+  it('returns the first message for a repeated nonce from the same author, as Discord does', async () => {
+    const channel = g.channels.general ?? '';
+    const first = await api<APIMessage>('POST', `/channels/${channel}/messages`, { content: 'once', nonce: 'n-1', enforce_nonce: true });
+    const again = await api<APIMessage>('POST', `/channels/${channel}/messages`, { content: 'once', nonce: 'n-1', enforce_nonce: true });
+    expect(first.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(first.body.nonce).toBe('n-1');
+    // Without enforce_nonce the nonce is only echoed; a new message is created.
+    const loose = await api<APIMessage>('POST', `/channels/${channel}/messages`, { content: 'twice', nonce: 'n-1' });
+    expect(loose.body.id).not.toBe(first.body.id);
+    expect((await fake.messages(channel)).map((m) => m.content)).toEqual(['once', 'twice']);
+    await fake.assertNoViolations();
   });
 });
 

@@ -139,6 +139,11 @@ export const channelRoutes: AnyRoute[] = [
       if (ref?.message_id && ref.fail_if_not_exists !== false && !state.findMessage(ref.channel_id ?? ch.id, ref.message_id)) {
         throw errors.invalidForm('message_reference', 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
       }
+      const nonce = body.enforce_nonce === true ? (body.nonce ?? null) : null;
+      if (nonce !== null) {
+        const first = state.nonces.find(state.botUserId, nonce, (channelId, messageId) => state.findMessage(channelId, messageId));
+        if (first) return { status: 200, body: first };
+      }
       const message = state.createMessage(ch.id, {
         authorId: state.botUserId,
         content: body.content ?? null,
@@ -150,6 +155,8 @@ export const channelRoutes: AnyRoute[] = [
         tts: body.tts ?? null,
         messageReference: ref ? { message_id: ref.message_id ?? null } : null,
       });
+      if (body.nonce !== undefined && body.nonce !== null) message.nonce = body.nonce;
+      if (nonce !== null) state.nonces.remember(state.botUserId, nonce, message);
       return { status: 200, body: message };
     },
   }),

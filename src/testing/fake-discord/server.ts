@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createFakeDiscordApp } from './app.ts';
+import { DROP_HEADER } from './dispatch.ts';
 
 /** Options for {@link startFakeDiscord}. */
 export interface StartOptions {
@@ -71,6 +72,11 @@ export async function startFakeDiscord(opts: StartOptions = {}): Promise<Running
       try {
         const body = await readRequestBody(req);
         const response = await app.fetch(toRequest(req, body, origin));
+        if (response.headers.has(DROP_HEADER)) {
+          // failNext({ drop: true }): no answer at all, as when a connection is lost.
+          req.socket.destroy();
+          return;
+        }
         await writeResponse(res, response, opts.rateLimitHeaders ?? true);
       } catch (e) {
         console.error('fake-discord server error', e);

@@ -5,6 +5,7 @@
  *
  * Portable: no Node APIs.
  */
+import { NonceLedger } from './nonces.ts';
 import type {
   APIApplicationCommand,
   APIAttachment,
@@ -193,6 +194,8 @@ export class SessionState {
   latencyRules: LatencyRule[] = [];
   gateway: { url: string; shards: number } = { url: 'ws://127.0.0.1:0/', shards: 1 };
   rateBuckets = new Map<string, RateBucket>();
+  /** Nonces of messages posted with `enforce_nonce` (see nonces.ts). */
+  nonces = new NonceLedger();
   seq = 0;
 
   constructor(id: string, options: CreateSessionOptions = {}) {
@@ -222,6 +225,7 @@ export class SessionState {
     this.latencyRules = [];
     this.gateway = { url: 'ws://127.0.0.1:0/', shards: 1 };
     this.rateBuckets = new Map();
+    this.nonces = new NonceLedger();
     this.users.set(this.botUserId, {
       id: this.botUserId,
       username: this.botUsername,

@@ -229,7 +229,8 @@ export interface FailRule {
   method?: string;
   /** Discord template (param names ignored) the rule applies to; all routes when omitted. */
   route?: string;
-  status: number;
+  /** HTTP status to answer (400–599); required unless `drop`. */
+  status?: number;
   /** Discord JSON error code. Defaults: 403→50013, 404→by route (10007/10008/10003…), 429/5xx→0. */
   code?: number;
   message?: string;
@@ -237,6 +238,13 @@ export interface FailRule {
   retryAfter?: number;
   /** How many matching calls fail. Default 1. */
   times?: number;
+  /** For 429: the `X-RateLimit-Scope` header (`shared` 429s do not count as invalid requests). Default `user`. */
+  scope?: 'user' | 'global' | 'shared';
+  /**
+   * Close the connection without answering, before the request is applied: the client sees
+   * a network error. `status` is then ignored (the call is recorded with status 0).
+   */
+  drop?: boolean;
 }
 
 /** Body of `POST /_fake/s/:sid/latency`. */

@@ -1,6 +1,7 @@
 import { defineCommandGroup, opt, sub } from '../../../core/define';
 import { AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings } from '../risk';
 import { enqueueScan } from '../enqueue';
+import { GuildScanReplies } from '../scan-replies.repo';
 
 /**
  * `/scan user` re-scans a member's avatar on demand: the reply is deferred and the scanner
@@ -23,7 +24,9 @@ export const scanCommand = defineCommandGroup({
         return ctx.defer(
           async () => {
             try {
-              await enqueueScan(ctx.env, { guildId, userId: user.id, avatarHash, force: true, replyToken: ctx.interaction.token });
+              // The token stays in D1; the queue message (which may be dead-lettered) carries its id.
+              const replyId = await new GuildScanReplies(ctx.db, guildId).save(ctx.interaction.token);
+              await enqueueScan(ctx.env, { guildId, userId: user.id, avatarHash, force: true, replyId });
             } catch (error) {
               await ctx.editOriginal('Could not queue the scan. Try again in a moment.');
               throw error;
