@@ -323,9 +323,9 @@ export class Router {
         feature,
         preconditions: pickPreconditions(def),
         run: (ctx) => {
-          const user = data.resolved.users[data.target_id];
+          const user = data.resolved?.users?.[data.target_id];
           if (!user) throw new UserError('bad_options', "I can't see that user.");
-          const member = data.resolved.members?.[data.target_id];
+          const member = data.resolved?.members?.[data.target_id];
           return def.handler(ctx, { user, ...(member ? { member } : {}) });
         },
       };
@@ -337,7 +337,7 @@ export class Router {
         feature,
         preconditions: pickPreconditions(def),
         run: (ctx) => {
-          const message = data.resolved.messages[data.target_id];
+          const message = data.resolved?.messages?.[data.target_id];
           if (!message) throw new UserError('bad_options', "I can't see that message.");
           return def.handler(ctx, message);
         },
