@@ -7,11 +7,11 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { InteractionResponseType, InteractionType, MessageFlags, type APIInteraction } from 'discord-api-types/v10';
-import { ConfigError, loadConfig, type Config } from './env';
+import { checkedConfig, type ConfigError } from './env';
 import { errorRef } from './errors';
 import { healthRoutes, type HealthCheck } from './health';
 import type { Router } from './router';
-import { importPublicKey, verifySignature } from './verify';
+import { verifySignature } from './verify';
 
 /** Largest interaction body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -97,33 +97,6 @@ export function configErrorResponse(error: ConfigError): Response {
     status: 500,
     headers: JSON_HEADERS,
   });
-}
-
-/** The configuration with the public key imported, or what is wrong with it. */
-type Checked = { ok: true; config: Config; key: CryptoKey } | { ok: false; error: ConfigError };
-const checkedByEnv = new WeakMap<object, Promise<Checked>>();
-
-/**
- * `env`'s configuration with the public key imported, once per env object: a key of the
- * right length that WebCrypto refuses is as much a configuration error as a malformed one.
- */
-export function checkedConfig(env: Env): Promise<Checked> {
-  let checked = checkedByEnv.get(env);
-  if (!checked) {
-    checked = (async (): Promise<Checked> => {
-      const loaded = loadConfig(env);
-      if (!loaded.ok) return loaded;
-      try {
-        return { ok: true, config: loaded.config, key: await importPublicKey(loaded.config.DISCORD_PUBLIC_KEY) };
-      } catch {
-        const error = new ConfigError('Configuration error: DISCORD_PUBLIC_KEY is not a valid Ed25519 public key.', ['DISCORD_PUBLIC_KEY']);
-        console.error(JSON.stringify({ msg: 'configuration error', variables: error.variables, error: error.message }));
-        return { ok: false, error };
-      }
-    })();
-    checkedByEnv.set(env, checked);
-  }
-  return checked;
 }
 
 /**

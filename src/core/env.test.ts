@@ -60,6 +60,13 @@ describe('configuration errors', () => {
     expect(JSON.parse(logged[0]!)).toMatchObject({ msg: 'configuration error', variables: [variable], error: body.message });
   });
 
+  it("a well-formed key that is not the application's refuses every signature (401), never a 500", async () => {
+    const env = testEnv({ DISCORD_PUBLIC_KEY: 'ff'.repeat(32) });
+    const res = await fetchWorker(await signedPing(env), env);
+    expect(res.status).toBe(401);
+    expect((await fetchWorker(new Request('https://gatehouse.test/health'), env)).status).toBe(200);
+  });
+
   it('names every bad variable at once', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const env = testEnv({ INTERACTION_MAX_AGE_S: 'soon', EVENT_MAX_ATTEMPTS: 'many' });

@@ -7,6 +7,7 @@
  * echoed in the error (some are secrets).
  */
 import * as z from 'zod';
+import { importPublicKey } from './verify';
 
 const SNOWFLAKE = /^\d{17,20}$/;
 
@@ -157,4 +158,31 @@ export function appConfig(env: Env | object): Config {
   const result = loadConfig(env);
   if (!result.ok) throw result.error;
   return result.config;
+}
+
+/** The configuration with the public key imported, or what is wrong with it. */
+export type CheckedConfig = { ok: true; config: Config; key: CryptoKey } | { ok: false; error: ConfigError };
+const checkedByEnv = new WeakMap<object, Promise<CheckedConfig>>();
+
+/**
+ * `env`'s configuration with the public key imported, once per env object: a key of the
+ * right length that WebCrypto refuses is as much a configuration error as a malformed one.
+ */
+export function checkedConfig(env: Env): Promise<CheckedConfig> {
+  let checked = checkedByEnv.get(env);
+  if (!checked) {
+    checked = (async (): Promise<CheckedConfig> => {
+      const loaded = loadConfig(env);
+      if (!loaded.ok) return loaded;
+      try {
+        return { ok: true, config: loaded.config, key: await importPublicKey(loaded.config.DISCORD_PUBLIC_KEY) };
+      } catch {
+        const error = new ConfigError('Configuration error: DISCORD_PUBLIC_KEY is not a valid Ed25519 public key.', ['DISCORD_PUBLIC_KEY']);
+        console.error(JSON.stringify({ msg: 'configuration error', variables: error.variables, error: error.message }));
+        return { ok: false, error };
+      }
+    })();
+    checkedByEnv.set(env, checked);
+  }
+  return checked;
 }

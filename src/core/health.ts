@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { getDb } from '../db/client';
-import { loadConfig } from './env';
+import { checkedConfig } from './env';
 
 /** Extra facts `/health/detail` reports (the gateway relay adds its status). */
 export type HealthCheck = (env: Env) => Promise<Record<string, unknown>>;
@@ -51,14 +51,14 @@ export async function secretMatches(presented: string, expected: string): Promis
 export function healthRoutes(version: string, checks: Record<string, HealthCheck>): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
 
-  app.get('/health', (c) => {
-    const loaded = loadConfig(c.env);
+  app.get('/health', async (c) => {
+    const loaded = await checkedConfig(c.env);
     if (!loaded.ok) return c.json({ ok: false, version, error: loaded.error.message }, 503);
     return c.json({ ok: true, version });
   });
 
   app.get('/health/detail', async (c) => {
-    const loaded = loadConfig(c.env);
+    const loaded = await checkedConfig(c.env);
     if (!loaded.ok) return c.json({ ok: false, version, error: loaded.error.message }, 503);
     const token = loaded.config.HEALTH_TOKEN;
     if (!token) return c.json({ error: 'The detailed health check is off: set the HEALTH_TOKEN secret.' }, 404);
