@@ -32,6 +32,7 @@ export default defineConfig({
                 TEST_FAKE_DISCORD_URL: inject<string>('fakeDiscordUrl'),
                 TEST_FAKE_GATEWAY_URL: inject<string>('fakeGatewayUrl'),
                 TEST_SQLD_URL: inject<string>('sqldUrl'),
+                TEST_SQLD_SKIP: inject<string>('sqldSkip'),
                 TEST_SIGNING_KEY: privateKeyJwk,
                 TEST_MIGRATIONS: migrations,
               },

@@ -4,7 +4,10 @@ import type { D1Migration } from 'cloudflare:test';
 interface TestBindings {
   TEST_FAKE_DISCORD_URL: string;
   TEST_FAKE_GATEWAY_URL: string;
+  /** The libSQL server's URL; '' when there is no sqld here. */
   TEST_SQLD_URL: string;
+  /** '' when sqld runs; else why the libSQL tests skip (test/global-setup.ts). */
+  TEST_SQLD_SKIP: string;
   TEST_SIGNING_KEY: string;
   TEST_MIGRATIONS: D1Migration[];
 }

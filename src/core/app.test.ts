@@ -70,12 +70,61 @@ describe('POST /interactions signature check', () => {
 });
 
 describe('GET /health', () => {
-  it('reports the version and a database round trip', async () => {
-    const res = await fetchWorker(new Request('https://gatehouse.test/health'), env);
+  it('is a liveness answer (version) that touches neither the database nor the relay', async () => {
+    // Without D1 and the relay's namespace a database or Durable Object call would throw.
+    const bare = testEnv({ DB: undefined, GATEWAY: undefined } as unknown as Partial<Env>);
+    const res = await fetchWorker(new Request('https://gatehouse.test/health'), bare);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { ok: boolean; version: string; database: { ok: boolean; ms: number } };
-    expect(body.ok).toBe(true);
-    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(body.database.ok).toBe(true);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+});
+
+describe('GET /health/detail', () => {
+  const HEALTH_TOKEN = 'health-token-for-tests-0123456789';
+  const detail = (e: Env, authorization?: string) =>
+    fetchWorker(new Request('https://gatehouse.test/health/detail', authorization ? { headers: { authorization } } : {}), e);
+
+  it('is off (404) while HEALTH_TOKEN is unset', async () => {
+    const res = await detail(env, `Bearer ${HEALTH_TOKEN}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: expect.stringContaining('HEALTH_TOKEN') });
+  });
+
+  it('refuses a missing or wrong bearer token with 401', async () => {
+    const e = testEnv({ HEALTH_TOKEN });
+    for (const authorization of [undefined, 'Bearer', `Bearer ${HEALTH_TOKEN}x`, `Bearer ${HEALTH_TOKEN.slice(0, -1)}`, `Basic ${HEALTH_TOKEN}`, HEALTH_TOKEN]) {
+      const res = await detail(e, authorization);
+      expect(res.status, String(authorization)).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    }
+  });
+
+  it('with the token: the database round trip and the relay', async () => {
+    const res = await detail(testEnv({ HEALTH_TOKEN }), `Bearer ${HEALTH_TOKEN}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { ok: boolean; version: string; database: { ok: boolean; ms: number }; gateway: { ok: boolean; started: boolean; shards: unknown[] } };
+    expect(body).toMatchObject({ ok: true, database: { ok: true }, gateway: { ok: true, started: false, shards: [] } });
+    expect(body.database.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports a failing check as 503 with a short message, not the raw error', async () => {
+    const secretUrl = 'https://db.internal.example/v1?authToken=eyJhbGciOiJFZERTQSJ9.c2VjcmV0LXRva2Vu';
+    const broken = {
+      prepare() {
+        throw new Error(`D1_ERROR: could not reach ${secretUrl}\n    at connect (internal.js:1:1)`);
+      },
+    };
+    const res = await detail(testEnv({ HEALTH_TOKEN, DB: broken as unknown as D1Database }), `Bearer ${HEALTH_TOKEN}`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { ok: boolean; database: { ok: boolean; error: string }; gateway: { ok: boolean; error: string } };
+    expect(body.ok).toBe(false);
+    expect(body.database.ok).toBe(false);
+    for (const error of [body.database.error, body.gateway.error]) {
+      expect(error.length).toBeLessThanOrEqual(120);
+      expect(error).not.toContain('db.internal.example');
+      expect(error).not.toContain('c2VjcmV0LXRva2Vu');
+      expect(error).not.toContain('internal.js');
+    }
   });
 });

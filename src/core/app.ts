@@ -1,15 +1,17 @@
 /**
- * The HTTP surface of the bot Worker: `POST /interactions` (verified, then routed) and
- * `GET /health`. Other surfaces (dashboard API) mount on the returned app.
+ * The HTTP surface of the bot Worker: `POST /interactions` (verified, then routed), `GET
+ * /health` (liveness: version and configuration, no I/O) and `GET /health/detail` (database
+ * and relay, behind the `HEALTH_TOKEN` secret). Other surfaces (dashboard API) mount on the
+ * returned app. A bad configuration (`./env`) answers every route with its JSON error.
  */
 import { Hono } from 'hono';
-import { sql } from 'drizzle-orm';
 import * as z from 'zod';
 import { InteractionResponseType, InteractionType, MessageFlags, type APIInteraction } from 'discord-api-types/v10';
-import { getDb } from '../db/client';
+import { checkedConfig, type ConfigError } from './env';
 import { errorRef } from './errors';
+import { healthRoutes, type HealthCheck } from './health';
 import type { Router } from './router';
-import { importPublicKey, verifySignature } from './verify';
+import { verifySignature } from './verify';
 
 /** Largest interaction body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,8 +19,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** The app's Hono environment. */
 export type AppEnv = { Bindings: Env };
 
-/** Extra facts `/health` reports (the gateway relay adds its status). */
-export type HealthCheck = (env: Env) => Promise<Record<string, unknown>>;
+export type { HealthCheck };
 
 /** What `createApp` takes. */
 export interface AppOptions {
@@ -90,22 +91,31 @@ const json = (body: unknown) => new Response(JSON.stringify(body), { headers: JS
 const decoder = new TextDecoder();
 const PONG = JSON.stringify({ type: InteractionResponseType.Pong });
 
+/** The JSON 500 every request gets while the configuration is bad (never wrangler's HTML page). */
+export function configErrorResponse(error: ConfigError): Response {
+  return new Response(JSON.stringify({ error: 'configuration', message: error.message, variables: error.variables }), {
+    status: 500,
+    headers: JSON_HEADERS,
+  });
+}
+
 /**
  * `POST /interactions`: the hot path. Verifies, parses, checks the envelope and routes; a
  * plain function so the Worker entry can call it without the general HTTP router in front.
  */
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, router: Router): Promise<Response> {
+  const checked = await checkedConfig(env);
+  if (!checked.ok) return configErrorResponse(checked.error);
+  const { config, key } = checked;
   const signature = request.headers.get('x-signature-ed25519');
   const timestamp = request.headers.get('x-signature-timestamp');
   if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return text(401, 'invalid request signature');
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return text(413, 'body too large');
-  const maxAge = Number(env.INTERACTION_MAX_AGE_S || 300);
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxAge) return text(401, 'stale request timestamp');
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > config.INTERACTION_MAX_AGE_S) return text(401, 'stale request timestamp');
 
   const body = new Uint8Array(await request.arrayBuffer());
   if (body.byteLength > MAX_BODY_BYTES) return text(413, 'body too large');
-  const key = await importPublicKey(env.DISCORD_PUBLIC_KEY);
   if (!(await verifySignature(key, signature, timestamp, body))) return text(401, 'invalid request signature');
 
   let raw: unknown;
@@ -123,7 +133,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   if (!interaction.member?.user && !interaction.user) return text(400, 'malformed interaction: no user');
 
   try {
-    const response = await router.handle(interaction, { env, waitUntil: (p) => ctx.waitUntil(p) }, Number(env.DEFER_AFTER_MS || 2500));
+    const response = await router.handle(interaction, { env, waitUntil: (p) => ctx.waitUntil(p) }, config.DEFER_AFTER_MS);
     return json(response);
   } catch (error) {
     // The router answers every failure itself; this is the last line before a 5xx.
@@ -151,26 +161,7 @@ export function createApp({ router, version, health = {} }: AppOptions): Hono<Ap
 
   app.post('/interactions', (c) => handleInteractionRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext, router));
 
-  app.get('/health', async (c) => {
-    const started = Date.now();
-    let database: Record<string, unknown>;
-    try {
-      await getDb(c.env).run(sql`select 1`);
-      database = { ok: true, ms: Date.now() - started };
-    } catch (error) {
-      database = { ok: false, error: String(error) };
-    }
-    const extra: Record<string, unknown> = {};
-    for (const [name, check] of Object.entries(health)) {
-      try {
-        extra[name] = await check(c.env);
-      } catch (error) {
-        extra[name] = { ok: false, error: String(error) };
-      }
-    }
-    const ok = database.ok === true && Object.values(extra).every((v) => (v as { ok?: boolean }).ok !== false);
-    return c.json({ ok, version, database, ...extra }, ok ? 200 : 503);
-  });
+  app.route('/', healthRoutes(version, health));
 
   app.onError((error, c) => {
     console.error(JSON.stringify({ msg: 'unhandled request error', path: c.req.path, error: String(error), stack: error.stack }));

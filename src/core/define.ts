@@ -109,6 +109,11 @@ export interface Preconditions {
   guildOnly?: boolean;
   /** Minimum staff level. Default: `everyone`. */
   level?: StaffLevel;
+  /**
+   * Only the bot's operators (`BOT_OWNER_IDS`, else the application's owner) may use it:
+   * for bot-wide controls, which no guild's staff should reach. Checked before `level`.
+   */
+  operator?: boolean;
   /** Seconds between two uses by one user in one guild, stored so it survives isolates. */
   cooldown?: number;
   /** When the router defers on a slow handler's behalf, defer ephemerally. Default: true. */

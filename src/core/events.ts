@@ -31,6 +31,7 @@ import { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent } from '../disc
 import { lakeFacts } from './gateway/lake';
 import { gatewayEvents } from './gateway/schema';
 import type { EventContext } from './context';
+import { appConfig } from './env';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
 import type { Registry } from './registry';
@@ -82,9 +83,6 @@ export function unpackEvents(body: unknown): { events: QueuedEvent[]; invalid: u
 /** How long a claim holds an event before another delivery may take it over (ms). */
 export const EVENT_LEASE_MS = 60_000;
 
-/** Attempts before an event is dead-lettered, unless `EVENT_MAX_ATTEMPTS` says otherwise. */
-export const DEFAULT_EVENT_MAX_ATTEMPTS = 5;
-
 /** Delay before the n-th retry (seconds): 5, 10, 20, … capped at 5 minutes. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
@@ -101,8 +99,7 @@ export const EVENT_REST_MAX_WAIT_MS = 250;
 export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'deferred' | 'dead';
 
 function maxAttempts(env: Env): number {
-  const n = Number(env.EVENT_MAX_ATTEMPTS);
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_EVENT_MAX_ATTEMPTS;
+  return appConfig(env).EVENT_MAX_ATTEMPTS;
 }
 
 function log(msg: string, fields: Record<string, unknown>): void {

@@ -1,20 +1,28 @@
 import { env } from 'cloudflare:test';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb, openLibsql, type Db } from '../db/client';
 import { snowflake } from '../testing/snowflake';
+import { sqldSkip, sqldTitle } from '../testing/sqld';
 import { logCommand } from './command-log';
 import { takeCooldown } from './cooldowns';
 import { GuildConfig, SNAPSHOT_TTL_MS } from './guild-config.repo';
 import { auditLog, commandLog, guildChannels } from './schema';
 import { z } from 'zod';
 
-// The same repository code against both drivers: local D1 and a real libSQL server (sqld).
+// The same repository code against both drivers: local D1 and a real libSQL server (sqld),
+// which skips, saying why, where there is no sqld binary.
 describe.each([
-  ['D1', () => getDb(env)],
-  ['libSQL (sqld)', () => openLibsql(env.TEST_SQLD_URL)],
-] as const)('repositories on %s', (_driver, open) => {
-  const db: Db = open();
+  ['D1', () => getDb(env), false],
+  [sqldTitle('libSQL (sqld)'), () => openLibsql(env.TEST_SQLD_URL), sqldSkip !== null],
+] as const)('repositories on %s', (_driver, open, skip) => {
+  let db: Db;
+  beforeAll(() => {
+    if (!skip) db = open();
+  });
+  beforeEach(({ skip: skipTest }) => {
+    if (skip) skipTest();
+  });
 
   it('maps channels per purpose, scoped to the guild, with an audit row per change', async () => {
     const guildA = new GuildConfig(db, snowflake());

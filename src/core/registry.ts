@@ -211,7 +211,7 @@ function buildChatLeaf(command: ChatCommand, group: string | undefined, subcomma
 
 /** The preconditions fields of a definition. */
 export function pickPreconditions(def: Preconditions): Preconditions {
-  return { guildOnly: def.guildOnly, level: def.level, cooldown: def.cooldown, ephemeral: def.ephemeral };
+  return { guildOnly: def.guildOnly, level: def.level, operator: def.operator, cooldown: def.cooldown, ephemeral: def.ephemeral };
 }
 
 function definedOnly<T extends object>(obj: T): Partial<T> {

@@ -20,13 +20,15 @@ import {
   type APIUserApplicationCommandInteraction,
   type ModalSubmitComponent,
 } from 'discord-api-types/v10';
-import { DEFAULT_FLUSH_AFTER_MS, logCommand } from './command-log';
+import { logCommand } from './command-log';
 import { buildInteractionContext, type ContextDeps } from './interaction-context';
 import type { InteractionContext, Reply } from './context';
 import { takeCooldown } from './cooldowns';
 import { decodeCustomId } from './custom-id';
+import { appConfig } from './env';
 import type { Feature, OptionDef, Preconditions } from './define';
 import { UserError, errorRef } from './errors';
+import { isOperator } from './operators';
 import { parseOptions, splitOptions } from './options';
 import { pickPreconditions, resolveChatLeaf, type Registry } from './registry';
 import { STAFF_LEVEL_LABELS, meetsLevel } from './staff';
@@ -54,11 +56,6 @@ const PENDING = Symbol('pending');
 /** Microtask turns a handler gets before the router arms its deadline timer. */
 const QUICK_TURNS = 16;
 
-/** The command log's flush delay from `COMMAND_LOG_FLUSH_MS`, else the default. */
-function flushAfterMs(env: Env): number {
-  const ms = Number(env.COMMAND_LOG_FLUSH_MS || DEFAULT_FLUSH_AFTER_MS);
-  return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLUSH_AFTER_MS;
-}
 
 /** `promise`'s value if it settles within `turns` microtask turns, else `PENDING`. */
 async function settledWithin<T>(promise: Promise<T>, turns: number): Promise<T | typeof PENDING> {
@@ -107,7 +104,7 @@ export class Router {
         latencyMs: Date.now() - started,
         errorRef: ref,
         createdAt: started,
-      }, flushAfterMs(deps.env));
+      }, appConfig(deps.env).COMMAND_LOG_FLUSH_MS);
       if (written) deps.waitUntil(written);
     };
 
@@ -235,6 +232,20 @@ export class Router {
     if ((pre.guildOnly ?? true) && !ctx.guildId) {
       throw new UserError('guild_only', 'This only works in a server.');
     }
+    if (pre.operator) return this.checkOperator(ctx).then(() => this.checkGuild(ctx, route));
+    return this.checkGuild(ctx, route);
+  }
+
+  /** Refuses anyone who is not one of the bot's operators. */
+  private async checkOperator(ctx: InteractionContext): Promise<void> {
+    if (!(await isOperator(ctx.user.id, ctx.env, ctx.discord))) {
+      throw new UserError('operators_only', "Only the bot's operators can use this.");
+    }
+  }
+
+  /** The guild's preconditions: synchronous (nothing returned) when none needs I/O. */
+  private checkGuild(ctx: InteractionContext, route: Route): Promise<void> | undefined {
+    const pre = route.preconditions;
     if (!ctx.guildId) return undefined;
     const needsLevel = pre.level !== undefined && pre.level !== 'everyone';
     if (!needsLevel && route.feature.toggleable === false && !pre.cooldown) return undefined;
@@ -312,9 +323,9 @@ export class Router {
         feature,
         preconditions: pickPreconditions(def),
         run: (ctx) => {
-          const user = data.resolved.users[data.target_id];
+          const user = data.resolved?.users?.[data.target_id];
           if (!user) throw new UserError('bad_options', "I can't see that user.");
-          const member = data.resolved.members?.[data.target_id];
+          const member = data.resolved?.members?.[data.target_id];
           return def.handler(ctx, { user, ...(member ? { member } : {}) });
         },
       };
@@ -326,7 +337,7 @@ export class Router {
         feature,
         preconditions: pickPreconditions(def),
         run: (ctx) => {
-          const message = data.resolved.messages[data.target_id];
+          const message = data.resolved?.messages?.[data.target_id];
           if (!message) throw new UserError('bad_options', "I can't see that message.");
           return def.handler(ctx, message);
         },

@@ -2,6 +2,7 @@
  * `createDiscord(env)`: the REST client and one thin module per Discord resource.
  */
 import { RestClient, DEFAULT_API_BASE, type RestOptions } from './rest';
+import { applications } from './resources/applications';
 import { channels } from './resources/channels';
 import { commands } from './resources/commands';
 import { gateway } from './resources/gateway';
@@ -31,6 +32,7 @@ function buildDiscord(rest: RestClient, applicationId: string) {
     rest,
     applicationId,
     interactions: interactions(rest, applicationId),
+    applications: applications(rest),
     channels: channels(rest),
     members: members(rest),
     guilds: guilds(rest),

@@ -5,20 +5,22 @@
 import { createExecutionContext, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
 import worker from '../../workers/bot/index';
+import type { OptionalSecrets } from '../core/env';
 import type { FakeDiscord } from './fake-discord/client';
+import type { CreateSessionOptions } from './fake-discord/types';
 import { signedRequest, type SignedRequestOptions } from './interactions';
 
 const fakes = new WeakMap<Env, FakeDiscord>();
 
-/** The test environment with `overrides`. */
-export function testEnv(overrides: Partial<Env> = {}): Env {
+/** The test environment with `overrides` (optional secrets such as `HEALTH_TOKEN` included). */
+export function testEnv(overrides: Partial<Env> & OptionalSecrets = {}): Env {
   return { ...baseEnv, ...overrides } as Env;
 }
 
 /** A fresh, isolated fake Discord session and an env whose REST calls go to it. */
-export async function fakeDiscord(overrides: Partial<Env> = {}): Promise<{ fake: FakeDiscord; env: Env }> {
+export async function fakeDiscord(overrides: Partial<Env> & OptionalSecrets = {}, options: CreateSessionOptions = {}): Promise<{ fake: FakeDiscord; env: Env }> {
   const { FakeDiscord } = await import('./fake-discord/client');
-  const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL, { applicationId: baseEnv.DISCORD_APPLICATION_ID });
+  const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL, { applicationId: baseEnv.DISCORD_APPLICATION_ID, ...options });
   const env = testEnv({ DISCORD_API_BASE: fake.apiBase, ...overrides });
   fakes.set(env, fake);
   return { fake, env };

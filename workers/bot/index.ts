@@ -1,8 +1,10 @@
 /**
  * The bot Worker: interactions and health over HTTP, cron schedulers, the EVENTS queue
- * consumer, and the gateway relay Durable Object.
+ * consumer, and the gateway relay Durable Object. The configuration is parsed once per isolate
+ * (src/core/env.ts); while it is bad every entry point reports the same error.
  */
 import { createApp, handleInteractionRequest, isInteractionRequest } from '../../src/core/app';
+import { appConfig } from '../../src/core/env';
 import { consumeEvents } from '../../src/core/events';
 import { Registry } from '../../src/core/registry';
 import { Router } from '../../src/core/router';
@@ -25,8 +27,15 @@ const app = createApp({
 export default {
   // The interactions endpoint is the hot path: straight to its handler, the rest through Hono.
   fetch: (request, env, ctx) => (isInteractionRequest(request) ? handleInteractionRequest(request, env, ctx, router) : app.fetch(request, env, ctx)),
-  scheduled: (controller, env, ctx) => runCrons(registry, controller, env, ctx),
-  queue: (batch, env, ctx) => consumeEvents(registry, batch, env, ctx),
+  // A bad configuration (src/core/env.ts) fails the run, visibly, rather than acting on defaults.
+  scheduled: async (controller, env, ctx) => {
+    appConfig(env);
+    await runCrons(registry, controller, env, ctx);
+  },
+  queue: async (batch, env, ctx) => {
+    appConfig(env);
+    await consumeEvents(registry, batch, env, ctx);
+  },
 } satisfies ExportedHandler<Env>;
 
 export { GatewayRelay };

@@ -13,7 +13,7 @@ import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
 import { FakeDiscord } from '../../testing/fake-discord/client';
 import { FakeGateway } from '../../testing/fake-gateway/client';
-import { fetchWorker, send } from '../../testing/harness';
+import { fetchWorker, send, testEnv } from '../../testing/harness';
 import { slashCommand, subcommand, user } from '../../testing/interactions';
 import { gatewayEvents } from '../../core/gateway/schema';
 
@@ -50,8 +50,11 @@ describe('gateway pipeline end to end', () => {
     await new GuildConfig(db, gated.guildId).setChannel(gated.ownerId, 'welcome', gated.channels.welcome!);
     await new GuildConfig(db, plain.guildId).setChannel(plain.ownerId, 'welcome', plain.channels.welcome!);
 
-    const admin = user();
-    const started = await send(slashCommand('gateway', { guildId: plain.guildId, user: admin, permissions: '8', options: [subcommand('start')] }));
+    // The relay is bot-wide: an operator (BOT_OWNER_IDS) starts it, with no standing in the guild.
+    const operator = user();
+    const HEALTH_TOKEN = 'e2e-health-token-0123456789';
+    const opEnv = testEnv({ BOT_OWNER_IDS: operator.id, HEALTH_TOKEN });
+    const started = await send(slashCommand('gateway', { guildId: plain.guildId, user: operator, options: [subcommand('start')] }), opEnv);
     expect(started.status).toBe(200);
     await gw.waitFor((l) => l.session?.live === true, { what: 'READY' });
     expect((await gw.received(GatewayOpcodes.Identify))[0]!.d).toMatchObject({ token: env.DISCORD_BOT_TOKEN, shard: [0, 1], intents: 37379 });
@@ -80,13 +83,14 @@ describe('gateway pipeline end to end', () => {
     expect(await fake.calls({ method: 'POST', path: `/channels/${gated.channels.welcome}/messages` })).toHaveLength(0);
     expect((await gw.received(GatewayOpcodes.Resume)).length).toBe(1);
 
-    // Status: the command and /health.
-    const status = await send(slashCommand('gateway', { guildId: plain.guildId, user: admin, permissions: '8', options: [subcommand('status')] }));
+    // Status: the command and /health/detail.
+    const status = await send(slashCommand('gateway', { guildId: plain.guildId, user: operator, options: [subcommand('status')] }), opEnv);
     const embed = (status.body as { data?: { embeds?: { title: string; description: string }[] } }).data?.embeds?.[0];
     expect(embed?.title).toBe('Gateway relay: running');
     expect(embed?.description).toMatch(/shard 0\/1\*\*: connected/);
     expect(embed?.description).toMatch(/events forwarded 2 in [12] queue messages?/);
-    const health = (await (await fetchWorker(new Request('https://gatehouse.test/health'))).json()) as {
+    const detail = new Request('https://gatehouse.test/health/detail', { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
+    const health = (await (await fetchWorker(detail, opEnv)).json()) as {
       ok: boolean;
       gateway: { ok: boolean; started: boolean; shards: { connected: boolean; lastClose: { code: number } }[] };
     };

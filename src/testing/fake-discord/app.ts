@@ -28,6 +28,14 @@ const schemas = {
     botUsername: z.string().optional(),
     token: z.string().optional(),
     requireUserAgent: z.boolean().optional(),
+    ownerId: z.string().regex(/^\d+$/).optional(),
+    team: z
+      .object({
+        ownerId: z.string().regex(/^\d+$/),
+        admins: z.array(z.string().regex(/^\d+$/)).optional(),
+        developers: z.array(z.string().regex(/^\d+$/)).optional(),
+      })
+      .optional(),
   }),
   user: z.object({
     id: z.string().regex(/^\d+$/).optional(),
@@ -108,7 +116,7 @@ const schemas = {
 class ControlError extends Error {}
 
 function info(s: SessionState): SessionInfo {
-  return { id: s.id, applicationId: s.applicationId, botUserId: s.botUserId, apiPath: s.id === DEFAULT_SESSION ? '/api/v10' : `/s/${s.id}/api/v10` };
+  return { id: s.id, applicationId: s.applicationId, botUserId: s.botUserId, ownerId: s.ownerId, apiPath: s.id === DEFAULT_SESSION ? '/api/v10' : `/s/${s.id}/api/v10` };
 }
 
 /** Create the fake Discord app (fresh, empty in-memory state). */

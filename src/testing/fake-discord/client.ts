@@ -65,6 +65,8 @@ export class FakeDiscord {
   readonly applicationId: string;
   /** The bot's user id (equals the application id). */
   readonly botUserId: string;
+  /** The application owner's user id (`GET /oauth2/applications/@me`). */
+  readonly ownerId: string;
   /** The session id. */
   readonly sessionId: string;
   private readonly control: string;
@@ -76,6 +78,7 @@ export class FakeDiscord {
     this.apiBase = `${baseUrl}${info.apiPath}`;
     this.applicationId = info.applicationId;
     this.botUserId = info.botUserId;
+    this.ownerId = info.ownerId;
     this.sessionId = info.id;
     this.control = `${baseUrl}/_fake/s/${info.id}`;
   }

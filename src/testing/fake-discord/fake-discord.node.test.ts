@@ -1,4 +1,5 @@
-import type { APIChannel, APIGuildMember, APIMessage, APIUser, RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
+import { PrivateApplicationResponseSchema } from 'discord-api-spec/zod';
+import type { APIApplication, APIChannel, APIGuildMember, APIMessage, APIUser, RESTGetAPIGatewayBotResult } from 'discord-api-types/v10';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDiscord, FakeDiscordViolationError } from './client.ts';
 import { startFakeDiscord, type RunningFakeDiscord } from './server.ts';
@@ -443,6 +444,31 @@ describe('messages', () => {
       shards: 2,
       session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
     });
+  });
+});
+
+describe('the bot application (GET /oauth2/applications/@me)', () => {
+  it('answers with its owner, in the shape Discord\'s spec gives the response', async () => {
+    const res = await api<APIApplication>('GET', '/oauth2/applications/@me');
+    expect(res.status).toBe(200);
+    expect(PrivateApplicationResponseSchema.safeParse(res.body).error).toBeUndefined();
+    expect(res.body).toMatchObject({ id: fake.applicationId, owner: { id: fake.ownerId }, team: null, bot: { id: fake.botUserId } });
+    await fake.assertNoViolations();
+  });
+
+  it('names the chosen owner, or a team with its owner and members by role', async () => {
+    const solo = await FakeDiscord.create(server.url, { ownerId: '1200000000000000001' });
+    expect((await api<APIApplication>('GET', '/oauth2/applications/@me', undefined, { on: solo })).body.owner?.id).toBe('1200000000000000001');
+    const teamed = await FakeDiscord.create(server.url, { team: { ownerId: '1200000000000000002', admins: ['1200000000000000003'], developers: ['1200000000000000004'] } });
+    const res = await api<APIApplication>('GET', '/oauth2/applications/@me', undefined, { on: teamed });
+    expect(PrivateApplicationResponseSchema.safeParse(res.body).error).toBeUndefined();
+    expect(res.body.team?.owner_user_id).toBe('1200000000000000002');
+    expect(res.body.team?.members.map((m) => [m.user.id, m.role])).toEqual([
+      ['1200000000000000002', 'admin'],
+      ['1200000000000000003', 'admin'],
+      ['1200000000000000004', 'developer'],
+    ]);
+    expect(await api('GET', '/oauth2/applications/@me', undefined, { auth: false })).toMatchObject({ status: 401 });
   });
 });
 

@@ -353,6 +353,13 @@ export const interactionRoutes: AnyRoute[] = [
     },
   }),
 
+  route()({
+    method: 'GET',
+    path: '/oauth2/applications/@me',
+    auth: 'bot',
+    handler: ({ state }) => ({ status: 200, body: state.renderApplication() }),
+  }),
+
   route<RESTPutAPIApplicationCommandsJSONBody>()({
     method: 'PUT',
     path: '/applications/{application_id}/commands',

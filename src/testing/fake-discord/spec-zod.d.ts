@@ -26,4 +26,6 @@ declare module 'discord-api-spec/zod' {
   export const IncomingWebhookInteractionRequestSchema: ZodMiniType;
   export const IncomingWebhookUpdateForInteractionCallbackRequestPartialSchema: ZodMiniType;
   export const SnowflakeTypeSchema: ZodMiniType;
+  /** A response schema: the fake's `GET /oauth2/applications/@me` is checked against it in tests. */
+  export const PrivateApplicationResponseSchema: ZodMiniType;
 }

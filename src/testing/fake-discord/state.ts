@@ -7,6 +7,11 @@
  */
 import { NonceLedger } from './nonces.ts';
 import type {
+  APIApplication,
+  APITeamMember,
+  ApplicationFlags,
+  TeamMemberMembershipState,
+  TeamMemberRole,
   APIApplicationCommand,
   APIAttachment,
   APIBan,
@@ -176,6 +181,9 @@ export class SessionState {
   readonly botUsername: string;
   readonly token: string | null;
   readonly requireUserAgent: boolean;
+  /** The application's owner: a user, or the synthetic user of its team. */
+  readonly ownerId: string;
+  readonly team: { ownerId: string; admins: string[]; developers: string[] } | null;
 
   users = new Map<string, UserRec>();
   guilds = new Map<string, GuildRec>();
@@ -206,6 +214,8 @@ export class SessionState {
     this.botUsername = options.botUsername ?? 'Gatehouse';
     this.token = options.token ?? null;
     this.requireUserAgent = options.requireUserAgent ?? true;
+    this.ownerId = options.ownerId ?? snowflake();
+    this.team = options.team ? { ownerId: options.team.ownerId, admins: options.team.admins ?? [], developers: options.team.developers ?? [] } : null;
     this.reset();
   }
 
@@ -234,6 +244,9 @@ export class SessionState {
       bot: true,
       dmsClosed: true,
     });
+    for (const id of [this.ownerId, ...(this.team ? [this.team.ownerId, ...this.team.admins, ...this.team.developers] : [])]) {
+      if (!this.users.has(id)) this.addUser({ id });
+    }
   }
 
   /**
@@ -617,6 +630,58 @@ export class SessionState {
   }
 
   // ---------------------------------------------------------------- rendering (API shapes)
+
+  /**
+   * The bot's application as `GET /oauth2/applications/@me` answers it: discord-api-types'
+   * shape plus the fields Discord's spec also requires (`type`, content filter, scopes).
+   */
+  renderApplication(): APIApplication & { type: null; explicit_content_filter: 0; eligible_oauth2_scopes: string[] } {
+    const team = this.team;
+    const teamId = this.ownerId;
+    const teamMember = (userId: string, role: TeamMemberRole): APITeamMember => ({
+      user: this.renderUser(userId),
+      team_id: teamId,
+      membership_state: 2 as TeamMemberMembershipState.Accepted,
+      role,
+      permissions: ['*'],
+    });
+    const application: APIApplication = {
+      id: this.applicationId,
+      name: this.botUsername,
+      icon: null,
+      description: '',
+      summary: '',
+      bot_public: true,
+      bot_require_code_grant: false,
+      bot: this.renderUser(this.botUserId),
+      verify_key: '0'.repeat(64),
+      flags: 0 as ApplicationFlags,
+      flags_new: '0',
+      redirect_uris: [],
+      interactions_endpoint_url: null,
+      role_connections_verification_url: null,
+      owner: team
+        ? { id: teamId, username: `team${teamId}`, discriminator: '0000', global_name: null, avatar: null, public_flags: 1024 as UserFlags, flags: 1024 as UserFlags, primary_guild: null }
+        : this.renderUser(this.ownerId),
+      approximate_guild_count: this.guilds.size,
+      approximate_user_install_count: 0,
+      approximate_user_authorization_count: 0,
+      team: team
+        ? {
+            id: teamId,
+            icon: null,
+            name: 'Team',
+            owner_user_id: team.ownerId,
+            members: [
+              teamMember(team.ownerId, 'admin' as TeamMemberRole),
+              ...team.admins.map((id) => teamMember(id, 'admin' as TeamMemberRole)),
+              ...team.developers.map((id) => teamMember(id, 'developer' as TeamMemberRole)),
+            ],
+          }
+        : null,
+    };
+    return { ...application, type: null, explicit_content_filter: 0, eligible_oauth2_scopes: [] };
+  }
 
   /** A user in API shape. */
   renderUser(userId: string): APIUser {

@@ -25,6 +25,10 @@ export interface CreateSessionOptions {
    * different User-Agent is recorded as a violation (the request is still served).
    */
   requireUserAgent?: boolean;
+  /** The application's owner (`GET /oauth2/applications/@me`). Default: a generated user. */
+  ownerId?: string;
+  /** Make it a team's application: the team's owner, and members by role. */
+  team?: { ownerId: string; admins?: string[]; developers?: string[] };
 }
 
 /** Answer of `POST /_fake/sessions`. */
@@ -32,6 +36,8 @@ export interface SessionInfo {
   id: string;
   applicationId: string;
   botUserId: string;
+  /** The application owner's user id (the team's synthetic user for a team's application). */
+  ownerId: string;
   /** Path (relative to the server URL) to use as DISCORD_API_BASE, e.g. `/s/<id>/api/v10`. */
   apiPath: string;
 }

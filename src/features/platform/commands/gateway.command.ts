@@ -41,11 +41,15 @@ export function gatewayEmbed(status: GatewayStatus): APIEmbed {
   };
 }
 
-/** `/gateway start|status`: the gateway connection that delivers member joins, messages and DMs. */
+/**
+ * `/gateway start|status`: the gateway connection that delivers member joins, messages and
+ * DMs. One relay serves every guild (and `start` clears a fatal stop), so it is the bot's
+ * operators' control, not any one guild's administrators'.
+ */
 export const gatewayCommand = defineCommandGroup({
   name: 'gateway',
   description: 'The gateway connection (member joins, messages, DMs)',
-  level: 'administrator',
+  operator: true,
   defaultMemberPermissions: '32',
   subcommands: {
     start: sub({

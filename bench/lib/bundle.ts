@@ -1,0 +1,43 @@
+/**
+ * The bot's deploy bundle: built the way `wrangler deploy` builds it (`--dry-run --outdir`)
+ * and measured raw and gzipped, for the benchmark report and CI's budget check
+ * (`npm run bundle:check`).
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+/** The bot bundle's budget, gzip KiB (docs/performance.md). */
+export const BOT_BUNDLE_BUDGET_KIB = 250;
+
+/** Raw and gzip size of a bundle. */
+export interface BundleSize {
+  files: string[];
+  rawBytes: number;
+  gzipBytes: number;
+}
+
+/** Runs `wrangler deploy --dry-run --outdir <outDir>` (extra args appended) and returns the bundle's size. */
+export function buildBotBundle(root: string, outDir: string, extraArgs: string[] = []): BundleSize {
+  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outDir, ...extraArgs], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return bundleSize(outDir);
+}
+
+/** Size of the modules in a dry-run output folder (source maps and README excluded). */
+export function bundleSize(outDir: string): BundleSize {
+  const files = readdirSync(outDir).filter((f) => !f.endsWith('.map') && f !== 'README.md' && statSync(join(outDir, f)).isFile());
+  let rawBytes = 0;
+  let gzipBytes = 0;
+  for (const f of files) {
+    const bytes = readFileSync(join(outDir, f));
+    rawBytes += bytes.length;
+    gzipBytes += gzipSync(bytes).length;
+  }
+  return { files, rawBytes, gzipBytes };
+}
