@@ -38,15 +38,32 @@ function buildDiscord(rest: RestClient, applicationId: string) {
   };
 }
 
+/** How a client is made. */
+export interface DiscordOptions {
+  maxRetries?: number;
+  maxWaitMs?: number;
+  /** Called before every HTTP request the client sends (each retry too): a subrequest counter. */
+  countSubrequest?: (n: number) => void;
+}
+
 /**
  * A Discord client for `env` (base URL from `DISCORD_API_BASE`). `maxWaitMs`: a rate-limit
  * wait longer than this throws `RateLimitedError` instead of sleeping (default 10 s).
  */
-export function createDiscord(env: DiscordEnv, options: { maxRetries?: number; maxWaitMs?: number } = {}): Discord {
+export function createDiscord(env: DiscordEnv, options: DiscordOptions = {}): Discord {
+  const { countSubrequest, ...restOptions } = options;
   const rest = new RestClient({
     token: env.DISCORD_BOT_TOKEN,
     baseUrl: env.DISCORD_API_BASE || DEFAULT_API_BASE,
-    ...options,
+    ...restOptions,
+    ...(countSubrequest
+      ? {
+          fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+            countSubrequest(1);
+            return fetch(input, init);
+          },
+        }
+      : {}),
   });
   return buildDiscord(rest, env.DISCORD_APPLICATION_ID);
 }
