@@ -339,8 +339,9 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
   const services = eventServices(env, ctx, budget);
   const db = services.db;
   const unpacked = batch.messages.map((message) => ({ message, ...unpackEvents(message.body) }));
-  // Settling may send each message's leftovers again (one queue send each) and dead-letter malformed bodies: held first.
-  const settling = budget.reserve(unpacked.length + unpacked.reduce((n, m) => n + m.invalid.length, 0));
+  // Settling may send each message's leftovers again (one queue send each) and dead-letter malformed bodies: held
+  // first, but never more than half the budget (a small budget with a large batch still processes events).
+  const settling = budget.reserve(Math.min(Math.floor(budget.limit / 2), unpacked.length + unpacked.reduce((n, m) => n + m.invalid.length, 0)));
   const messages = unpacked.map(({ message, events, invalid, priorAttempts }) => {
     const attempts = priorAttempts + message.attempts;
     return { message, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })), deadLettered: deadLetter(env, budget, message.id, invalid) };
