@@ -24,6 +24,8 @@ export interface ServedWorker {
   /** workerd pid(s) whose CPU is counted. */
   pids: number[];
   mf: Miniflare;
+  /** Calls `listener` with every line the Worker logs (console.*) until the returned function is called. */
+  onLog(listener: (message: string) => void): () => void;
   dispose(): Promise<void>;
 }
 
@@ -42,10 +44,12 @@ function compatibility(config: Unstable_Config): Pick<V4WorkerOptions, 'compatib
 
 async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: number): Promise<ServedWorker> {
   const before = new Set(workerdPids());
+  const listeners = new Set<(message: string) => void>();
   // Miniflare 5 takes its own option shape; the v4 shape (documented, stable) is converted.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...(inspectorPort ? { inspectorPort } : {}),
+      handleStructuredLogs: (log) => listeners.forEach((listener) => listener(log.message)),
       workers: [{ ...worker, name, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }],
     }),
   );
@@ -57,6 +61,10 @@ async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: numb
     mf,
     pids,
     target: { name, origin: url.origin, path: '/interactions', cpuSeconds: () => cpuSeconds(pids, TICKS) },
+    onLog: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     dispose: () => mf.dispose(),
   };
 }

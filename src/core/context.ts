@@ -15,6 +15,7 @@ import {
   type APIUser,
 } from 'discord-api-types/v10';
 import type { Db } from '../db/client';
+import type { Budget } from './budget';
 import type { Discord } from '../discord';
 import type { EventScope } from './define';
 import type { GuildConfig } from './guild-config.repo';
@@ -110,6 +111,8 @@ export interface EventContext<S extends EventScope = EventScope> extends BaseCon
   registry: Registry;
   /** The guild's configuration; absent (undefined) for events without a guild (DMs). */
   readonly config: InScope<S, GuildConfig>;
+  /** The batch's subrequest budget (shared by its events; `ctx.db` and `ctx.discord` count against it). */
+  budget: Budget;
 }
 
 /** Context of a cron job. */
@@ -117,6 +120,12 @@ export interface CronContext extends BaseContext {
   /** When the trigger was scheduled (ms since epoch). */
   scheduledTime: number;
   cron: string;
+  /**
+   * This job's subrequest budget for the run: `ctx.db` and `ctx.discord` count every round
+   * trip against it. Claim only what fits (`budget.fit(costPerItem)`), start each unit only
+   * once its cost is reserved (`withinBudget`), release what was claimed and not started.
+   */
+  budget: Budget;
 }
 
 const NO_PINGS = { parse: [] };

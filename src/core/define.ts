@@ -253,8 +253,17 @@ export interface EventHandler<P = unknown, S extends EventScope = EventScope> {
   type: EventType;
   /** Default `guild`. The context is typed by it: `ctx.config` is absent outside a guild. */
   scope?: S;
+  /**
+   * Most subrequests (D1 statements and REST calls) one run of the handler makes; the
+   * consumer starts an event only when its handlers' costs fit the batch's budget. Default
+   * {@link DEFAULT_EVENT_COST}.
+   */
+  cost?: number;
   handler: (ctx: EventContext<S>, payload: P) => Promise<void>;
 }
+
+/** Subrequests an event handler is assumed to make when it declares no `cost`. */
+export const DEFAULT_EVENT_COST = 5;
 
 /**
  * Declares an event handler. Guild-scoped unless `scope` says otherwise; with an explicit
@@ -269,7 +278,15 @@ export interface Cron {
   name: string;
   /** One of the cron expressions in wrangler.toml's `[triggers]`. */
   schedule: string;
-  handler: (ctx: CronContext) => Promise<void>;
+  /** May return what it did; the scheduler logs it with the run's budget. */
+  handler: (ctx: CronContext) => Promise<void | CronReport>;
+}
+
+/** What one run of a job did with its budget: items claimed, finished, and left for the next run. */
+export interface CronReport {
+  claimed: number;
+  done: number;
+  left: number;
 }
 
 /** Declares a cron job. */

@@ -23,6 +23,8 @@ const BAD: [variable: string, value: string, says: RegExp][] = [
   ['GATEWAY_INTENTS', '0x9303', /whole number of intent bits/],
   ['EVENT_MAX_ATTEMPTS', '0', /whole number of attempts from 1/],
   ['EVENT_RETENTION_DAYS', '90d', /whole number of days/],
+  ['SUBREQUEST_BUDGET', 'lots', /paid, free or a whole number/],
+  ['SUBREQUEST_BUDGET', '5', /at least 20/],
   ['TURSO_DATABASE_URL', 'postgres://db.example', /libsql:\/\//],
   ['BOT_OWNER_IDS', 'alice, 1100000000000000009', /user ids separated by commas/],
   ['HEALTH_TOKEN', 'short', /at least 16 characters/],

@@ -7,6 +7,7 @@
  * echoed in the error (some are secrets).
  */
 import * as z from 'zod';
+import { subrequestBudgetSchema } from './budget';
 import { importPublicKey } from './verify';
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -70,6 +71,7 @@ export const configSchema = z.object({
   GATEWAY_INTENTS: integer(37379, 1, 2 ** 31 - 1, 'intent bits'),
   EVENT_MAX_ATTEMPTS: integer(5, 1, 100, 'attempts'),
   EVENT_RETENTION_DAYS: integer(90, 1, 3650, 'days'),
+  SUBREQUEST_BUDGET: subrequestBudgetSchema,
   TURSO_DATABASE_URL: url(['libsql:', 'https:', 'http:', 'wss:', 'ws:'], ''),
   TURSO_AUTH_TOKEN: z.string().optional(),
   BOT_OWNER_IDS: z

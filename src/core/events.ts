@@ -18,19 +18,25 @@
  *    dead-letter queue, its row is marked `dead`, and it is logged with its source id.
  * 4. A handler whose Discord call would wait out a rate limit longer than
  *    `EVENT_REST_MAX_WAIT_MS` defers its event instead (not counted as an attempt).
+ * 5. A batch has a subrequest budget (`SUBREQUEST_BUDGET`, counted at the db layer and in the
+ *    REST client). An event starts only once its cost (its handlers' declared `cost`s plus the
+ *    lake's statements) is reserved; events that do not fit are handed back unclaimed with
+ *    a short delay, like a deferral (no attempt spent).
  *
  * A queue message holds one event or a pack of up to `EVENTS_PER_MESSAGE` (the relay packs
  * bursts); events of a pack are settled one by one as above.
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
 import * as z from 'zod';
-import { getDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import { RateLimitedError } from '../discord/errors';
+import { Budget, subrequestBudget, withinBudget } from './budget';
 import { guildIdOf } from '../discord/gateway/dispatch';
 import { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent } from '../discord/gateway/wire';
 import { lakeFacts } from './gateway/lake';
 import { gatewayEvents } from './gateway/schema';
 import type { EventContext } from './context';
+import { DEFAULT_EVENT_COST } from './define';
 import { appConfig } from './env';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
@@ -95,6 +101,31 @@ export function retryDelaySeconds(attempts: number): number {
  */
 export const EVENT_REST_MAX_WAIT_MS = 250;
 
+/** Seconds before events that did not fit a batch's budget are delivered again. */
+export const BUDGET_DEFER_SECONDS = 2;
+
+/**
+ * Subrequests an event costs besides its handlers: the record-and-claim batch, the guild's
+ * config snapshot (module flags), and its settlement (the final update, or a dead-letter send
+ * and its update).
+ */
+const EVENT_OVERHEAD = 4;
+
+/** Most subrequests one event may cost: each handler's declared cost and its "handled" record, plus the lake's. */
+export function eventCost(registry: Registry, event: QueuedEvent): number {
+  let cost = EVENT_OVERHEAD;
+  for (const { def } of registry.eventHandlers(event.type, eventGuildId(event))) cost += (def.cost ?? DEFAULT_EVENT_COST) + 1;
+  return cost;
+}
+
+/** The services the events of one batch share: one counted database handle and REST client, one budget. */
+export type EventServices = ReturnType<typeof lazyServices> & { budget: Budget };
+
+/** Services for one batch, counting against `budget`. */
+export function eventServices(env: Env, ctx: ExecutionContext, budget: Budget): EventServices {
+  return Object.assign(lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p), discordOptions: { maxWaitMs: EVENT_REST_MAX_WAIT_MS }, budget }), { budget });
+}
+
 /** What happened to one queued event. */
 export type EventOutcome = 'handled' | 'duplicate' | 'busy' | 'retry' | 'deferred' | 'dead';
 
@@ -112,13 +143,13 @@ export function eventGuildId(event: QueuedEvent): string | null {
 }
 
 /** The context a handler of one event receives; no guild configuration outside a guild. */
-function eventContext(registry: Registry, env: Env, ctx: ExecutionContext, event: QueuedEvent): EventContext {
-  const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p), discordOptions: { maxWaitMs: EVENT_REST_MAX_WAIT_MS } });
+function eventContext(registry: Registry, env: Env, services: EventServices, event: QueuedEvent): EventContext {
   const guildId = eventGuildId(event);
   let config: GuildConfig | undefined;
   return {
     env,
     registry,
+    budget: services.budget,
     sourceId: event.sourceId,
     guildId,
     waitUntil: services.waitUntil,
@@ -159,8 +190,9 @@ export async function processEvent(
   event: QueuedEvent,
   env: Env,
   ctx: ExecutionContext,
+  services: EventServices = eventServices(env, ctx, Budget.unlimited()),
 ): Promise<{ outcome: EventOutcome; delaySeconds?: number }> {
-  const db = getDb(env);
+  const db = services.db;
   const now = Date.now();
   const { claim, current } = await recordAndClaim(db, event, now);
   if (!claim) {
@@ -172,7 +204,7 @@ export async function processEvent(
   }
 
   const bySource = eq(gatewayEvents.sourceId, event.sourceId);
-  const handlerCtx = eventContext(registry, env, ctx, event);
+  const handlerCtx = eventContext(registry, env, services, event);
   const enabled = new Map<string, Promise<boolean>>();
   try {
     for (const { feature, def } of registry.eventHandlers(event.type, handlerCtx.guildId)) {
@@ -205,6 +237,7 @@ export async function processEvent(
     const lastError = String(error).slice(0, 500);
     const tries = claim.attempts;
     if (tries >= maxAttempts(env)) {
+      services.budget.count(1);
       await env.EVENTS_DLQ.send(event);
       await db.update(gatewayEvents).set({ status: 'dead', leaseUntil: 0, lastError }).where(bySource);
       log('event dead-lettered', { sourceId: event.sourceId, type: event.type, attempts: tries, error: lastError });
@@ -252,11 +285,12 @@ async function recordUnhandled(db: Db, events: QueuedEvent[], now: number): Prom
 }
 
 /** Sends a message's malformed bodies to the dead-letter queue; false when that queue is unreachable. */
-async function deadLetter(env: Env, messageId: string, bodies: unknown[]): Promise<boolean> {
+async function deadLetter(env: Env, budget: Budget, messageId: string, bodies: unknown[]): Promise<boolean> {
   if (bodies.length === 0) return true;
   try {
     for (const body of bodies) {
       log('event dead-lettered', { reason: 'invalid body', messageId });
+      budget.count(1);
       await env.EVENTS_DLQ.send(body);
     }
     return true;
@@ -286,39 +320,55 @@ interface Delivery {
  * the rest of its message or batch, and a deferral never spends the queue's delivery count.
  */
 export async function consumeEvents(registry: Registry, batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
-  const db = getDb(env);
-  const messages = batch.messages.map((message) => {
-    const { events, invalid, priorAttempts } = unpackEvents(message.body);
+  const budget = new Budget(subrequestBudget(env));
+  const services = eventServices(env, ctx, budget);
+  const db = services.db;
+  const unpacked = batch.messages.map((message) => ({ message, ...unpackEvents(message.body) }));
+  // Settling may send each message's leftovers again (one queue send each) and dead-letter malformed bodies: held
+  // first, but never more than half the budget (a small budget with a large batch still processes events).
+  const settling = budget.reserve(Math.min(Math.floor(budget.limit / 2), unpacked.length + unpacked.reduce((n, m) => n + m.invalid.length, 0)));
+  const messages = unpacked.map(({ message, events, invalid, priorAttempts }) => {
     const attempts = priorAttempts + message.attempts;
-    return { message, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })), deadLettered: deadLetter(env, message.id, invalid) };
+    return { message, priorAttempts, deliveries: events.map((event): Delivery => ({ event, attempts })), deadLettered: deadLetter(env, budget, message.id, invalid) };
   });
   const all = messages.flatMap((m) => m.deliveries);
   // By type and scope: a guild message that only a DM handler's type matches is just recorded.
-  const handled = (d: Delivery) => registry.eventHandlers(d.event.type, eventGuildId(d.event)).length > 0;
-  const unhandled = all.filter((d) => !handled(d));
+  const handlersOf = (d: Delivery) => registry.eventHandlers(d.event.type, eventGuildId(d.event));
+  const unhandled = all.filter((d) => handlersOf(d).length === 0);
+  const handled = all.filter((d) => handlersOf(d).length > 0);
+  const overBudget = (d: Delivery) => {
+    d.retryIn = BUDGET_DEFER_SECONDS;
+    d.deferred = true;
+  };
 
-  const recorded = recordUnhandled(
-    db,
-    unhandled.map((d) => d.event),
-    Date.now(),
-  ).catch((error: unknown) => {
-    log('event consumer failed', { events: unhandled.length, error: String(error) });
-    for (const d of unhandled) d.retryIn = retryDelaySeconds(d.attempts);
+  const lakeSlot = unhandled.length > 0 ? budget.reserve(Math.ceil(unhandled.length / UNHANDLED_PER_BATCH)) : null;
+  if (unhandled.length > 0 && !lakeSlot) unhandled.forEach(overBudget);
+  const recorded = !lakeSlot
+    ? Promise.resolve()
+    : recordUnhandled(
+        db,
+        unhandled.map((d) => d.event),
+        Date.now(),
+      )
+        .catch((error: unknown) => {
+          log('event consumer failed', { events: unhandled.length, error: String(error) });
+          for (const d of unhandled) d.retryIn = retryDelaySeconds(d.attempts);
+        })
+        .finally(() => lakeSlot.release());
+  const processed = withinBudget(budget, handled, { cost: (d) => eventCost(registry, d.event) }, async (d) => {
+    try {
+      const { outcome, delaySeconds } = await processEvent(registry, d.event, env, ctx, services);
+      if (outcome === 'retry' || outcome === 'busy' || outcome === 'deferred') d.retryIn = delaySeconds ?? retryDelaySeconds(d.attempts);
+      if (outcome === 'deferred') d.deferred = true;
+    } catch (error) {
+      // The lake or the dead-letter queue is unreachable: nothing was lost, try again later.
+      log('event consumer failed', { sourceId: d.event.sourceId, error: String(error) });
+      d.retryIn = retryDelaySeconds(d.attempts);
+    }
   });
-  const processed = all
-    .filter(handled)
-    .map(async (d) => {
-      try {
-        const { outcome, delaySeconds } = await processEvent(registry, d.event, env, ctx);
-        if (outcome === 'retry' || outcome === 'busy' || outcome === 'deferred') d.retryIn = delaySeconds ?? retryDelaySeconds(d.attempts);
-        if (outcome === 'deferred') d.deferred = true;
-      } catch (error) {
-        // The lake or the dead-letter queue is unreachable: nothing was lost, try again later.
-        log('event consumer failed', { sourceId: d.event.sourceId, error: String(error) });
-        d.retryIn = retryDelaySeconds(d.attempts);
-      }
-    });
-  await Promise.all([recorded, ...processed]);
+  const [, { left }] = await Promise.all([recorded, processed]);
+  left.forEach(overBudget);
+  settling?.release();
 
   await Promise.all(
     messages.map(async ({ message, deliveries, priorAttempts, deadLettered }) => {
@@ -338,6 +388,7 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
       }
       try {
         const pack: PackedEvents = { events: again.map((d) => d.event), priorAttempts: priorAttempts + message.attempts };
+        budget.count(1);
         await env.EVENTS.send(pack, { contentType: 'json', delaySeconds });
         message.ack();
       } catch (error) {
@@ -347,4 +398,9 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
       }
     }),
   );
+  if (left.length > 0 || budget.overrun || budget.used > budget.limit / 2) {
+    const line = { msg: 'events batch', budget: budget.limit, used: budget.used, events: all.length, done: handled.length - left.length, left: left.length };
+    if (budget.overrun) log('events batch', { ...line, overrun: true });
+    else console.log(JSON.stringify(line));
+  }
 }

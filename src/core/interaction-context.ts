@@ -11,8 +11,9 @@ import {
   type APIModalInteractionResponseCallbackData,
   type APIUser,
 } from 'discord-api-types/v10';
-import { getDb, type Db } from '../db/client';
+import { countedDb, getDb, type Db } from '../db/client';
 import { createDiscord, type Discord } from '../discord';
+import type { Budget } from './budget';
 import { toCallbackData, type ComponentContext, type InteractionContext, type MessageData, type Reply } from './context';
 import { GuildConfig } from './guild-config.repo';
 import { UserError } from './errors';
@@ -26,19 +27,25 @@ export interface ContextDeps {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** Services shared by every kind of context, created on first use (needs no registry). */
+/**
+ * Services shared by every kind of context, created on first use (needs no registry). With a
+ * `budget`, the database and the REST client count every subrequest they make against it
+ * (and the database handle is this invocation's own, not the isolate's).
+ */
 export function lazyServices(
-  deps: Pick<ContextDeps, 'env' | 'waitUntil'> & { discordOptions?: Parameters<typeof createDiscord>[1] },
+  deps: Pick<ContextDeps, 'env' | 'waitUntil'> & { discordOptions?: Parameters<typeof createDiscord>[1]; budget?: Budget },
 ): { env: Env; readonly db: Db; readonly discord: Discord; waitUntil(p: Promise<unknown>): void } {
   let db: Db | undefined;
   let discord: Discord | undefined;
+  const budget = deps.budget;
+  const count = budget && ((n: number) => budget.count(n));
   return {
     env: deps.env,
     get db() {
-      return (db ??= getDb(deps.env));
+      return (db ??= count ? countedDb(deps.env, count) : getDb(deps.env));
     },
     get discord() {
-      return (discord ??= createDiscord(deps.env, deps.discordOptions));
+      return (discord ??= createDiscord(deps.env, count ? { ...deps.discordOptions, countSubrequest: count } : deps.discordOptions));
     },
     waitUntil: (promise) =>
       deps.waitUntil(

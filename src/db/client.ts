@@ -39,7 +39,71 @@ export function getDb(env: DbEnv): Db {
   return db;
 }
 
-/** A drizzle database over a libSQL server (Turso, or a local `sqld`). */
-export function openLibsql(url: string, authToken?: string): Db {
-  return drizzleLibsql({ connection: { url, ...(authToken ? { authToken } : {}) } }) as unknown as Db;
+/** A drizzle database over a libSQL server (Turso, or a local `sqld`); `fetch` replaces the HTTP client's. */
+export function openLibsql(url: string, authToken?: string, fetch?: typeof globalThis.fetch): Db {
+  return drizzleLibsql({ connection: { url, ...(authToken ? { authToken } : {}), ...(fetch ? { fetch } : {}) } }) as unknown as Db;
+}
+
+/** Called with the number of subrequests a database round trip made. */
+export type SubrequestCounter = (n: number) => void;
+
+/**
+ * A database handle that reports every round trip to `count`: on D1 each prepared statement
+ * run (`all`, `run`, `raw`, `first`), each `batch` and each `exec` is one subrequest; on
+ * libSQL each HTTP request is. Not cached: make one per invocation (the scheduler's jobs and
+ * the events consumer do), so its count is that invocation's.
+ */
+export function countedDb(env: DbEnv, count: SubrequestCounter): Db {
+  const url = env.TURSO_DATABASE_URL;
+  if (url) {
+    return openLibsql(url, env.TURSO_AUTH_TOKEN, (input, init) => {
+      count(1);
+      return fetch(input, init);
+    });
+  }
+  return drizzleD1(countedD1(env.DB, count)) as unknown as Db;
+}
+
+/** A D1 statement whose executions are counted; `inner` is what `batch` is given. */
+class CountedStatement {
+  constructor(
+    readonly inner: D1PreparedStatement,
+    private readonly count: SubrequestCounter,
+  ) {}
+  bind(...values: unknown[]): CountedStatement {
+    return new CountedStatement(this.inner.bind(...values), this.count);
+  }
+  first(column?: string): Promise<unknown> {
+    this.count(1);
+    return column === undefined ? this.inner.first() : this.inner.first(column);
+  }
+  run(): Promise<D1Result> {
+    this.count(1);
+    return this.inner.run();
+  }
+  all(): Promise<D1Result> {
+    this.count(1);
+    return this.inner.all();
+  }
+  raw(options?: { columnNames?: boolean }): Promise<unknown[]> {
+    this.count(1);
+    return options?.columnNames ? this.inner.raw({ columnNames: true }) : this.inner.raw();
+  }
+}
+
+function countedD1(db: D1Database, count: SubrequestCounter): D1Database {
+  const unwrap = (s: D1PreparedStatement) => (s instanceof CountedStatement ? s.inner : s);
+  return {
+    prepare: (query: string) => new CountedStatement(db.prepare(query), count),
+    batch: (statements: D1PreparedStatement[]) => {
+      count(1);
+      return db.batch(statements.map(unwrap));
+    },
+    exec: (query: string) => {
+      count(1);
+      return db.exec(query);
+    },
+    dump: () => db.dump(),
+    withSession: (constraint?: string) => db.withSession(constraint),
+  } as unknown as D1Database;
 }

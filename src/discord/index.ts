@@ -42,8 +42,11 @@ function buildDiscord(rest: RestClient, applicationId: string) {
   };
 }
 
-/** Client settings a caller may override (see `RestOptions`). */
-export type DiscordOptions = Pick<RestOptions, 'maxRetries' | 'maxWaitMs' | 'timeoutMs' | 'transientRetries' | 'backoffMs' | 'invalidRequests'>;
+/** Client settings a caller may override (see `RestOptions`), and a subrequest counter. */
+export type DiscordOptions = Pick<RestOptions, 'maxRetries' | 'maxWaitMs' | 'timeoutMs' | 'transientRetries' | 'backoffMs' | 'invalidRequests'> & {
+  /** Called before every HTTP request the client sends (each retry too): a subrequest counter. */
+  countSubrequest?: (n: number) => void;
+};
 
 /**
  * A Discord client for `env` (base URL from `DISCORD_API_BASE`). `maxWaitMs`: a rate-limit
@@ -51,10 +54,19 @@ export type DiscordOptions = Pick<RestOptions, 'maxRetries' | 'maxWaitMs' | 'tim
  * `timeoutMs`: each attempt's timeout (default 10 s); see `RestOptions` for the rest.
  */
 export function createDiscord(env: DiscordEnv, options: DiscordOptions = {}): Discord {
+  const { countSubrequest, ...restOptions } = options;
   const rest = new RestClient({
     token: env.DISCORD_BOT_TOKEN,
     baseUrl: env.DISCORD_API_BASE || DEFAULT_API_BASE,
-    ...options,
+    ...restOptions,
+    ...(countSubrequest
+      ? {
+          fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+            countSubrequest(1);
+            return fetch(input, init);
+          },
+        }
+      : {}),
   });
   return buildDiscord(rest, env.DISCORD_APPLICATION_ID);
 }

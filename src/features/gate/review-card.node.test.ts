@@ -27,6 +27,7 @@ function app(overrides: Partial<GateApplicationRow> = {}): GateApplicationRow {
     cardChannelId: null,
     cardMessageId: null,
     alertsSent: 0,
+    alertLeaseUntil: 0,
     ...overrides,
   };
 }

@@ -92,6 +92,8 @@ export const gateApplications = sqliteTable(
     cardMessageId: text('card_message_id'),
     /** Stale alerts sent while unclaimed: 0, 1 (24 h), 2 (48 h), 3 (72 h, escalated). */
     alertsSent: integer('alerts_sent').notNull().default(0),
+    /** A stale-alert run holds the application until then (ms) while its alert is posted; 0 when free. */
+    alertLeaseUntil: integer('alert_lease_until').notNull().default(0),
   },
   (t) => [
     // At most one open application per user and guild: settles double submits.

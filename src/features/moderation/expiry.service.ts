@@ -1,15 +1,17 @@
 /**
  * The expiry job: ends what is due (timed bans, mutes, suspensions) and renews timeouts
  * longer than Discord's 28-day cap. Due rows are claimed in batches by one conditional
- * UPDATE each (see `PunishmentQueue`), acted on with bounded REST concurrency, then
+ * UPDATE each (see `PunishmentQueue`), sized to the run's subrequest budget, acted on with
+ * bounded REST concurrency (a row starts only once its cost is reserved; rows claimed and
+ * not started are released, due again at once), then
  * finished under their claim token: the "ended" case is inserted only in the same batch
  * that completes the row, so a second or overlapping run never acts or posts twice. A
  * Discord failure puts the row back with exponential backoff and its error recorded.
  */
 import { RESTJSONErrorCodes, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
+import { Budget, withinBudget } from '../../core/budget';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, type Discord } from '../../discord';
-import { mapBounded } from './concurrency';
 import { ModerationService, TIMEOUT_CAP_MS, TIMEOUT_RENEW_LEAD_MS, restoredRoles } from './moderation.service';
 import { PunishmentQueue } from './punishments.repo';
 import type { CaseType, PunishmentRow } from './schema';
@@ -29,6 +31,10 @@ export interface ExpiryOptions {
 /** What one run did. */
 export interface ExpiryReport {
   claimed: number;
+  /** Claimed rows acted on (ended, renewed, skipped or put back after a failure). */
+  done: number;
+  /** Claimed rows released unstarted because the budget ran out. */
+  left: number;
   ended: number;
   renewed: number;
   /** Rows finished without an action (already unbanned, member left, …). */
@@ -63,25 +69,66 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-/** Runs the expiry job once. */
-export async function runExpiry(deps: { db: Db; discord: Discord }, options: ExpiryOptions = {}): Promise<ExpiryReport> {
+/**
+ * Subrequests one row costs at most on its normal path (no retries), by kind: the original
+ * case (1), the Discord action, then the "ended" case (1 batch) and its mod-log post (the
+ * channel lookup, the message, the link on the case: 3). A suspension reads the member and
+ * edits it (2), plus the guild and the bot's member the first time its guild comes up in a
+ * run (2). A renewed timeout is the edit and the reschedule only. A failure costs less than
+ * a success (its release replaces the case and the post).
+ */
+export const EXPIRY_ROW_COST = { ban: 6, mute: 6, suspend: 7, timeout: 3, guildLookup: 2 } as const;
+
+/** What a claim is sized by: the common row (a ban or a mute). The exact cost is checked per row. */
+const CLAIM_ESTIMATE = EXPIRY_ROW_COST.ban;
+
+/** The claim statement and the release of what did not fit. */
+const CLAIM_OVERHEAD = 2;
+
+/**
+ * Runs the expiry job once within `deps.budget` (unlimited without one): claims only the
+ * rows that fit, starts each only once its cost is reserved, and releases the rows it
+ * claimed but could not start (due again at once, attempt not counted).
+ */
+export async function runExpiry(deps: { db: Db; discord: Discord; budget?: Budget }, options: ExpiryOptions = {}): Promise<ExpiryReport> {
   const { batchSize = 100, concurrency = 8, maxBatches = 20, leaseMs = 15 * 60_000 } = options;
+  const budget = deps.budget ?? Budget.unlimited();
   const queue = new PunishmentQueue(deps.db);
-  const report: ExpiryReport = { claimed: 0, ended: 0, renewed: 0, skipped: 0, retrying: 0 };
+  const report: ExpiryReport = { claimed: 0, done: 0, left: 0, ended: 0, renewed: 0, skipped: 0, retrying: 0 };
   const unexpected: unknown[] = [];
   const guilds = guildLookups(deps.discord);
+  const lookedUp = new Set<string>();
+  const cost = (row: PunishmentRow) => {
+    if (row.kind !== 'suspend' || lookedUp.has(row.guildId)) return EXPIRY_ROW_COST[row.kind];
+    lookedUp.add(row.guildId);
+    return EXPIRY_ROW_COST.suspend + EXPIRY_ROW_COST.guildLookup;
+  };
   for (let batch = 0; batch < maxBatches; batch++) {
-    const { token, rows } = await queue.claim({ now: Date.now(), limit: batchSize, leaseMs });
+    const limit = budget.fit(CLAIM_ESTIMATE, batchSize, CLAIM_OVERHEAD);
+    if (limit === 0) break;
+    const { token, rows } = await queue.claim({ now: Date.now(), limit, leaseMs });
     report.claimed += rows.length;
-    const results = await mapBounded(rows, concurrency, (row) => processRow(deps, guilds, queue, token, row));
+    // Held so the release below always fits.
+    const releaseSlot = budget.reserve(1);
+    const { results, left } = await withinBudget(budget, rows, { cost, concurrency }, (row) => processRow(deps, guilds, queue, token, row));
     for (const [i, result] of results.entries()) {
+      if (!result) continue;
+      report.done += 1;
       if (result.status === 'fulfilled') report[result.value] += 1;
       else {
         unexpected.push(result.reason);
         console.error(JSON.stringify({ msg: 'expiry row failed', punishment: rows[i]?.id, error: String(result.reason), stack: (result.reason as Error)?.stack }));
       }
     }
-    if (rows.length < batchSize) break;
+    releaseSlot?.release();
+    if (left.length > 0) {
+      report.left += await queue.release(
+        left.map((r) => r.id),
+        token,
+      );
+      break;
+    }
+    if (rows.length < limit) break;
   }
   if (unexpected.length > 0) throw new AggregateError(unexpected, `${unexpected.length} expiry rows failed unexpectedly`);
   return report;
@@ -107,7 +154,9 @@ function guildLookups(discord: Discord): (guildId: string) => Promise<{ guild: A
 
 type GuildLookups = ReturnType<typeof guildLookups>;
 
-async function processRow(deps: { db: Db; discord: Discord }, guilds: GuildLookups, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<keyof ExpiryReport> {
+type Tally = 'ended' | 'renewed' | 'skipped' | 'retrying';
+
+async function processRow(deps: { db: Db; discord: Discord }, guilds: GuildLookups, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<Tally> {
   const service = ModerationService.forGuild(deps.db, deps.discord, row.guildId);
   const original = await service.cases.byId(row.caseId);
   const ref = original ? ` (case #${original.caseNumber})` : '';

@@ -155,6 +155,20 @@ export class PunishmentQueue {
     return rows.length > 0;
   }
 
+  /**
+   * Hands rows claimed under `token` back untouched (the run's budget ran out before their
+   * turn): due again at once, and the claim's attempt is not counted. One statement.
+   */
+  async release(ids: number[], token: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.db
+      .update(modPunishments)
+      .set({ status: 'pending', claimToken: null, leaseUntil: null, attempts: sql`max(0, ${modPunishments.attempts} - 1)`, updatedAt: Date.now() })
+      .where(and(inArray(modPunishments.id, ids), eq(modPunishments.claimToken, token), eq(modPunishments.status, 'processing')))
+      .returning({ id: modPunishments.id });
+    return rows.length;
+  }
+
   /** Releases a held row after a failure: due again at `nextAttemptAt`, `error` recorded. */
   async fail(id: number, token: string, error: string, nextAttemptAt: number): Promise<void> {
     await this.db

@@ -10,6 +10,8 @@ import { enqueueScan } from '../enqueue';
 export const scanOnJoinEvent = defineEvent<GatewayGuildMemberAddDispatchData>({
   name: 'scan-avatar-on-join',
   type: 'GUILD_MEMBER_ADD',
+  // One queue send.
+  cost: 1,
   handler: async (ctx, member) => {
     const user = member.user;
     if (!user?.avatar || user.bot) return;

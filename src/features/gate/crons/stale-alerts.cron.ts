@@ -5,7 +5,5 @@ import { sendStaleAlerts } from '../stale-alerts.service';
 export const staleAlertsCron = defineCron({
   name: 'stale-alerts',
   schedule: '* * * * *',
-  handler: async (ctx) => {
-    await sendStaleAlerts(ctx, ctx.scheduledTime);
-  },
+  handler: (ctx) => sendStaleAlerts(ctx, ctx.scheduledTime),
 });

@@ -5,5 +5,7 @@ import { onMemberJoin, type MemberJoin } from '../join.service';
 export const memberJoinEvent = defineEvent<MemberJoin>({
   name: 'unverified-on-join',
   type: 'GUILD_MEMBER_ADD',
+  // Module flag, settings, role grant, join record, prompt, and the record's release on failure.
+  cost: 6,
   handler: (ctx, member) => onMemberJoin(ctx, member),
 });

@@ -6,5 +6,7 @@ import { welcomeMember } from '../welcome.service';
 export const welcomeMemberEvent = defineEvent<GatewayGuildMemberAddDispatchData>({
   name: 'welcome-member',
   type: 'GUILD_MEMBER_ADD',
+  // Channel (snapshot), module flag, gate settings, welcome settings, the message.
+  cost: 5,
   handler: (ctx, member) => welcomeMember(ctx, member),
 });

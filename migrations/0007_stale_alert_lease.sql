@@ -1,0 +1,1 @@
+ALTER TABLE `gate_applications` ADD `alert_lease_until` integer DEFAULT 0 NOT NULL;
