@@ -1,4 +1,5 @@
 import type {
+  APIBan,
   APIGuildMember,
   RESTGetAPIGuildMembersQuery,
   RESTPatchAPIGuildMemberJSONBody,
@@ -31,6 +32,8 @@ export function members(rest: RestClient) {
         body: { delete_message_seconds: deleteMessageSeconds },
         ...(reason ? { reason } : {}),
       }),
+    /** @see https://discord.com/developers/docs/resources/guild#get-guild-ban */
+    getBan: (guildId: string, userId: string) => rest.get<APIBan>(`/guilds/${guildId}/bans/${userId}`),
     /** @see https://discord.com/developers/docs/resources/guild#remove-guild-ban */
     unban: (guildId: string, userId: string, reason?: string) =>
       rest.delete<void>(`/guilds/${guildId}/bans/${userId}`, reason ? { reason } : {}),

@@ -1,5 +1,7 @@
 /**
  * The applicant's side: who may apply, the multi-page form with its draft, and submission.
+ * A submission writes the application and its review card's outbox row in one batch,
+ * replies, then tries to post the card; the outbox cron retries a card that did not post.
  */
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { InteractionContext, Reply } from '../../core/context';
@@ -7,12 +9,13 @@ import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
 import { requestAvatarScan } from '../avatar-scan/public';
 import { ApplicationsRepo } from './applications.repo';
+import { CardOutbox } from './card-outbox.repo';
+import { deliverCards } from './card-outbox.service';
 import { readGateSettings, type GateSettings } from './config';
 import { isUniqueViolation } from './db-errors';
 import { DraftsRepo } from './drafts.repo';
 import { collectAnswers, formVersion, paginate, pageModal, readPage } from './form';
 import { QuestionsRepo } from './questions.repo';
-import { postCard } from './review.service';
 import type { GateQuestionRow } from './schema';
 
 /** Discord's epoch (2015-01-01T00:00:00Z) in ms. */
@@ -128,6 +131,8 @@ async function submit(ctx: InteractionContext, form: Form, answers: Record<strin
         submittedAt: now,
       }),
       new DraftsRepo(ctx.db, ctx.guild).deleteStatement(ctx.user.id),
+      // The review card goes into the outbox with the application: it cannot be forgotten.
+      new CardOutbox(ctx.db).enqueueStatement(ctx.guild, ctx.user.id, now),
     ])
     .catch((error: unknown) => {
       // The one-open-application index: a second submit (double click, two tabs) lost the race.
@@ -141,10 +146,19 @@ async function submit(ctx: InteractionContext, form: Form, answers: Record<strin
   const reply = ctx.reply({ content: 'Thanks! Your application was sent to the staff. You will hear back by direct message.', ephemeral: true });
   return {
     ...reply,
+    // Nothing here may replace the applicant's confirmation with an error: the application is
+    // stored and its card is in the outbox, so a failure is logged and the outbox cron posts
+    // the card later.
     after: async () => {
-      await postCard(ctx, ctx.guild, app);
+      await deliverCards(ctx, { applicationId: app.id }).catch((error: unknown) => logAfterSubmit('card', app.id, error));
       // The card shows "Avatar risk: scanning…" until the scanner answers through applyAvatarRisk.
-      await requestAvatarScan(ctx, { guildId: ctx.guild, userId: ctx.user.id, avatarHash: ctx.user.avatar ?? null, applicationId: app.id });
+      await requestAvatarScan(ctx, { guildId: ctx.guild, userId: ctx.user.id, avatarHash: ctx.user.avatar ?? null, applicationId: app.id }).catch((error: unknown) =>
+        logAfterSubmit('avatar scan', app.id, error),
+      );
     },
   };
+}
+
+function logAfterSubmit(what: string, applicationId: number, error: unknown): void {
+  console.error(JSON.stringify({ msg: `gate: ${what} after submission failed`, application: applicationId, error: String(error), stack: (error as Error)?.stack }));
 }

@@ -8,6 +8,7 @@ import { acceptComponent, blockComponent, kickComponent, rejectComponent } from 
 import { queuePageComponent } from './components/queue-page.component';
 import { GATE_CHANNELS } from './config';
 import { metricsRollupCron } from './crons/metrics-rollup.cron';
+import { postCardsCron } from './crons/post-cards.cron';
 import { staleAlertsCron } from './crons/stale-alerts.cron';
 import { memberJoinEvent } from './events/member-join.event';
 import { answerModal } from './modals/answer.modal';
@@ -33,5 +34,5 @@ export const gate = defineFeature({
   ],
   modals: [answerModal, reasonModal],
   events: [memberJoinEvent],
-  crons: [staleAlertsCron, metricsRollupCron],
+  crons: [staleAlertsCron, metricsRollupCron, postCardsCron],
 });

@@ -7,7 +7,6 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import type { BaseContext, InteractionContext, Reply } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
-import { GuildConfig } from '../../core/guild-config.repo';
 import { levelRank } from '../../core/staff';
 import { DiscordApiError, RateLimitedError, describeDiscordError } from '../../discord';
 import { ApplicationsRepo, type Actor, type Decision } from './applications.repo';
@@ -32,14 +31,6 @@ export function parseApplicationId(raw: string | undefined): number {
   const id = Number(raw);
   if (!Number.isSafeInteger(id) || id <= 0) throw new UserError('bad_application', 'That application does not exist.');
   return id;
-}
-
-/** Posts the review card of a new application in the review channel and records where it is. */
-export async function postCard(ctx: BaseContext, guildId: string, app: GateApplicationRow): Promise<void> {
-  const channelId = await new GuildConfig(ctx.db, guildId).channel('review');
-  if (!channelId) throw new Error(`gate: guild ${guildId} has no review channel; application ${app.id} has no card`);
-  const message = await ctx.discord.channels.createMessage(channelId, reviewCard(app));
-  await new ApplicationsRepo(ctx.db, guildId).setCard(app.id, channelId, message.id);
 }
 
 /** Re-renders an application's card in place (no-op when it has none). */

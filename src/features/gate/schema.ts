@@ -108,6 +108,30 @@ export const gateApplications = sqliteTable(
   ],
 );
 
+/**
+ * The review-card outbox: one row per application, written in the same batch as the
+ * application. `pending` until the card is in the review channel (`posted`, with its message
+ * id). A poster claims the row under `claim_token` until `lease_until`; a failed post returns
+ * it to `pending` with a backed-off `next_attempt_at` and `last_error`.
+ */
+export const gateCardOutbox = sqliteTable(
+  'gate_card_outbox',
+  {
+    applicationId: integer('application_id').primaryKey(),
+    guildId: text('guild_id').notNull(),
+    status: text('status', { enum: ['pending', 'posted'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    claimToken: text('claim_token'),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: integer('created_at').notNull(),
+    postedAt: integer('posted_at'),
+  },
+  (t) => [index('gate_card_outbox_due').on(t.status, t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
+
 /** Users who may not apply again until `/gate unblock`. */
 export const gateBlocks = sqliteTable(
   'gate_blocks',
@@ -161,3 +185,4 @@ export const gateReviewerStats = sqliteTable(
 export type GateQuestionRow = typeof gateQuestions.$inferSelect;
 export type GateApplicationRow = typeof gateApplications.$inferSelect;
 export type GateReviewerStatsRow = typeof gateReviewerStats.$inferSelect;
+export type GateCardOutboxRow = typeof gateCardOutbox.$inferSelect;

@@ -76,20 +76,31 @@ export function caseEmbed(row: CaseRow, amendments: readonly Amendment[] = [], p
   fields.push({ name: 'DM', value: dmText(row.dmSent), inline: true });
   if (row.refs?.length) fields.push({ name: 'Because of', value: row.refs.map((n) => `#${n}`).join(', ') });
   if (punishment) fields.push({ name: 'Expiry', value: punishmentText(punishment) });
+  if (row.state !== 'done') fields.push({ name: 'Status', value: stateText(row) });
   if (row.deletedAt) fields.push({ name: 'Deleted', value: `by <@${row.deletedBy ?? '0'}> ${ts(row.deletedAt, 'R')}` });
   return {
-    title: `${row.deletedAt ? '[deleted] ' : ''}Case #${row.caseNumber} · ${CASE_LABELS[row.type]}`,
-    color: row.deletedAt ? 0x95a5a6 : COLORS[row.type],
+    title: `${row.deletedAt ? '[deleted] ' : ''}${row.state === 'done' ? '' : `[${row.state}] `}Case #${row.caseNumber} · ${CASE_LABELS[row.type]}`,
+    color: row.deletedAt || row.state === 'failed' ? 0x95a5a6 : COLORS[row.type],
     fields,
     footer: { text: `Case id ${row.id}` },
     timestamp: new Date(row.createdAt).toISOString(),
   };
 }
 
+/** Why a case is not done: waiting for confirmation, or failed and why. */
+export function stateText(row: CaseRow): string {
+  if (row.state === 'failed') return cut(`Failed: the action did not happen. ${row.lastError ?? ''}`.trim(), 1024);
+  const last = row.lastError ? ` Last check: ${row.lastError}` : '';
+  return cut(`Pending: not confirmed yet; the reconcile job checks it (${row.attempts} check${row.attempts === 1 ? '' : 's'} so far).${last}`, 1024);
+}
+
 /** What the expiry job is doing with a punishment (shown in `/case show`). */
 export function punishmentText(p: PunishmentRow): string {
   const parts: string[] = [];
   switch (p.status) {
+    case 'held':
+      parts.push('starts once the case is confirmed');
+      break;
     case 'pending':
       if (p.kind === 'timeout') parts.push(`renewed by the scheduler until ${p.endsAt ? ts(p.endsAt) : 'lifted'}`);
       else parts.push(p.nextActionAt ? `ends ${ts(p.nextActionAt, 'R')}` : 'until lifted by hand');
@@ -114,5 +125,6 @@ export function punishmentText(p: PunishmentRow): string {
 /** One line of a case list. */
 export function caseLine(row: CaseRow): string {
   const extra = row.durationMs ? ` (${formatDuration(row.durationMs)})` : '';
-  return cut(`**#${row.caseNumber}** ${CASE_LABELS[row.type]}${extra} ${ts(row.createdAt, 'd')} by <@${row.actorId}>: ${row.reason}`, 300);
+  const state = row.state === 'done' ? '' : ` [${row.state}]`;
+  return cut(`**#${row.caseNumber}** ${CASE_LABELS[row.type]}${extra}${state} ${ts(row.createdAt, 'd')} by <@${row.actorId}>: ${row.reason}`, 300);
 }

@@ -6,7 +6,8 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
-import { modCaseAmendments, modCases, type CaseRow, type CaseType } from './schema';
+import type { ModAction } from './actions';
+import { modCaseAmendments, modCases, type CaseRow, type CaseState, type CaseType } from './schema';
 
 /** What a new case is made of (the number and id are allocated by `create`). */
 export interface NewCase {
@@ -19,6 +20,9 @@ export interface NewCase {
   dmSent?: boolean | null;
   refs?: number[] | null;
   createdAt?: number;
+  /** `pending` with the `action` about to be made (intent before a Discord call); default `done`. */
+  state?: CaseState;
+  action?: ModAction | null;
 }
 
 /** Statements that must commit together with a new case. */
@@ -53,13 +57,14 @@ export class GuildCases {
     const now = input.createdAt ?? Date.now();
     const dm = input.dmSent === undefined || input.dmSent === null ? null : input.dmSent ? 1 : 0;
     const refs = input.refs?.length ? JSON.stringify(input.refs) : null;
+    const action = input.action ? JSON.stringify(input.action) : null;
     // Column order is the table's; the aggregate makes the SELECT yield exactly one row.
     return this.db
       .insert(modCases)
       .select(
         sql`select ${id}, ${this.guildId}, coalesce(max(${modCases.caseNumber}), 0) + 1, ${input.type}, ${input.actorId},
           ${input.targetId}, ${input.reason}, ${input.durationMs ?? null}, ${input.expiresAt ?? null}, ${dm}, ${refs},
-          null, null, null, null, ${now}, ${now}
+          null, null, null, null, ${now}, ${now}, ${input.state ?? 'done'}, ${action}, 0, null, null, null
           from ${modCases} where ${modCases.guildId} = ${this.guildId}
           ${guard ? sql`having ${guard}` : sql``}`,
       )

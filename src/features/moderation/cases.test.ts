@@ -133,7 +133,9 @@ describe('cases and notes', () => {
     const out = await w.run(w.helper, 'warn', { member: { user: target.user.id }, reason: 'two' });
     expect(out.content).toContain('**Case #2**: warned');
     expect(out.content).toContain('Threshold reached, but the automatic ban failed: I can\'t ban them: Discord says I\'m missing the **Ban Members** permission');
-    expect(await new GuildCases(getDb(w.env), w.g.guildId).byNumber(3)).toBeNull();
+    // The attempt keeps its number, marked failed (numbers stay gap-free; a failed case is no ban).
+    expect(await new GuildCases(getDb(w.env), w.g.guildId).byNumber(3)).toMatchObject({ type: 'ban', state: 'failed' });
+    expect(await w.fake.bans(w.g.guildId)).toHaveLength(0);
   });
 });
 

@@ -63,7 +63,8 @@ function isCode(error: unknown, ...codes: number[]): boolean {
   return error instanceof DiscordApiError && codes.includes(error.code);
 }
 
-function describe(error: unknown): string {
+/** A failed Discord call (or anything else) as one line for `last_error`. */
+export function describeFailure(error: unknown): string {
   if (error instanceof DiscordApiError) return `Discord ${error.status}${error.code ? ` (code ${error.code})` : ''}: ${error.message}`;
   if (error instanceof RateLimitedError) return `rate limited (retry after ${error.retryAfterMs} ms)`;
   return String(error);
@@ -164,8 +165,8 @@ async function processRow(deps: { db: Db; discord: Discord }, guilds: GuildLooku
   try {
     outcome = await act(deps.discord, guilds, service, row, ref);
   } catch (error) {
-    await queue.fail(row.id, token, describe(error), Date.now() + backoffMs(row.attempts));
-    console.warn(JSON.stringify({ msg: 'expiry attempt failed', punishment: row.id, guild: row.guildId, attempts: row.attempts, error: describe(error) }));
+    await queue.fail(row.id, token, describeFailure(error), Date.now() + backoffMs(row.attempts));
+    console.warn(JSON.stringify({ msg: 'expiry attempt failed', punishment: row.id, guild: row.guildId, attempts: row.attempts, error: describeFailure(error) }));
     return 'retrying';
   }
   switch (outcome.kind) {

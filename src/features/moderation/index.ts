@@ -14,6 +14,7 @@ import { casesPageComponent } from './components/cases-page.component';
 import { warnModal } from './components/warn.modal';
 import { MOD_LOG } from './config';
 import { expirePunishmentsCron } from './crons/expire-punishments.cron';
+import { reconcileCasesCron } from './crons/reconcile-cases.cron';
 
 /** Cases, timed punishments with expiry, notes and the mod log. */
 export const moderation = defineFeature({
@@ -43,5 +44,5 @@ export const moderation = defineFeature({
   ],
   components: [casesPageComponent],
   modals: [warnModal],
-  crons: [expirePunishmentsCron],
+  crons: [expirePunishmentsCron, reconcileCasesCron],
 });

@@ -73,9 +73,9 @@ export interface ModWorld {
 }
 
 /** Builds the world: guild, staff roles mapped, mod log channel set. */
-export async function modWorld(options: { botPermissions?: string[] } = {}): Promise<ModWorld> {
+export async function modWorld(options: { botPermissions?: string[]; env?: Partial<Env> } = {}): Promise<ModWorld> {
   const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL, { applicationId: baseEnv.DISCORD_APPLICATION_ID });
-  const env = testEnv({ DISCORD_API_BASE: fake.apiBase });
+  const env = testEnv({ DISCORD_API_BASE: fake.apiBase, ...options.env });
   const g = await fake.seedGuild({
     name: 'Mod Test',
     roles: [

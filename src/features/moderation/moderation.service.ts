@@ -1,9 +1,13 @@
 /**
  * Moderation actions. Each one: load the scene (guild, roles, bot and target members) and
- * check the hierarchy; DM the member first when the action would make that impossible
- * (kick, ban); perform the Discord action; only then write the case (with its punishment
- * row, in one batch); finally post the case to the mod log. A failed Discord action throws a
- * `UserError` and leaves no case behind; a failed DM is recorded on the case, never an error.
+ * check the hierarchy; write the case `pending` with the action it is about to make and its
+ * punishment row `held` (one batch: the durable intent); DM the member first when the action
+ * would make that impossible (kick, ban); perform the Discord action; confirm the case
+ * (`done`, the punishment goes live, the ones it replaces are cancelled, one batch); finally
+ * post the case to the mod log. A Discord refusal marks the case `failed` (kept, numbered,
+ * not posted) and throws a `UserError`; a failure that leaves the outcome unknown, or a
+ * failed confirmation, leaves the case pending for the reconcile cron
+ * (`reconcile.service.ts`). A failed DM is recorded on the case, never an error.
  */
 import { PermissionFlagsBits, RESTJSONErrorCodes, type APIGuildMember } from 'discord-api-types/v10';
 import { UserError } from '../../core/errors';
@@ -11,6 +15,7 @@ import { GuildConfig } from '../../core/guild-config.repo';
 import type { InteractionContext } from '../../core/context';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, describeDiscordError, type Discord } from '../../discord';
+import { CANCELS, isBanned, isDiscordRefusal, performAction, type ModAction } from './actions';
 import { CASE_LABELS, CASE_VERBS } from './case-embed';
 import { GuildCases, type NewCase } from './cases.repo';
 import { moderationSettings, type ModerationSettings, type Threshold } from './config';
@@ -27,8 +32,9 @@ import {
 } from './hierarchy';
 import { ModLog } from './mod-log.service';
 import { GuildNotes } from './notes.repo';
+import { confirmStatements, failStatements, settle } from './pending-cases.repo';
 import { GuildPunishments, type NewPunishment } from './punishments.repo';
-import type { CaseRow, CaseType, PunishmentKind } from './schema';
+import type { CaseRow, CaseType } from './schema';
 
 const DAY_MS = 86_400_000;
 
@@ -61,11 +67,12 @@ interface RecordSpec {
   refs?: number[];
   /** DM the member before or after the Discord action (only when they are a member). */
   dm?: 'before' | 'after';
-  act?: () => Promise<void>;
+  /** The Discord action; none for a warning. */
+  action?: ModAction;
   /** For error messages: "I can't <verb>". */
   verb: string;
   permission?: ModPermission;
-  cancel?: PunishmentKind[];
+  /** The punishment the case starts (held until the case is confirmed). */
   punish?: NewPunishment;
 }
 
@@ -167,22 +174,17 @@ export class ModerationService {
     }
   }
 
-  /** DM → action → case (+ punishment rows) → mod log, in that order. */
+  /**
+   * Intent → DM → action → confirm → mod log. A case that acts on Discord is written
+   * `pending` first (with its action and a `held` punishment, in one batch), then the call is
+   * made and the case confirmed. A clear refusal marks it `failed` (kept, with its number);
+   * anything ambiguous, or a failed confirmation, leaves it pending for the reconcile cron.
+   */
   private async record(spec: RecordSpec): Promise<ActionResult> {
     const { scene } = spec;
     const dmText = () =>
       `You were ${CASE_VERBS[spec.type]} in **${scene.guild.name}**${spec.durationMs ? ` for ${formatDuration(spec.durationMs)}` : ''}.\nReason: ${spec.reason}`;
-    let dmSent: boolean | null = null;
     const canDm = scene.targetMember !== null;
-    if (spec.dm === 'before' && canDm) dmSent = await this.dm(scene.targetId, dmText());
-    if (spec.act) {
-      try {
-        await spec.act();
-      } catch (error) {
-        throw actionError(error, spec.verb, spec.permission);
-      }
-    }
-    if (spec.dm === 'after' && canDm) dmSent = await this.dm(scene.targetId, dmText());
     const input: NewCase = {
       type: spec.type,
       actorId: spec.actorId,
@@ -190,15 +192,66 @@ export class ModerationService {
       reason: spec.reason,
       durationMs: spec.durationMs ?? null,
       expiresAt: spec.expiresAt ?? null,
-      dmSent,
       refs: spec.refs ?? null,
     };
-    const row = await this.cases.create(input, {
-      before: (spec.cancel ?? []).map((kind) => this.punishments.cancel(scene.targetId, kind)),
-      after: (caseId) => (spec.punish ? [this.punishments.insert(caseId, spec.punish)] : []),
-    });
+    if (!spec.action) {
+      // Nothing on Discord but the DM (a warning): the case is the whole record.
+      const dmSent = spec.dm && canDm ? await this.dm(scene.targetId, dmText()) : null;
+      const row = await this.cases.create({ ...input, dmSent });
+      const problem = await this.modLog.post(row);
+      return { row, notes: problem ? [problem] : [] };
+    }
+    const action = spec.action;
+    const intent = await this.cases.create(
+      { ...input, state: 'pending', action },
+      { after: (caseId) => (spec.punish ? [this.punishments.insert(caseId, spec.punish, 'held')] : []) },
+    );
+    let dmSent: boolean | null = null;
+    if (spec.dm === 'before' && canDm) dmSent = await this.dm(scene.targetId, dmText());
+    let followUp: Awaited<ReturnType<typeof performAction>>;
+    try {
+      followUp = await performAction(this.discord, { guildId: this.guildId, targetId: scene.targetId, auditReason: this.auditReason(spec.actorId, spec.reason) }, action);
+    } catch (error) {
+      throw await this.unperformed(intent, error, spec);
+    }
+    if (spec.dm === 'after' && canDm) dmSent = await this.dm(scene.targetId, dmText());
+    const notes: string[] = [];
+    if (followUp) notes.push(`${(actionError(followUp, 'unban them after the softban', 'BanMembers') as Error).message} They are still banned: use \`/unban\`.`);
+    let row: CaseRow | null;
+    try {
+      row = await settle(this.deps.db, confirmStatements(this.deps.db, intent, CANCELS[spec.type], dmSent));
+    } catch (error) {
+      // The action happened; only its record did not. The case stays pending: the reconcile
+      // cron finds the action in effect, confirms the case and posts it to the mod log.
+      console.error(JSON.stringify({ msg: 'moderation confirm failed', guild: this.guildId, case: intent.caseNumber, error: String(error) }));
+      notes.push(`(I couldn't record the confirmation yet: case #${intent.caseNumber} is confirmed and posted to the mod log within a few minutes.)`);
+      return { row: { ...intent, state: 'done', dmSent }, notes };
+    }
+    // Null: the reconcile cron settled it first (a very slow request); it also posted it.
+    if (!row) return { row: (await this.cases.byId(intent.id)) ?? { ...intent, dmSent }, notes };
     const problem = await this.modLog.post(row);
-    return { row, notes: problem ? [problem] : [] };
+    return { row, notes: problem ? [...notes, problem] : notes };
+  }
+
+  /**
+   * What to throw when the Discord call of a pending case failed. A clear refusal marks the
+   * case failed (it keeps its number) and explains; anything else leaves it pending for the
+   * reconcile cron, and says so when it is Discord's doing (a bug is rethrown as a bug).
+   */
+  private async unperformed(intent: CaseRow, error: unknown, spec: RecordSpec): Promise<unknown> {
+    const explained = actionError(error, spec.verb, spec.permission);
+    if (isDiscordRefusal(error) && explained instanceof UserError) {
+      await settle(this.deps.db, failStatements(this.deps.db, intent, explained.message));
+      return new UserError(explained.code, `${explained.message}\nCase #${intent.caseNumber} is kept, marked failed.`);
+    }
+    console.warn(JSON.stringify({ msg: 'moderation action unconfirmed', guild: this.guildId, case: intent.caseNumber, error: String(error) }));
+    if (explained instanceof UserError) {
+      return new UserError(
+        'action_unconfirmed',
+        `${explained.message}\nDiscord may still have done it: case #${intent.caseNumber} is pending. Within a few minutes I check it, confirm it or retry, and post the outcome to the mod log.`,
+      );
+    }
+    return error;
   }
 
   private auditReason(actorId: string, reason: string): string {
@@ -233,11 +286,7 @@ export class ModerationService {
       dm: 'after',
       verb: 'time them out',
       permission: 'ModerateMembers',
-      act: () =>
-        this.discord.members
-          .edit(this.guildId, scene.targetId, { communication_disabled_until: new Date(appliedUntil).toISOString() }, this.auditReason(actorId, reason))
-          .then(() => undefined),
-      cancel: ['timeout'],
+      action: { op: 'timeout', until: appliedUntil },
       ...(durationMs > TIMEOUT_CAP_MS
         ? { punish: { kind: 'timeout', targetId: scene.targetId, endsAt, nextActionAt: appliedUntil - TIMEOUT_RENEW_LEAD_MS } satisfies NewPunishment }
         : {}),
@@ -257,9 +306,7 @@ export class ModerationService {
       dm: 'after',
       verb: 'remove their timeout',
       permission: 'ModerateMembers',
-      act: () =>
-        this.discord.members.edit(this.guildId, scene.targetId, { communication_disabled_until: null }, this.auditReason(actorId, reason)).then(() => undefined),
-      cancel: ['timeout'],
+      action: { op: 'untimeout' },
     });
   }
 
@@ -279,8 +326,7 @@ export class ModerationService {
       dm: 'after',
       verb: 'mute them',
       permission: 'ManageRoles',
-      act: () => this.discord.members.addRole(this.guildId, scene.targetId, mutedRoleId, this.auditReason(actorId, reason)),
-      cancel: ['mute'],
+      action: { op: 'addRole', roleId: mutedRoleId },
       punish: { kind: 'mute', targetId: scene.targetId, endsAt, nextActionAt: endsAt, roleId: mutedRoleId },
     });
   }
@@ -299,8 +345,7 @@ export class ModerationService {
       dm: 'after',
       verb: 'unmute them',
       permission: 'ManageRoles',
-      act: () => this.discord.members.removeRole(this.guildId, scene.targetId, roleId, this.auditReason(actorId, reason)),
-      cancel: ['mute'],
+      action: { op: 'removeRole', roleId },
     });
   }
 
@@ -327,9 +372,7 @@ export class ModerationService {
       dm: 'after',
       verb: 'suspend them',
       permission: 'ManageRoles',
-      act: () =>
-        this.discord.members.edit(this.guildId, scene.targetId, { roles: [...kept, suspendedRoleId] }, this.auditReason(actorId, reason)).then(() => undefined),
-      cancel: ['suspend'],
+      action: { op: 'setRoles', roles: [...kept, suspendedRoleId], marker: suspendedRoleId, markerPresent: true },
       punish: { kind: 'suspend', targetId: scene.targetId, endsAt, nextActionAt: endsAt, roleId: suspendedRoleId, restoreRoles: restore },
     });
   }
@@ -356,8 +399,7 @@ export class ModerationService {
       dm: 'after',
       verb: 'lift their suspension',
       permission: 'ManageRoles',
-      act: () => this.discord.members.edit(this.guildId, scene.targetId, { roles }, this.auditReason(actorId, reason)).then(() => undefined),
-      cancel: ['suspend'],
+      action: { op: 'setRoles', roles, marker: roleId, markerPresent: false },
     });
   }
 
@@ -373,7 +415,7 @@ export class ModerationService {
       dm: 'before',
       verb: 'kick them',
       permission: 'KickMembers',
-      act: () => this.discord.members.kick(this.guildId, scene.targetId, this.auditReason(actorId, reason)),
+      action: { op: 'kick' },
     });
   }
 
@@ -394,8 +436,7 @@ export class ModerationService {
       dm: 'before',
       verb: 'ban them',
       permission: 'BanMembers',
-      act: () => this.discord.members.ban(this.guildId, scene.targetId, options.deleteMessageSeconds ?? 0, this.auditReason(actorId, reason)),
-      cancel: ['ban'],
+      action: { op: 'ban', deleteMessageSeconds: options.deleteMessageSeconds ?? 0 },
       ...(endsAt ? { punish: { kind: 'ban', targetId: scene.targetId, endsAt, nextActionAt: endsAt } satisfies NewPunishment } : {}),
     });
   }
@@ -403,8 +444,7 @@ export class ModerationService {
   /** Bans and immediately unbans, deleting the member's recent messages. */
   async softban(scene: Scene, actorId: string, reason: string, deleteMessageSeconds: number): Promise<ActionResult> {
     if (!scene.targetMember) throw new UserError('not_member', 'That user is not a member of this server.');
-    let unbanFailed: string | null = null;
-    const result = await this.record({
+    return this.record({
       scene,
       actorId,
       type: 'softban',
@@ -412,24 +452,16 @@ export class ModerationService {
       dm: 'before',
       verb: 'softban them',
       permission: 'BanMembers',
-      act: async () => {
-        await this.discord.members.ban(this.guildId, scene.targetId, deleteMessageSeconds, this.auditReason(actorId, reason));
-        try {
-          await this.discord.members.unban(this.guildId, scene.targetId, this.auditReason(actorId, `softban: ${reason}`));
-        } catch (error) {
-          // The ban happened, so the case must still be written: report the failed unban instead.
-          const problem = actionError(error, 'unban them after the softban', 'BanMembers');
-          if (!(problem instanceof UserError)) throw problem;
-          unbanFailed = problem.message;
-        }
-      },
+      action: { op: 'softban', deleteMessageSeconds },
     });
-    if (unbanFailed) result.notes.push(`${unbanFailed as string} They are still banned: use \`/unban\`.`);
-    return result;
   }
 
   /** Unbans a user and cancels any pending scheduled unban. */
   async unban(scene: Scene, actorId: string, reason: string): Promise<ActionResult> {
+    // Checked first, so a mistyped id gets a plain answer instead of a failed case.
+    if (!(await isBanned(this.discord, this.guildId, scene.targetId).catch((error: unknown) => { throw actionError(error, 'check their ban', 'BanMembers'); }))) {
+      throw new UserError('not_banned', "I can't unban them: that user is not banned.");
+    }
     return this.record({
       scene,
       actorId,
@@ -437,8 +469,7 @@ export class ModerationService {
       reason,
       verb: 'unban them',
       permission: 'BanMembers',
-      act: () => this.discord.members.unban(this.guildId, scene.targetId, this.auditReason(actorId, reason)),
-      cancel: ['ban'],
+      action: { op: 'unban' },
     });
   }
 

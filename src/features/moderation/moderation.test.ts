@@ -96,11 +96,11 @@ describe('refusals', () => {
     expect((await w.run(w.moderator, 'kick', { member: { user: w.g.botUserId }, reason: 'x' })).content).toBe("I won't act on myself.");
   });
 
-  it('50013 from Discord on a kick: a clear message naming the permission, no case', async () => {
+  it('50013 from Discord on a kick: a clear message naming the permission, the case kept as failed', async () => {
     await w.fake.failNext({ method: 'DELETE', route: '/guilds/{guild_id}/members/{user_id}', status: 403, code: 50013 });
     const out = await w.run(w.moderator, 'kick', { member: { user: target.user.id }, reason: 'x' });
-    expect(out.content).toBe("I can't kick them: Discord says I'm missing the **Kick Members** permission, or my highest role is below theirs.");
-    expect(await caseCount(target.user.id)).toBe(0);
+    expect(out.content).toBe("I can't kick them: Discord says I'm missing the **Kick Members** permission, or my highest role is below theirs.\nCase #1 is kept, marked failed.");
+    expect(await cases().byNumber(1)).toMatchObject({ type: 'kick', state: 'failed' });
     expect(await w.modLog()).toHaveLength(0);
   });
 

@@ -42,8 +42,11 @@ export class GuildPunishments {
       );
   }
 
-  /** Statement: insert a live punishment for case `caseId` (for a batch, after `cancel`). */
-  insert(caseId: string, input: NewPunishment) {
+  /**
+   * Statement: insert a punishment for case `caseId` (for a batch): live (`pending`, after
+   * `cancel`), or `held` with a pending case until the case is confirmed.
+   */
+  insert(caseId: string, input: NewPunishment, status: 'pending' | 'held' = 'pending') {
     const now = Date.now();
     return this.db.insert(modPunishments).values({
       guildId: this.guildId,
@@ -54,7 +57,7 @@ export class GuildPunishments {
       nextActionAt: input.nextActionAt,
       roleId: input.roleId ?? null,
       restoreRoles: input.restoreRoles ?? null,
-      status: 'pending',
+      status,
       createdAt: now,
       updatedAt: now,
     });

@@ -1,6 +1,7 @@
 /**
  * Every action command against every refusal the issue lists: level too low, target above
- * the actor, the bot's role below the target, and 50013 from Discord (no case left behind).
+ * the actor, the bot's role below the target, and 50013 from Discord (the attempt is kept as a
+ * failed case, never posted as if it happened).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
@@ -122,14 +123,16 @@ describe.each(specs)('/$command', (spec) => {
     expect(await cases()).toEqual(before);
   });
 
-  it.skipIf(!spec.fail)('turns 50013 from Discord into a clear message and writes no case', async () => {
+  it.skipIf(!spec.fail)('turns 50013 from Discord into a clear message and keeps the attempt as a failed case', async () => {
     await spec.setup?.(w, target);
     const before = await cases();
     const logged = (await w.modLog()).length;
     await w.fake.failNext({ method: spec.fail!.method, route: spec.fail!.route, status: 403, code: 50013 });
     const out = await w.run(w.moderator, spec.command, spec.options(target));
-    expect(out.content).toBe(spec.fail!.message);
-    expect(await cases()).toEqual(before);
+    const number = before.length + 1;
+    expect(out.content).toBe(`${spec.fail!.message}\nCase #${number} is kept, marked failed.`);
+    const failed = await new GuildCases(getDb(w.env), w.g.guildId).byNumber(number);
+    expect(failed).toMatchObject({ type: spec.command, state: 'failed', lastError: spec.fail!.message });
     expect(await w.modLog()).toHaveLength(logged);
   });
 });

@@ -24,6 +24,17 @@ export const CASE_TYPES = [
 export type CaseType = (typeof CASE_TYPES)[number];
 
 /**
+ * A case that acts on Discord is written `pending` (with the `action` it is about to make)
+ * before the call, and settled after it: `done` (the action happened) or `failed` (Discord
+ * refused it, or the reconcile cron could not confirm or repeat it). A failed case keeps its
+ * number, so numbers stay gap-free and unique, and every number is one attempt on record.
+ */
+export const CASE_STATES = ['pending', 'done', 'failed'] as const;
+
+/** A case state. */
+export type CaseState = (typeof CASE_STATES)[number];
+
+/**
  * One moderation action. `case_number` is allocated per guild in the insert itself and
  * settled by the unique index; deletion is soft.
  */
@@ -49,10 +60,21 @@ export const modCases = sqliteTable(
     deletedBy: text('deleted_by'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    // Added by the intent migration, so they come last (an INSERT … SELECT relies on the order).
+    state: text('state', { enum: CASE_STATES }).notNull().default('done'),
+    /** The Discord action a pending case is about to make (`ModAction`, parsed with zod when read back). */
+    action: text('action', { mode: 'json' }).$type<unknown>(),
+    /** Reconcile attempts on a pending case; the claim token and lease of the run holding it. */
+    attempts: integer('attempts').notNull().default(0),
+    claimToken: text('claim_token'),
+    leaseUntil: integer('lease_until'),
+    /** Why a case failed (or the reconcile's last error while it is still pending). */
+    lastError: text('last_error'),
   },
   (t) => [
     uniqueIndex('mod_cases_guild_number').on(t.guildId, t.caseNumber),
     index('mod_cases_guild_target').on(t.guildId, t.targetId, t.createdAt),
+    index('mod_cases_pending').on(t.state, t.createdAt).where(sql`${t.state} = 'pending'`),
   ],
 );
 
@@ -93,11 +115,13 @@ export const PUNISHMENT_KINDS = ['ban', 'mute', 'suspend', 'timeout'] as const;
 export type PunishmentKind = (typeof PUNISHMENT_KINDS)[number];
 
 /**
- * `pending` (waiting; due when `next_action_at <= now`) → `processing` (claimed by one cron run
- * under `claim_token` until `lease_until`) → `done`; or `cancelled` by a later manual action.
- * A failed attempt returns to `pending` with a backed-off `next_action_at` and `last_error`.
+ * `held` (written with its pending case, before the Discord call; not live, the expiry cron
+ * ignores it) → `pending` once the case is confirmed (waiting; due when `next_action_at <= now`)
+ * → `processing` (claimed by one cron run under `claim_token` until `lease_until`) → `done`;
+ * or `cancelled` by a later manual action or a failed case. A failed attempt returns to
+ * `pending` with a backed-off `next_action_at` and `last_error`.
  */
-export const PUNISHMENT_STATUSES = ['pending', 'processing', 'done', 'cancelled'] as const;
+export const PUNISHMENT_STATUSES = ['held', 'pending', 'processing', 'done', 'cancelled'] as const;
 
 /** A punishment status. */
 export type PunishmentStatus = (typeof PUNISHMENT_STATUSES)[number];
