@@ -444,7 +444,8 @@ export class ModerationService {
 
   /**
    * After a warning: when the member's active warnings (not deleted, not decayed) within a
-   * rule's window reach exactly its count, apply its action with a case referencing them.
+   * rule's window, numbered up to this one, reach exactly its count, apply its action with a
+   * case referencing them.
    * Returns sentences for the moderator.
    */
   async applyThresholds(scene: Scene, warning: CaseRow): Promise<string[]> {
@@ -454,7 +455,8 @@ export class ModerationService {
     const windowStart = (rule: Threshold) => Math.max(now - rule.days * DAY_MS, settings.warnDecayDays ? now - settings.warnDecayDays * DAY_MS : 0);
     const rules = [...settings.thresholds].sort((a, b) => b.count - a.count);
     const earliest = Math.min(...rules.map(windowStart));
-    const warnings = await this.cases.warningsSince(scene.targetId, earliest);
+    // Numbered up to this warning: two warnings at N−1 at once see N and N+1, so exactly one escalates.
+    const warnings = await this.cases.warningsSince(scene.targetId, earliest, warning.caseNumber);
     for (const rule of rules) {
       const since = windowStart(rule);
       const counted = warnings.filter((w) => w.createdAt >= since);
