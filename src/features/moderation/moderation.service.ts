@@ -27,7 +27,7 @@ import {
 } from './hierarchy';
 import { ModLog } from './mod-log.service';
 import { GuildNotes } from './notes.repo';
-import { GuildPunishments, type NewPunishment } from './punishments.repo';
+import { GuildPunishments, isLivePunishmentConflict, type NewPunishment } from './punishments.repo';
 import type { CaseRow, CaseType, PunishmentKind } from './schema';
 
 const DAY_MS = 86_400_000;
@@ -311,8 +311,9 @@ export class ModerationService {
     const { suspendedRoleId } = await this.settings();
     if (!suspendedRoleId) throw new UserError('no_suspended_role', 'No suspended role is set. An administrator can set one with `/modconfig roles`.');
     assertBotCanManageRole(scene, suspendedRoleId, 'suspended');
+    // Holding the role counts too: a suspend that already changed their roles may not be recorded yet.
     const live = await this.punishments.live(scene.targetId, 'suspend');
-    if (live) throw new UserError('already_suspended', 'That member is already suspended. Lift it with `/unsuspend` first.');
+    if (live || member.roles.includes(suspendedRoleId)) throw alreadySuspended();
     const managed = new Set(scene.roles.filter((r) => r.managed).map((r) => r.id));
     const kept = member.roles.filter((id) => managed.has(id));
     const restore = member.roles.filter((id) => !managed.has(id) && id !== suspendedRoleId);
@@ -329,8 +330,10 @@ export class ModerationService {
       permission: 'ManageRoles',
       act: () =>
         this.discord.members.edit(this.guildId, scene.targetId, { roles: [...kept, suspendedRoleId] }, this.auditReason(actorId, reason)).then(() => undefined),
-      cancel: ['suspend'],
+      // No `cancel`: a live suspension is never replaced, so the unique index refuses a concurrent second one.
       punish: { kind: 'suspend', targetId: scene.targetId, endsAt, nextActionAt: endsAt, roleId: suspendedRoleId, restoreRoles: restore },
+    }).catch((error: unknown) => {
+      throw isLivePunishmentConflict(error) ? alreadySuspended() : error;
     });
   }
 
@@ -479,6 +482,11 @@ export class ModerationService {
     }
     return [];
   }
+}
+
+/** The answer to a second suspend of a suspended member (also the loser of a concurrent pair). */
+function alreadySuspended(): UserError {
+  return new UserError('already_suspended', 'That member is already suspended. Lift it with `/unsuspend` first.');
 }
 
 /** The roles a member gets back when a suspension ends: saved roles that still exist and the bot can assign. */
