@@ -1,0 +1,1 @@
+ALTER TABLE `guild_settings` ADD `version` integer DEFAULT 0 NOT NULL;
