@@ -11,10 +11,9 @@ import { GuildConfig } from '../../core/guild-config.repo';
 import type { InteractionContext } from '../../core/context';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, describeDiscordError, type Discord } from '../../discord';
-import { CASE_LABELS, CASE_VERBS } from './case-embed';
+import { CASE_LABELS } from './case-embed';
 import { GuildCases, type NewCase } from './cases.repo';
 import { moderationSettings, type ModerationSettings, type Threshold } from './config';
-import { formatDuration } from './duration';
 import {
   PERMISSION_NAMES,
   assertBotCan,
@@ -25,6 +24,7 @@ import {
   type ModPermission,
   type Scene,
 } from './hierarchy';
+import { memberDm } from './member-dm';
 import { ModLog } from './mod-log.service';
 import { GuildNotes } from './notes.repo';
 import { GuildPunishments, isLivePunishmentConflict, type NewPunishment } from './punishments.repo';
@@ -170,8 +170,7 @@ export class ModerationService {
   /** DM → action → case (+ punishment rows) → mod log, in that order. */
   private async record(spec: RecordSpec): Promise<ActionResult> {
     const { scene } = spec;
-    const dmText = () =>
-      `You were ${CASE_VERBS[spec.type]} in **${scene.guild.name}**${spec.durationMs ? ` for ${formatDuration(spec.durationMs)}` : ''}.\nReason: ${spec.reason}`;
+    const dmText = () => memberDm(spec.type, scene.guild.name, spec.reason, spec.durationMs);
     let dmSent: boolean | null = null;
     const canDm = scene.targetMember !== null;
     if (spec.dm === 'before' && canDm) dmSent = await this.dm(scene.targetId, dmText());
