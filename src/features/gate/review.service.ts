@@ -197,7 +197,7 @@ async function memberOrNull(ctx: BaseContext, guildId: string, userId: string): 
  * its highest role is above theirs. Null when the kick should succeed (or the server, or a
  * member, could not be read: then the kick itself is the check).
  */
-export async function kickRefusal(ctx: BaseContext, guild: APIGuild | null, userId: string): Promise<string | null> {
+async function kickRefusal(ctx: BaseContext, guild: APIGuild | null, userId: string): Promise<string | null> {
   if (!guild) return null;
   if (guild.owner_id === userId) return "I can't kick the server owner.";
   const [target, bot] = await Promise.all([memberOrNull(ctx, guild.id, userId), memberOrNull(ctx, guild.id, ctx.discord.applicationId)]);
