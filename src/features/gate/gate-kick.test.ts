@@ -5,6 +5,7 @@
  */
 import { InteractionResponseType, type APIMessage } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
+import { createDiscord } from '../../discord';
 import { gateWorld } from './gate.fixture';
 
 const KICK = { method: 'DELETE', route: '/guilds/{guild_id}/members/{user_id}' };
@@ -46,6 +47,18 @@ describe('gate: kick', () => {
     expect(await w.fake.dms(applicant.user.id)).toHaveLength(0);
     expect(await w.fake.calls(KICK)).toHaveLength(0);
     expect(field(await w.card(applicant.user.id), '⚠️ Problem')).toContain('Kick Members');
+    await w.fake.assertNoViolations();
+  });
+
+  it('does not DM or kick an applicant who already left: the application stays open for a reject', async () => {
+    const w = await gateWorld();
+    const applicant = await w.applicant();
+    const card = await w.applyFully(applicant);
+    await createDiscord(w.env).members.kick(w.g.guildId, applicant.user.id, 'left on their own');
+    await w.submit(`gate.reason:${applicationId(card)}:kick`, { reason: 'Spam bot' }, w.reviewerA, card);
+    expect(await w.fake.dms(applicant.user.id)).toHaveLength(0);
+    expect(await w.fake.calls(KICK)).toHaveLength(1);
+    expect(field(await w.card(applicant.user.id), '⚠️ Problem')).toContain('no longer in the server');
     await w.fake.assertNoViolations();
   });
 
