@@ -9,6 +9,7 @@ import { takeCooldown } from './cooldowns';
 import { GuildConfig, SNAPSHOT_TTL_MS } from './guild-config.repo';
 import { auditLog, commandLog, guildChannels } from './schema';
 import { z } from 'zod';
+import { UserError } from './errors';
 
 // The same repository code against both drivers: local D1 and a real libSQL server (sqld),
 // which skips, saying why, where there is no sqld binary.
@@ -59,6 +60,27 @@ describe.each([
     expect(await config.settings('gate', schema)).toEqual({ cooldownDays: 3 });
     const snapshot = await config.snapshot();
     expect(snapshot.modules).toEqual({ gate: false });
+  });
+
+  it('keeps every concurrent settings change of different keys, each audited once with its before and after', async () => {
+    const config = new GuildConfig(db, snowflake());
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+    const schema = z.object(Object.fromEntries(keys.map((k) => [k, z.number().default(0)])) as Record<(typeof keys)[number], z.ZodDefault<z.ZodNumber>>);
+    await config.updateSettings('actor', 'race', schema, (s) => s);
+    await Promise.all(keys.map((k, i) => new GuildConfig(db, config.guildId).updateSettings(`actor-${k}`, 'race', schema, (s) => ({ ...s, [k]: i + 1 }))));
+    expect(await config.settings('race', schema)).toEqual({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 });
+    const audits = await db.select().from(auditLog).where(eq(auditLog.guildId, config.guildId)).orderBy(auditLog.id);
+    expect(audits).toHaveLength(keys.length + 1);
+    // Each write saw the one before it: the audit trail is a chain with no lost link.
+    for (let i = 1; i < audits.length; i++) expect(audits[i]!.before).toEqual(audits[i - 1]!.after);
+  });
+
+  it('runs a settings change against fresh values, and lets a UserError from it through', async () => {
+    const config = new GuildConfig(db, snowflake());
+    const schema = z.object({ list: z.array(z.number()).max(3).default([]) });
+    await Promise.all([1, 2, 3].map((n) => config.updateSettings('actor', 'list', schema, (s) => ({ list: [...s.list, n] }))));
+    expect((await config.settings('list', schema)).list.sort()).toEqual([1, 2, 3]);
+    await expect(config.updateSettings('actor', 'list', schema, () => { throw new UserError('full', 'Full.'); })).rejects.toThrow('Full.');
   });
 
   it('takes a cooldown once, and again after it ends', async () => {

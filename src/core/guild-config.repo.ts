@@ -3,6 +3,10 @@
  * feature settings. Guild-scoped (the guild id is fixed at construction) and audited: every
  * change writes its `audit_log` row in the same `db.batch` as the change itself.
  *
+ * Feature settings are one JSON object per key, changed with `updateSettings`: read, change,
+ * and write only at the version read (else reread and retry), so two administrators changing
+ * different settings at once both keep their change.
+ *
  * Channels, staff roles and module flags are read together in one query and kept per
  * isolate for `SNAPSHOT_TTL_MS`: the router consults them on most interactions. A change
  * made through this class drops the isolate's copy at once; another isolate sees it within
@@ -12,6 +16,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { z } from 'zod';
 import type { Db } from '../db/client';
+import { UserError } from './errors';
 import { auditLog, guildChannels, guildSettings, moduleFlags, staffRoles } from './schema';
 import { isStaffLevel, type StaffLevel } from './staff';
 
@@ -20,6 +25,15 @@ export interface ConfigSnapshot {
   channels: Record<string, string>;
   staffRoles: { roleId: string; level: StaffLevel }[];
   modules: Record<string, boolean>;
+}
+
+/** How many times `updateSettings` rereads and retries after another writer got there first. */
+export const SETTINGS_UPDATE_ATTEMPTS = 8;
+
+/** A settings row as read: its value and the version a write must still find. */
+interface SettingsRead {
+  value: unknown;
+  version: number;
 }
 
 /** How long an isolate reuses a guild's channels, staff roles and module flags. */
@@ -139,17 +153,63 @@ export class GuildConfig {
     await this.audited(actorId, `module.${module}`, row?.enabled ?? null, enabled, change);
   }
 
-  /** Replaces a feature's settings object (validate it with the feature's schema first). */
+  /**
+   * Changes a feature's settings object: `change` gets the current settings (parsed by
+   * `schema`) and returns the new ones, which are validated by `schema` and written only if
+   * nobody wrote the key since they were read; otherwise it rereads and calls `change` again.
+   * The audit row commits with the write. `change` may throw (a `UserError` reaches the user).
+   * @returns the settings as saved
+   */
+  async updateSettings<S extends z.ZodType>(actorId: string, key: string, schema: S, change: (current: z.output<S>) => z.input<S>): Promise<z.output<S>> {
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.readSettings(key);
+      const next = schema.parse(change(schema.parse(read?.value ?? {})));
+      if (await this.writeSettings(actorId, key, read, next)) return next;
+      if (attempt >= SETTINGS_UPDATE_ATTEMPTS) {
+        throw new UserError('settings_contended', 'These settings were being changed by someone else at the same moment. Try again.');
+      }
+    }
+  }
+
+  /** Replaces a feature's settings object (validated by the caller); prefer `updateSettings`. */
   async setSettings(actorId: string, key: string, value: unknown): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (await this.writeSettings(actorId, key, await this.readSettings(key), value)) return;
+      if (attempt >= SETTINGS_UPDATE_ATTEMPTS) throw new Error(`settings ${key} of guild ${this.guildId}: lost ${attempt} write races in a row`);
+    }
+  }
+
+  private async readSettings(key: string): Promise<SettingsRead | null> {
     const [row] = await this.db
-      .select({ value: guildSettings.value })
+      .select({ value: guildSettings.value, version: guildSettings.version })
       .from(guildSettings)
       .where(and(eq(guildSettings.guildId, this.guildId), eq(guildSettings.key, key)));
-    const change = this.db
-      .insert(guildSettings)
-      .values({ guildId: this.guildId, key, value, updatedAt: Date.now() })
-      .onConflictDoUpdate({ target: [guildSettings.guildId, guildSettings.key], set: { value, updatedAt: Date.now() } });
-    await this.audited(actorId, `settings.${key}`, row?.value ?? null, value, change);
+    return row ?? null;
+  }
+
+  /**
+   * Writes `value` (and its audit row, in one batch) only while the row is as `read` found
+   * it: same version, or still absent. Returns false when another writer got there first.
+   */
+  private async writeSettings(actorId: string, key: string, read: SettingsRead | null, value: unknown): Promise<boolean> {
+    const now = Date.now();
+    const row = and(eq(guildSettings.guildId, this.guildId), eq(guildSettings.key, key));
+    const unchanged = read ? and(row, eq(guildSettings.version, read.version)) : row;
+    const guard = read ? sql`exists (select 1 from ${guildSettings} where ${unchanged})` : sql`not exists (select 1 from ${guildSettings} where ${row})`;
+    const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+    // The audit row first, under the same guard the write checks: both commit or neither.
+    const audit = this.db
+      .insert(auditLog)
+      .select(sql`select null, ${this.guildId}, ${actorId}, ${`settings.${key}`}, ${json(read?.value)}, ${json(value)}, ${now} where ${guard}`);
+    const write = read
+      ? this.db
+          .update(guildSettings)
+          .set({ value, version: sql`${guildSettings.version} + 1`, updatedAt: now })
+          .where(unchanged)
+          .returning({ version: guildSettings.version })
+      : this.db.insert(guildSettings).values({ guildId: this.guildId, key, value, version: 1, updatedAt: now }).onConflictDoNothing().returning({ version: guildSettings.version });
+    const [, written] = await this.db.batch([audit, write]);
+    return written.length > 0;
   }
 
   /**

@@ -4,13 +4,17 @@
  */
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Per-guild settings that are not worth a table of their own (JSON per feature key). */
+/**
+ * Per-guild settings that are not worth a table of their own (JSON per feature key).
+ * `version` grows by one per write: a writer changes the row only at the version it read.
+ */
 export const guildSettings = sqliteTable(
   'guild_settings',
   {
     guildId: text('guild_id').notNull(),
     key: text('key').notNull(),
     value: text('value', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.key] })],

@@ -3,12 +3,13 @@
  * who won a transition; only the winner reaches the side effects here. A role grant or kick
  * that Discord refuses reverts the decision (conditionally again) and offers a retry.
  */
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIGuild } from 'discord-api-types/v10';
+import { ButtonStyle, ComponentType, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
 import type { BaseContext, InteractionContext, Reply } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
 import { levelRank } from '../../core/staff';
 import { DiscordApiError, RateLimitedError, describeDiscordError } from '../../discord';
+import { highestPosition, memberPermissions } from '../../discord/permissions';
 import { ApplicationsRepo, type Actor, type Decision } from './applications.repo';
 import { readGateSettings, renderTemplate, type GateSettings } from './config';
 import { reviewCard } from './review-card';
@@ -96,15 +97,18 @@ async function guildInfo(ctx: BaseContext, guildId: string): Promise<APIGuild | 
   }
 }
 
-/** DMs the applicant; a refused DM is recorded on the application (and card), not an error. */
-async function dmApplicant(ctx: BaseContext, repo: ApplicationsRepo, app: GateApplicationRow, content: string): Promise<GateApplicationRow> {
+/**
+ * DMs the applicant; a refused DM is recorded on the application (and card), not an error.
+ * Returns the application as it now is and whether the DM arrived.
+ */
+async function dmApplicant(ctx: BaseContext, repo: ApplicationsRepo, app: GateApplicationRow, content: string): Promise<{ row: GateApplicationRow; delivered: boolean }> {
   try {
     await ctx.discord.users.sendDm(app.userId, { content, allowed_mentions: { parse: [] } });
-    return app;
+    return { row: app, delivered: true };
   } catch (error) {
     const why = discordFailure(error, 'DM them');
     if (why === null) throw error;
-    return (await repo.setDmError(app.id, why)) ?? app;
+    return { row: (await repo.setDmError(app.id, why)) ?? app, delivered: false };
   }
 }
 
@@ -137,7 +141,7 @@ export async function completeAccept(ctx: InteractionContext, app: GateApplicati
     server: guild?.name ?? 'the server',
     memberCount: guild?.approximate_member_count ?? null,
   });
-  const current = await dmApplicant(ctx, repo, app, text);
+  const { row: current } = await dmApplicant(ctx, repo, app, text);
   const problems: string[] = [];
   const welcomeChannel = await ctx.config.channel('welcome');
   if (welcomeChannel) {
@@ -158,7 +162,8 @@ export async function completeAccept(ctx: InteractionContext, app: GateApplicati
 /** The DM an applicant receives for a negative decision. */
 function decisionDm(decision: Exclude<Decision, 'accepted'>, serverName: string, reason: string, settings: GateSettings, decidedAt: number): string {
   const lines = [`Your application to **${serverName}** was not accepted.`, `Reason: ${reason}`];
-  if (decision === 'kicked') lines.push('You have been removed from the server.');
+  // Sent just before the kick (afterwards Discord may not let the bot reach them); a kick that still fails is corrected.
+  if (decision === 'kicked') lines.push('You are being removed from the server.');
   if (decision === 'blocked') lines.push('You cannot apply again.');
   if (decision !== 'blocked' && settings.cooldownHours > 0) {
     lines.push(`You can apply again <t:${Math.floor((decidedAt + settings.cooldownHours * 3_600_000) / 1000)}:R>.`);
@@ -166,29 +171,78 @@ function decisionDm(decision: Exclude<Decision, 'accepted'>, serverName: string,
   return lines.join('\n');
 }
 
+/** A guild member, null when they are not in the guild, undefined when Discord could not say. */
+async function memberOrNull(ctx: BaseContext, guildId: string, userId: string): Promise<APIGuildMember | null | undefined> {
+  try {
+    return await ctx.discord.members.get(guildId, userId);
+  } catch (error) {
+    if (error instanceof DiscordApiError && error.isUnknownMember) return null;
+    if (discordFailure(error, 'read the member') === null) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * Why Discord would refuse to kick `userId`, from what can be read before the applicant is
+ * told anything: they are still a member and not the owner, the bot holds Kick Members and
+ * its highest role is above theirs. Null when the kick should succeed (or the server, or a
+ * member, could not be read: then the kick itself is the check).
+ */
+async function kickRefusal(ctx: BaseContext, guild: APIGuild | null, userId: string): Promise<string | null> {
+  if (!guild) return null;
+  if (guild.owner_id === userId) return "I can't kick the server owner.";
+  const [target, bot] = await Promise.all([memberOrNull(ctx, guild.id, userId), memberOrNull(ctx, guild.id, ctx.discord.applicationId)]);
+  if (target === null) return 'They are no longer in the server, so I did not kick them. Reject the application instead.';
+  if (!target || !bot) return null;
+  const perms = memberPermissions(guild, guild.roles, ctx.discord.applicationId, bot.roles);
+  if ((perms & PermissionFlagsBits.KickMembers) === 0n) return "I can't kick them: I'm missing the **Kick Members** permission.";
+  if (highestPosition(guild.roles, bot.roles) <= highestPosition(guild.roles, target.roles)) {
+    return "I can't kick them: my highest role is not above theirs. Move my role above theirs, then try again.";
+  }
+  return null;
+}
+
+/** A failed kick: the decision is undone (if still ours), the card and the reviewer say why. */
+async function kickFailed(ctx: InteractionContext, repo: ApplicationsRepo, app: GateApplicationRow, why: string, dm: string): Promise<void> {
+  const reverted = await repo.revertDecision(app, why);
+  await refreshCard(ctx, reverted ?? app);
+  await ctx.followUp({ content: `Application #${app.id}: ${why} The application is still open. ${dm}`, ephemeral: true });
+}
+
 /**
  * Side effects of reject, kick and permanent reject, run by the reviewer who won: DM the
- * reason, kick (with an audit-log reason) when asked, update the card. A refused kick
- * reverts the decision.
+ * reason, kick (with an audit-log reason) when asked, update the card. For a kick, what
+ * Discord would refuse is checked first (no DM then); the DM goes out just before the kick
+ * (after it Discord may not let the bot reach them), and a kick Discord still refuses sends
+ * a correcting DM. A refused kick reverts the decision.
  */
 export async function completeNegative(ctx: InteractionContext, app: GateApplicationRow, decision: Exclude<Decision, 'accepted'>, settings: GateSettings): Promise<void> {
   const repo = new ApplicationsRepo(ctx.db, ctx.guild);
   const guild = await guildInfo(ctx, ctx.guild);
-  let current = await dmApplicant(ctx, repo, app, decisionDm(decision, guild?.name ?? 'the server', app.reason ?? '', settings, app.decidedAt ?? Date.now()));
+  const server = guild?.name ?? 'the server';
+  if (decision === 'kicked') {
+    const refusal = await kickRefusal(ctx, guild, app.userId);
+    if (refusal) return kickFailed(ctx, repo, app, refusal, 'No message was sent to the applicant.');
+  }
+  const dm = await dmApplicant(ctx, repo, app, decisionDm(decision, server, app.reason ?? '', settings, app.decidedAt ?? Date.now()));
+  let current = dm.row;
   if (decision === 'kicked') {
     try {
       await ctx.discord.members.kick(ctx.guild, app.userId, `Gatehouse: application #${app.id} kicked by ${ctx.user.username}: ${app.reason ?? ''}`);
     } catch (error) {
       const why = discordFailure(error, 'kick them');
       if (why === null) throw error;
-      const reverted = await repo.revertDecision(current, why);
-      if (reverted) current = reverted;
-      await refreshCard(ctx, current);
-      await ctx.followUp({ content: `Application #${app.id}: ${why} The application is still open.`, ephemeral: true });
-      return;
+      if (!dm.delivered) return kickFailed(ctx, repo, current, why, 'No message reached the applicant.');
+      current = (await dmApplicant(ctx, repo, current, kickCorrectionDm(server))).row;
+      return kickFailed(ctx, repo, current, why, 'They had already been told they were being removed, so I sent them a correction.');
     }
   }
   await refreshCard(ctx, current);
+}
+
+/** The DM that takes back "You are being removed" when Discord refused the kick after all. */
+function kickCorrectionDm(serverName: string): string {
+  return `Please disregard my last message: you were **not** removed from **${serverName}**, and your application is still open.`;
 }
 
 /** Reads the settings and refuses when accepting cannot work yet. */

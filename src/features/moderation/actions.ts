@@ -158,6 +158,6 @@ export const CANCELS: Record<CaseType, PunishmentKind[]> = {
   untimeout: ['timeout'],
   mute: ['mute'],
   unmute: ['mute'],
-  suspend: ['suspend'],
+  suspend: [], // never replaced: a second suspension is refused (mod_punishments_one_suspension)
   unsuspend: ['suspend'],
 };

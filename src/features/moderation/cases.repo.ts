@@ -3,7 +3,7 @@
  * number is allocated inside the INSERT (`max(case_number) + 1` of the guild) and settled by
  * the `(guild_id, case_number)` unique index: a writer that loses a race retries the insert.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import type { ModAction } from './actions';
@@ -140,8 +140,11 @@ export class GuildCases {
     return { rows, total: totals[0]?.n ?? 0 };
   }
 
-  /** The member's warnings created at or after `since`, not deleted. */
-  async warningsSince(targetId: string, since: number): Promise<CaseRow[]> {
+  /**
+   * The member's warnings created at or after `since`, not deleted; with `upTo`, only those
+   * numbered up to that case (a warning counts what came before it, never a concurrent later one).
+   */
+  async warningsSince(targetId: string, since: number, upTo?: number): Promise<CaseRow[]> {
     return this.db
       .select()
       .from(modCases)
@@ -152,6 +155,7 @@ export class GuildCases {
           eq(modCases.type, 'warn'),
           isNull(modCases.deletedAt),
           gte(modCases.createdAt, since),
+          upTo === undefined ? undefined : lte(modCases.caseNumber, upTo),
         ),
       )
       .orderBy(asc(modCases.caseNumber));

@@ -108,6 +108,23 @@ describe('cases and notes', () => {
     expect(log[3]!.embeds[0]!.fields!.find((f) => f.name === 'Because of')?.value).toBe('#1, #2, #3');
   });
 
+  it('threshold: two concurrent warnings at N−1 escalate exactly once (the one numbered N)', async () => {
+    await w.run(w.admin, 'modconfig', { count: 3, days: 7, action: 'timeout', duration: '1h' }, 'threshold-add');
+    await w.run(w.helper, 'warn', { member: { user: target.user.id }, reason: 'one' });
+    await w.run(w.helper, 'warn', { member: { user: target.user.id }, reason: 'two' });
+    const outs = await Promise.all([
+      w.run(w.helper, 'warn', { member: { user: target.user.id }, reason: 'three' }),
+      w.run(w.moderator, 'warn', { member: { user: target.user.id }, reason: 'four' }),
+    ]);
+    const escalated = outs.filter((o) => o.content.includes('Threshold reached'));
+    expect(escalated).toHaveLength(1);
+    expect(escalated[0]!.content).toContain('**Case #3**: warned');
+    expect(escalated[0]!.content).toContain('automatic timeout, case #5.');
+    const all = (await new GuildCases(getDb(w.env), w.g.guildId).forTarget(target.user.id, 0, 50)).rows;
+    expect(all.filter((c) => c.type === 'timeout').map((c) => c.refs)).toEqual([[1, 2, 3]]);
+    expect(await w.fake.calls({ method: 'PATCH', route: '/guilds/{guild_id}/members/{user_id}' })).toHaveLength(1);
+  });
+
   it('threshold: deleted and decayed warnings do not count', async () => {
     await w.run(w.admin, 'modconfig', { count: 2, days: 30, action: 'kick' }, 'threshold-add');
     await w.run(w.admin, 'modconfig', { days: 5 }, 'decay');

@@ -5,6 +5,7 @@
 import { PermissionFlagsBits, type APIGuild, type APIGuildMember, type APIRole } from 'discord-api-types/v10';
 import { UserError } from '../../core/errors';
 import { STAFF_LEVEL_LABELS, levelRank, resolveLevel, type StaffLevel } from '../../core/staff';
+import { highestPosition, memberPermissions } from '../../discord/permissions';
 
 /** The permissions moderation actions need, with the names Discord's UI shows. */
 export const PERMISSION_NAMES = {
@@ -19,23 +20,7 @@ export const PERMISSION_NAMES = {
 /** A permission moderation checks for. */
 export type ModPermission = keyof typeof PERMISSION_NAMES;
 
-/** The position of the highest of `roleIds` (0: only @everyone). */
-export function highestPosition(roles: readonly APIRole[], roleIds: readonly string[]): number {
-  const wanted = new Set(roleIds);
-  let top = 0;
-  for (const role of roles) if (wanted.has(role.id) && role.position > top) top = role.position;
-  return top;
-}
-
-/** Guild-level permissions of a member holding `roleIds` (owner: everything). */
-export function memberPermissions(guild: Pick<APIGuild, 'id' | 'owner_id'>, roles: readonly APIRole[], userId: string, roleIds: readonly string[]): bigint {
-  const all = Object.values(PermissionFlagsBits).reduce((a, b) => a | b, 0n);
-  if (guild.owner_id === userId) return all;
-  const held = new Set([...roleIds, guild.id]);
-  let perms = 0n;
-  for (const role of roles) if (held.has(role.id)) perms |= BigInt(role.permissions);
-  return (perms & PermissionFlagsBits.Administrator) !== 0n ? all : perms;
-}
+export { highestPosition, memberPermissions } from '../../discord/permissions';
 
 /** The invoker, as the interaction describes them. */
 export interface Actor {

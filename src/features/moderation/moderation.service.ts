@@ -16,10 +16,9 @@ import type { InteractionContext } from '../../core/context';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, describeDiscordError, type Discord } from '../../discord';
 import { CANCELS, isBanned, isDiscordRefusal, performAction, type ModAction } from './actions';
-import { CASE_LABELS, CASE_VERBS } from './case-embed';
+import { CASE_LABELS } from './case-embed';
 import { GuildCases, type NewCase } from './cases.repo';
 import { moderationSettings, type ModerationSettings, type Threshold } from './config';
-import { formatDuration } from './duration';
 import {
   PERMISSION_NAMES,
   assertBotCan,
@@ -30,10 +29,11 @@ import {
   type ModPermission,
   type Scene,
 } from './hierarchy';
+import { memberDm } from './member-dm';
 import { ModLog } from './mod-log.service';
 import { GuildNotes } from './notes.repo';
 import { confirmStatements, failStatements, settle } from './pending-cases.repo';
-import { GuildPunishments, type NewPunishment } from './punishments.repo';
+import { GuildPunishments, isLivePunishmentConflict, type NewPunishment } from './punishments.repo';
 import type { CaseRow, CaseType } from './schema';
 
 const DAY_MS = 86_400_000;
@@ -182,8 +182,7 @@ export class ModerationService {
    */
   private async record(spec: RecordSpec): Promise<ActionResult> {
     const { scene } = spec;
-    const dmText = () =>
-      `You were ${CASE_VERBS[spec.type]} in **${scene.guild.name}**${spec.durationMs ? ` for ${formatDuration(spec.durationMs)}` : ''}.\nReason: ${spec.reason}`;
+    const dmText = () => memberDm(spec.type, scene.guild.name, spec.reason, spec.durationMs);
     const canDm = scene.targetMember !== null;
     const input: NewCase = {
       type: spec.type,
@@ -356,8 +355,9 @@ export class ModerationService {
     const { suspendedRoleId } = await this.settings();
     if (!suspendedRoleId) throw new UserError('no_suspended_role', 'No suspended role is set. An administrator can set one with `/modconfig roles`.');
     assertBotCanManageRole(scene, suspendedRoleId, 'suspended');
+    // Holding the role counts too: a suspend that already changed their roles may not be recorded yet.
     const live = await this.punishments.live(scene.targetId, 'suspend');
-    if (live) throw new UserError('already_suspended', 'That member is already suspended. Lift it with `/unsuspend` first.');
+    if (live || member.roles.includes(suspendedRoleId)) throw alreadySuspended();
     const managed = new Set(scene.roles.filter((r) => r.managed).map((r) => r.id));
     const kept = member.roles.filter((id) => managed.has(id));
     const restore = member.roles.filter((id) => !managed.has(id) && id !== suspendedRoleId);
@@ -373,7 +373,10 @@ export class ModerationService {
       verb: 'suspend them',
       permission: 'ManageRoles',
       action: { op: 'setRoles', roles: [...kept, suspendedRoleId], marker: suspendedRoleId, markerPresent: true },
+      // No `cancel`: a suspension is never replaced; the one-suspension index refuses a concurrent second one at intent time, before any Discord call.
       punish: { kind: 'suspend', targetId: scene.targetId, endsAt, nextActionAt: endsAt, roleId: suspendedRoleId, restoreRoles: restore },
+    }).catch((error: unknown) => {
+      throw isLivePunishmentConflict(error) ? alreadySuspended() : error;
     });
   }
 
@@ -475,7 +478,8 @@ export class ModerationService {
 
   /**
    * After a warning: when the member's active warnings (not deleted, not decayed) within a
-   * rule's window reach exactly its count, apply its action with a case referencing them.
+   * rule's window, numbered up to this one, reach exactly its count, apply its action with a
+   * case referencing them.
    * Returns sentences for the moderator.
    */
   async applyThresholds(scene: Scene, warning: CaseRow): Promise<string[]> {
@@ -485,7 +489,8 @@ export class ModerationService {
     const windowStart = (rule: Threshold) => Math.max(now - rule.days * DAY_MS, settings.warnDecayDays ? now - settings.warnDecayDays * DAY_MS : 0);
     const rules = [...settings.thresholds].sort((a, b) => b.count - a.count);
     const earliest = Math.min(...rules.map(windowStart));
-    const warnings = await this.cases.warningsSince(scene.targetId, earliest);
+    // Numbered up to this warning: two warnings at N−1 at once see N and N+1, so exactly one escalates.
+    const warnings = await this.cases.warningsSince(scene.targetId, earliest, warning.caseNumber);
     for (const rule of rules) {
       const since = windowStart(rule);
       const counted = warnings.filter((w) => w.createdAt >= since);
@@ -508,6 +513,11 @@ export class ModerationService {
     }
     return [];
   }
+}
+
+/** The answer to a second suspend of a suspended member (also the loser of a concurrent pair). */
+function alreadySuspended(): UserError {
+  return new UserError('already_suspended', 'That member is already suspended. Lift it with `/unsuspend` first.');
 }
 
 /** The roles a member gets back when a suspension ends: saved roles that still exist and the bot can assign. */

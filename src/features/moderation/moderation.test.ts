@@ -168,6 +168,39 @@ describe('actions', () => {
     expect((await w.fake.member(w.g.guildId, target.user.id))?.roles).toEqual([w.g.roles.Members]);
   });
 
+  it('two concurrent /suspend of one member: one case, the saved roles kept, the other refused', async () => {
+    await w.run(w.admin, 'modconfig', { suspended_role: { role: w.g.roles.Suspended! } }, 'roles');
+    const outs = await Promise.all([
+      w.run(w.moderator, 'suspend', { member: { user: target.user.id }, reason: 'first' }),
+      w.run(w.moderator2, 'suspend', { member: { user: target.user.id }, reason: 'second' }),
+    ]);
+    const contents = outs.map((o) => o.content);
+    expect(contents.filter((c) => c.startsWith('**Case #1**: suspended'))).toHaveLength(1);
+    expect(contents.filter((c) => c === 'That member is already suspended. Lift it with `/unsuspend` first.')).toHaveLength(1);
+    expect(await caseCount(target.user.id)).toBe(1);
+    const live = await new GuildPunishments(getDb(w.env), w.g.guildId).live(target.user.id, 'suspend');
+    expect(live?.restoreRoles).toEqual([w.g.roles.Members]);
+    await w.run(w.moderator, 'unsuspend', { member: { user: target.user.id }, reason: 'ok' });
+    expect((await w.fake.member(w.g.guildId, target.user.id))?.roles).toEqual([w.g.roles.Members]);
+  });
+
+  it('a /suspend arriving after another changed the roles, before it was recorded, is refused and loses nothing', async () => {
+    await w.run(w.admin, 'modconfig', { suspended_role: { role: w.g.roles.Suspended! } }, 'roles');
+    // Hold the first suspend between its role change and its record (its DM is slow).
+    await w.fake.setLatency(1200, { method: 'POST', route: '/users/@me/channels' });
+    const first = w.run(w.moderator, 'suspend', { member: { user: target.user.id }, reason: 'first' });
+    await w.fake.waitForCall({ method: 'PATCH', route: '/guilds/{guild_id}/members/{user_id}' });
+    const second = await w.run(w.moderator2, 'suspend', { member: { user: target.user.id }, reason: 'second' });
+    expect((await first).content).toContain('**Case #1**: suspended');
+    expect(second.content).toBe('That member is already suspended. Lift it with `/unsuspend` first.');
+    await w.fake.setLatency(0);
+    expect(await caseCount(target.user.id)).toBe(1);
+    expect((await new GuildPunishments(getDb(w.env), w.g.guildId).live(target.user.id, 'suspend'))?.restoreRoles).toEqual([w.g.roles.Members]);
+    expect(await w.fake.dms(target.user.id)).toHaveLength(1);
+    await w.run(w.moderator, 'unsuspend', { member: { user: target.user.id }, reason: 'ok' });
+    expect((await w.fake.member(w.g.guildId, target.user.id))?.roles).toEqual([w.g.roles.Members]);
+  });
+
   it('/kick DMs before kicking', async () => {
     const out = await w.run(w.moderator, 'kick', { member: { user: target.user.id }, reason: 'bye' });
     expect(out.content).toContain('**Case #1**: kicked');

@@ -10,6 +10,17 @@ import { modPunishments, type PunishmentKind, type PunishmentRow } from './schem
 
 const LIVE = ['pending', 'processing'] as const;
 
+/**
+ * True when `error` (or a cause of it) is the `mod_punishments_live` unique index refusing a
+ * second live punishment of one kind for one member (a concurrent action got there first).
+ */
+export function isLivePunishmentConflict(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (/UNIQUE constraint failed: mod_punishments\./i.test(String((e as Error).message ?? e))) return true;
+  }
+  return false;
+}
+
 /** What a new punishment row holds. */
 export interface NewPunishment {
   kind: PunishmentKind;

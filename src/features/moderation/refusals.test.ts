@@ -19,6 +19,8 @@ interface Spec {
   fail?: { method: string; route: string; message: string };
   /** The target need not be a member (hierarchy does not apply). */
   anyUser?: boolean;
+  /** The member's DM, in their own words (server "Mod Test", reason "r"); null: no DM. */
+  dm: string | null;
 }
 
 const member = '/guilds/{guild_id}/members/{user_id}';
@@ -28,36 +30,36 @@ const refused = (verb: string, perm: string) => `I can't ${verb}: Discord says I
 const byUser = (t: Person) => ({ member: { user: t.user.id }, reason: 'r' });
 
 const specs: Spec[] = [
-  { command: 'warn', level: 'helper', options: byUser },
-  { command: 'timeout', level: 'moderator', options: (t) => ({ ...byUser(t), duration: '1h' }), fail: { method: 'PATCH', route: member, message: refused('time them out', 'Timeout Members') } },
+  { command: 'warn', dm: 'You were warned in **Mod Test**.\nReason: r', level: 'helper', options: byUser },
+  { command: 'timeout', dm: 'You were timed out in **Mod Test** for 1h.\nReason: r', level: 'moderator', options: (t) => ({ ...byUser(t), duration: '1h' }), fail: { method: 'PATCH', route: member, message: refused('time them out', 'Timeout Members') } },
   {
-    command: 'untimeout',
+    command: 'untimeout', dm: 'Your timeout in **Mod Test** was lifted.\nReason: r',
     level: 'moderator',
     options: byUser,
     setup: (w, t) => w.run(w.owner, 'timeout', { ...byUser(t), duration: '1h' }).then(() => undefined),
     fail: { method: 'PATCH', route: member, message: refused('remove their timeout', 'Timeout Members') },
   },
-  { command: 'mute', level: 'moderator', options: byUser, fail: { method: 'PUT', route: role, message: refused('mute them', 'Manage Roles') } },
+  { command: 'mute', dm: 'You were muted in **Mod Test**.\nReason: r', level: 'moderator', options: byUser, fail: { method: 'PUT', route: role, message: refused('mute them', 'Manage Roles') } },
   {
-    command: 'unmute',
+    command: 'unmute', dm: 'You were unmuted in **Mod Test**.\nReason: r',
     level: 'moderator',
     options: byUser,
     setup: (w, t) => w.run(w.owner, 'mute', byUser(t)).then(() => undefined),
     fail: { method: 'DELETE', route: role, message: refused('unmute them', 'Manage Roles') },
   },
-  { command: 'suspend', level: 'moderator', options: byUser, fail: { method: 'PATCH', route: member, message: refused('suspend them', 'Manage Roles') } },
+  { command: 'suspend', dm: 'You were suspended in **Mod Test**.\nReason: r', level: 'moderator', options: byUser, fail: { method: 'PATCH', route: member, message: refused('suspend them', 'Manage Roles') } },
   {
-    command: 'unsuspend',
+    command: 'unsuspend', dm: 'Your suspension in **Mod Test** was lifted.\nReason: r',
     level: 'moderator',
     options: byUser,
     setup: (w, t) => w.run(w.owner, 'suspend', byUser(t)).then(() => undefined),
     fail: { method: 'PATCH', route: member, message: refused('lift their suspension', 'Manage Roles') },
   },
-  { command: 'kick', level: 'moderator', options: byUser, fail: { method: 'DELETE', route: member, message: refused('kick them', 'Kick Members') } },
-  { command: 'ban', level: 'moderator', options: byUser, fail: { method: 'PUT', route: bans, message: refused('ban them', 'Ban Members') } },
-  { command: 'softban', level: 'moderator', options: byUser, fail: { method: 'PUT', route: bans, message: refused('softban them', 'Ban Members') } },
+  { command: 'kick', dm: 'You are being kicked from **Mod Test**.\nReason: r', level: 'moderator', options: byUser, fail: { method: 'DELETE', route: member, message: refused('kick them', 'Kick Members') } },
+  { command: 'ban', dm: 'You are being banned from **Mod Test**.\nReason: r', level: 'moderator', options: byUser, fail: { method: 'PUT', route: bans, message: refused('ban them', 'Ban Members') } },
+  { command: 'softban', dm: 'You are being softbanned from **Mod Test**: banned and unbanned at once, which deletes your recent messages. You may rejoin with an invite.\nReason: r', level: 'moderator', options: byUser, fail: { method: 'PUT', route: bans, message: refused('softban them', 'Ban Members') } },
   {
-    command: 'unban',
+    command: 'unban', dm: null,
     level: 'moderator',
     anyUser: true,
     options: (t) => ({ user: { user: t.user.id }, reason: 'r' }),
@@ -88,6 +90,9 @@ describe.each(specs)('/$command', (spec) => {
     expect(out.content).toMatch(/^\*\*Case #\d+\*\*: /);
     expect((await cases()).length).toBe(before.length + 1);
     expect((await w.modLog()).at(-1)?.embeds[0]?.title).toMatch(/^Case #\d+ · /);
+    const dms = await w.fake.dms(target.user.id);
+    if (spec.dm === null) expect(dms.length).toBe(spec.setup ? 1 : 0);
+    else expect(dms.at(-1)?.content).toBe(spec.dm);
   });
 
   it('refuses a level too low', async () => {

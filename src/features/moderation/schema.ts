@@ -155,6 +155,11 @@ export const modPunishments = sqliteTable(
     uniqueIndex('mod_punishments_live')
       .on(t.guildId, t.targetId, t.kind)
       .where(sql`${t.status} in ('pending', 'processing')`),
+    // One suspension per member, counted from its intent (`held`): a concurrent second
+    // /suspend is refused before it touches Discord, so the first one's saved roles survive.
+    uniqueIndex('mod_punishments_one_suspension')
+      .on(t.guildId, t.targetId)
+      .where(sql`${t.kind} = 'suspend' and ${t.status} in ('held', 'pending', 'processing')`),
     index('mod_punishments_due').on(t.status, t.nextActionAt),
     index('mod_punishments_case').on(t.caseId),
   ],

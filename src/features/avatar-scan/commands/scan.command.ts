@@ -41,8 +41,7 @@ export const scanCommand = defineCommandGroup({
       level: 'administrator',
       options: { score: opt.number('Risk score from 0 to 1 (default 0.7)', { required: true, minValue: 0, maxValue: 1 }) },
       handler: async (ctx, { score }) => {
-        const settings = avatarScanSettings.parse({ ...(await ctx.config.settings(AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings)), threshold: score });
-        await ctx.config.setSettings(ctx.user.id, AVATAR_SCAN_SETTINGS_KEY, settings);
+        await ctx.config.updateSettings(ctx.user.id, AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings, (current) => ({ ...current, threshold: score }));
         return ctx.reply({ content: `Review cards are now highlighted from an avatar risk of ${score.toFixed(2)}.`, ephemeral: true });
       },
     }),

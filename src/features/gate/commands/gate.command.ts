@@ -5,7 +5,7 @@ import { defineCommandGroup, opt, sub } from '../../../core/define';
 import { UserError } from '../../../core/errors';
 import { DiscordApiError, describeDiscordError } from '../../../discord';
 import { ApplicationsRepo } from '../applications.repo';
-import { GATE_SETTINGS_KEY, gateSettingsSchema, readGateSettings, type GateSettings } from '../config';
+import { GATE_SETTINGS_KEY, gateSettingsSchema, type GateSettings } from '../config';
 import { MAX_QUESTIONS, QuestionsRepo } from '../questions.repo';
 
 const textChannels = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
@@ -15,8 +15,9 @@ function assertAssignable(ctx: CommandContext, role: APIRole, what: string): voi
   if (role.managed) throw new UserError('gate_bad_role', `The ${what} <@&${role.id}> is managed by an integration; I cannot assign it.`);
 }
 
-async function saveSettings(ctx: CommandContext, next: GateSettings): Promise<void> {
-  await ctx.config.setSettings(ctx.user.id, GATE_SETTINGS_KEY, gateSettingsSchema.parse(next));
+/** Changes the gate settings from their current value (reread and retried if another change lands first). */
+function updateSettings(ctx: CommandContext, change: (current: GateSettings) => GateSettings): Promise<GateSettings> {
+  return ctx.config.updateSettings(ctx.user.id, GATE_SETTINGS_KEY, gateSettingsSchema, change);
 }
 
 function describeSettings(s: GateSettings, review: string | null, welcome: string | null): string {
@@ -62,8 +63,7 @@ export const gateCommand = defineCommandGroup({
         if (o.unverified_role && accepted.some((r) => r.id === o.unverified_role!.id)) {
           throw new UserError('gate_bad_role', 'The unverified role cannot also be an accepted role.');
         }
-        const current = await readGateSettings(ctx.config);
-        const next: GateSettings = {
+        const next = await updateSettings(ctx, (current) => ({
           ...current,
           acceptedRoleIds: [...new Set(accepted.map((r) => r.id))],
           unverifiedRoleId: o.unverified_role?.id ?? current.unverifiedRoleId,
@@ -72,8 +72,7 @@ export const gateCommand = defineCommandGroup({
           youngAccountDays: o.young_account_days ?? current.youngAccountDays,
           reviewerRoleId: o.reviewer_role?.id ?? current.reviewerRoleId,
           adminRoleId: o.admin_role?.id ?? current.adminRoleId,
-        };
-        await saveSettings(ctx, next);
+        }));
         await ctx.config.setChannel(ctx.user.id, 'review', o.review_channel.id);
         if (o.welcome_channel) await ctx.config.setChannel(ctx.user.id, 'welcome', o.welcome_channel.id);
         const welcome = await ctx.config.channel('welcome');
@@ -100,8 +99,7 @@ export const gateCommand = defineCommandGroup({
           if (error instanceof DiscordApiError) throw new UserError('gate_post_failed', describeDiscordError(error, `post in <#${channel.id}>`));
           throw error;
         }
-        const current = await readGateSettings(ctx.config);
-        await saveSettings(ctx, { ...current, gateChannelId: channel.id, gateMessageId: posted.id });
+        await updateSettings(ctx, (current) => ({ ...current, gateChannelId: channel.id, gateMessageId: posted.id }));
         return ctx.reply({ content: `Gate message posted in <#${channel.id}>.`, ephemeral: true });
       },
     }),

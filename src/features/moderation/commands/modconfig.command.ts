@@ -10,8 +10,9 @@ function describeRule(rule: Threshold): string {
   return `${rule.count} warnings within ${rule.days} days → ${action}`;
 }
 
-async function save(ctx: InteractionContext, next: ModerationSettings): Promise<void> {
-  await ctx.config.setSettings(ctx.user.id, SETTINGS_KEY, moderationSettingsSchema.parse(next));
+/** Changes the moderation settings from their current value (reread and retried if another change lands first). */
+function update(ctx: InteractionContext, change: (current: ModerationSettings) => ModerationSettings): Promise<ModerationSettings> {
+  return ctx.config.updateSettings(ctx.user.id, SETTINGS_KEY, moderationSettingsSchema, change);
 }
 
 /** `/modconfig …`: muted/suspended roles, warning thresholds and decay (administrators). */
@@ -46,8 +47,7 @@ export const modconfigCommand = defineCommandGroup({
       },
       handler: async (ctx, { muted_role, suspended_role }) => {
         if (!muted_role && !suspended_role) throw new UserError('nothing_to_set', 'Give `muted_role`, `suspended_role` or both.');
-        const s = await moderationSettings(ctx.config);
-        await save(ctx, { ...s, ...(muted_role ? { mutedRoleId: muted_role.id } : {}), ...(suspended_role ? { suspendedRoleId: suspended_role.id } : {}) });
+        await update(ctx, (s) => ({ ...s, ...(muted_role ? { mutedRoleId: muted_role.id } : {}), ...(suspended_role ? { suspendedRoleId: suspended_role.id } : {}) }));
         return ctx.reply({ content: 'Saved.', ephemeral: true });
       },
     }),
@@ -70,10 +70,11 @@ export const modconfigCommand = defineCommandGroup({
         const durationMs = duration ? parseDuration(duration) : undefined;
         if (action === 'timeout' && !durationMs) throw new UserError('duration_required', 'A timeout rule needs a `duration`.');
         const rule: Threshold = { count, days, action: action as Threshold['action'], ...(durationMs && action !== 'kick' ? { durationMs } : {}) };
-        const s = await moderationSettings(ctx.config);
-        const thresholds = [...s.thresholds.filter((r) => r.count !== count), rule].sort((a, b) => a.count - b.count);
-        if (thresholds.length > 10) throw new UserError('too_many_rules', 'At most 10 threshold rules.');
-        await save(ctx, { ...s, thresholds });
+        await update(ctx, (s) => {
+          const thresholds = [...s.thresholds.filter((r) => r.count !== count), rule].sort((a, b) => a.count - b.count);
+          if (thresholds.length > 10) throw new UserError('too_many_rules', 'At most 10 threshold rules.');
+          return { ...s, thresholds };
+        });
         return ctx.reply({ content: `Saved: ${describeRule(rule)}.`, ephemeral: true });
       },
     }),
@@ -81,9 +82,10 @@ export const modconfigCommand = defineCommandGroup({
       description: 'Remove the rule for N warnings',
       options: { count: opt.integer('The rule’s number of warnings', { required: true, minValue: 2, maxValue: 50 }) },
       handler: async (ctx, { count }) => {
-        const s = await moderationSettings(ctx.config);
-        if (!s.thresholds.some((r) => r.count === count)) throw new UserError('unknown_rule', `There is no rule for ${count} warnings.`);
-        await save(ctx, { ...s, thresholds: s.thresholds.filter((r) => r.count !== count) });
+        await update(ctx, (s) => {
+          if (!s.thresholds.some((r) => r.count === count)) throw new UserError('unknown_rule', `There is no rule for ${count} warnings.`);
+          return { ...s, thresholds: s.thresholds.filter((r) => r.count !== count) };
+        });
         return ctx.reply({ content: 'Removed.', ephemeral: true });
       },
     }),
@@ -91,8 +93,7 @@ export const modconfigCommand = defineCommandGroup({
       description: 'Warnings stop counting after this many days (0: never)',
       options: { days: opt.integer('Days (0 turns decay off)', { required: true, minValue: 0, maxValue: 3650 }) },
       handler: async (ctx, { days }) => {
-        const s = await moderationSettings(ctx.config);
-        await save(ctx, { ...s, warnDecayDays: days === 0 ? null : days });
+        await update(ctx, (s) => ({ ...s, warnDecayDays: days === 0 ? null : days }));
         return ctx.reply({ content: days === 0 ? 'Warnings no longer decay.' : `Warnings now decay after ${days} days.`, ephemeral: true });
       },
     }),

@@ -1,0 +1,2 @@
+ALTER TABLE `guild_settings` ADD `version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `mod_punishments_one_suspension` ON `mod_punishments` (`guild_id`,`target_id`) WHERE "mod_punishments"."kind" = 'suspend' and "mod_punishments"."status" in ('held', 'pending', 'processing');
