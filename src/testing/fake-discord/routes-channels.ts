@@ -66,6 +66,9 @@ export function requireDmOpen(state: SessionState, ch: ChannelRec): void {
   if (!user || user.dmsClosed || user.bot) throw errors.cannotDm();
 }
 
+/** How long Discord remembers an enforced nonce ("the past few minutes"). */
+export const NONCE_WINDOW_MS = 5 * 60_000;
+
 const messageCreateCheck = (body: unknown, meta: { hasFiles: boolean }): FlatIssue[] =>
   combine(
     specIssues(MessageCreateRequestSchema, normaliseForSpec(body)),
@@ -139,6 +142,14 @@ export const channelRoutes: AnyRoute[] = [
       if (ref?.message_id && ref.fail_if_not_exists !== false && !state.findMessage(ref.channel_id ?? ch.id, ref.message_id)) {
         throw errors.invalidForm('message_reference', 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
       }
+      // Discord: with `enforce_nonce`, a second create with the same nonce by the same author
+      // within a few minutes returns the first message instead of posting again.
+      const nonceKey = body.enforce_nonce && body.nonce !== undefined && body.nonce !== null ? `${ch.id}|${state.botUserId}|${String(body.nonce)}` : null;
+      const seen = nonceKey ? state.nonces.get(nonceKey) : undefined;
+      if (seen && Date.now() - seen.at < NONCE_WINDOW_MS) {
+        const earlier = state.findMessage(ch.id, seen.messageId);
+        if (earlier) return { status: 200, body: earlier };
+      }
       const message = state.createMessage(ch.id, {
         authorId: state.botUserId,
         content: body.content ?? null,
@@ -150,6 +161,8 @@ export const channelRoutes: AnyRoute[] = [
         tts: body.tts ?? null,
         messageReference: ref ? { message_id: ref.message_id ?? null } : null,
       });
+      if (body.nonce !== undefined && body.nonce !== null) message.nonce = body.nonce;
+      if (nonceKey) state.nonces.set(nonceKey, { messageId: message.id, at: Date.now() });
       return { status: 200, body: message };
     },
   }),

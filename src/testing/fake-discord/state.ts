@@ -193,6 +193,8 @@ export class SessionState {
   latencyRules: LatencyRule[] = [];
   gateway: { url: string; shards: number } = { url: 'ws://127.0.0.1:0/', shards: 1 };
   rateBuckets = new Map<string, RateBucket>();
+  /** Messages created with `enforce_nonce`, by `channel|author|nonce` (Discord dedupes these for a few minutes). */
+  nonces = new Map<string, { messageId: string; at: number }>();
   seq = 0;
 
   constructor(id: string, options: CreateSessionOptions = {}) {
@@ -222,6 +224,7 @@ export class SessionState {
     this.latencyRules = [];
     this.gateway = { url: 'ws://127.0.0.1:0/', shards: 1 };
     this.rateBuckets = new Map();
+    this.nonces = new Map();
     this.users.set(this.botUserId, {
       id: this.botUserId,
       username: this.botUsername,
@@ -527,6 +530,22 @@ export class SessionState {
     }
     message.edited_timestamp = iso(Date.now());
     return message;
+  }
+
+  /** Remove a role from a guild and from every member holding it. */
+  deleteRole(guild: GuildRec, roleId: string): void {
+    guild.roles.delete(roleId);
+    for (const member of guild.members.values()) member.roles = member.roles.filter((id) => id !== roleId);
+  }
+
+  /** Delete a guild channel and its messages. */
+  deleteChannel(channelId: string): void {
+    const ch = this.channels.get(channelId);
+    if (!ch) throw new Error(`unknown channel ${channelId}`);
+    this.channels.delete(channelId);
+    this.messages.delete(channelId);
+    const guild = ch.guildId ? this.guilds.get(ch.guildId) : undefined;
+    if (guild) guild.channelIds = guild.channelIds.filter((id) => id !== channelId);
   }
 
   /** Find a message in a channel. */
