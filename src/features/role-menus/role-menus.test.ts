@@ -26,7 +26,8 @@ async function postedMenu(name: string, mode: string, roles: string[], extra: Re
 }
 
 function customIdOf(message: APIMessage, roleName: string): string {
-  const ids = message.components!.flatMap((row) => ('components' in row ? row.components : [])).map((c) => ('custom_id' in c ? c.custom_id : ''));
+  const rows = message.components as unknown as { components: { custom_id?: string }[] }[];
+  const ids = rows.flatMap((row) => row.components).map((c) => c.custom_id ?? '');
   const found = ids.find((cid) => cid.endsWith(`:${id(roleName)}`));
   if (!found) throw new Error(`no button for ${roleName} in ${ids.join(', ')}`);
   return found;
