@@ -114,6 +114,16 @@ export class GuildRoleMenus {
     return removed.length > 0;
   }
 
+  /** Changes a menu's settings; false when there is no such menu. */
+  async update(menuId: number, patch: Partial<Omit<NewMenu, 'name'>>): Promise<boolean> {
+    const rows = await this.db
+      .update(roleMenus)
+      .set({ ...patch, updatedAt: Date.now() })
+      .where(and(eq(roleMenus.guildId, this.guildId), eq(roleMenus.id, menuId)))
+      .returning({ id: roleMenus.id });
+    return rows.length > 0;
+  }
+
   /** Records where the menu is posted. */
   async setPosted(menuId: number, channelId: string | null, messageId: string | null): Promise<void> {
     await this.db

@@ -188,10 +188,17 @@ describe('role menus: editing a posted menu', () => {
     // A stale button for a role taken off the menu.
     const stale = await press(await w.member(), msg, 'Red');
     expect(stale.content).toContain('That role is no longer on this menu');
+    // Editing the settings re-renders the posted message too (buttons → select, unique).
+    const edited = await w.run(w.admin, 'rolemenu', { name: 'Colours', mode: 'unique', style: 'select' }, 'edit');
+    expect(edited.content).toBe('Updated **Colours**. The posted menu was updated.');
+    [posted] = await w.fake.messages(w.g.channels.general!);
+    const select = (posted!.components![0] as unknown as { components: { type: number; max_values: number }[] }).components[0]!;
+    expect(select).toMatchObject({ type: 3, max_values: 1 });
+    expect(posted!.embeds[0]!.description).toContain('picking another swaps it');
     const deleted = await w.run(w.admin, 'rolemenu', { name: 'Colours' }, 'delete');
     expect(deleted.content).toContain('Deleted the role menu **Colours**');
     expect(await w.fake.messages(w.g.channels.general!)).toHaveLength(0);
-    const orphan = await press(await w.member(), posted!, 'Blue');
+    const orphan = await w.choose(await w.member(), `role-menus.choose:${/:(\d+):/.exec(customIdOf(msg, 'Red'))![1]}`, [id('Blue')], posted!);
     expect(orphan.content).toBe('This role menu no longer exists.');
   });
 });

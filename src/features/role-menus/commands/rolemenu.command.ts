@@ -101,6 +101,37 @@ export const rolemenuCommand = defineCommandGroup({
           { ephemeral: true },
         ),
     }),
+    edit: sub({
+      description: "Change a menu's mode, style, text or limits (the posted menu follows)",
+      options: {
+        name: nameOption,
+        mode: opt.string('toggle · unique · add-only', { choices: ROLE_MENU_MODES.map((m) => ({ name: m, value: m })) }),
+        style: opt.string('Buttons or a select menu', { choices: ROLE_MENU_STYLES.map((s) => ({ name: s, value: s })) }),
+        description: opt.string('Text above the roles', { maxLength: 1000 }),
+        required_role: opt.role('Only members with this role may use the menu'),
+        max: opt.integer('Roles of this menu one member may hold at once (0: no limit)', { minValue: 0, maxValue: MAX_MENU_ROLES }),
+        anyone: opt.boolean('True: drop the required role'),
+      },
+      handler: async (ctx, { name, mode, style, description, required_role, max, anyone }) =>
+        ctx.defer(
+          async () => {
+            const menu = await menuNamed(ctx, name);
+            const patch = {
+              ...(mode ? { mode: mode as RoleMenu['mode'] } : {}),
+              ...(style ? { style: style as RoleMenu['style'] } : {}),
+              ...(description !== undefined ? { description } : {}),
+              ...(required_role ? { requiredRoleId: required_role.id } : anyone ? { requiredRoleId: null } : {}),
+              ...(max !== undefined ? { maxPerMember: max === 0 ? null : max } : {}),
+            };
+            if (Object.keys(patch).length === 0) throw new UserError('nothing_to_change', 'Say what to change: mode, style, description, required_role, anyone or max.');
+            const repo = new GuildRoleMenus(ctx.db, ctx.guild);
+            await repo.update(menu.id, patch);
+            const note = await refreshPosted(ctx, (await repo.byId(menu.id))!);
+            await ctx.editOriginal({ content: [`Updated **${menu.name}**.`, note].filter(Boolean).join(' ') });
+          },
+          { ephemeral: true },
+        ),
+    }),
     post: sub({
       description: 'Post a menu in a channel',
       options: {
