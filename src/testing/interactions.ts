@@ -217,3 +217,9 @@ export function modalSubmit(customId: string, fields: Record<string, string>, op
     },
   } as unknown as APIInteraction;
 }
+
+/** A string select menu choice on a message (`values`: the chosen option values). */
+export function selectMenu(customId: string, values: string[], opts: InteractionBase & { message?: Partial<APIMessage> } = {}): APIInteraction {
+  const press = buttonPress(customId, opts) as unknown as Record<string, unknown>;
+  return { ...press, data: { custom_id: customId, component_type: ComponentType.StringSelect, values } } as unknown as APIInteraction;
+}

@@ -8,15 +8,10 @@ import type {
   GatewayMessageCreateDispatchData,
 } from 'discord-api-types/v10';
 import { obj, str } from '../../discord/gateway/dispatch';
+import { snowflakeTime } from '../../discord/snowflake';
 import type { EventSummary } from './schema';
 
-const DISCORD_EPOCH = 1420070400000n;
-
-/** The creation time (ms) encoded in a snowflake, or null when `id` is not one. */
-export function snowflakeTime(id: string): number | null {
-  if (!/^\d{1,20}$/.test(id)) return null;
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
-}
+export { snowflakeTime };
 
 /** The columns the event lake stores for an event: who, where, when, and counts only. */
 export interface LakeFacts {

@@ -71,6 +71,7 @@ const schemas = {
     permissions: permissions.optional(),
     color: z.number().int().optional(),
   }),
+  rolePatch: z.object({ name: z.string().optional(), position: z.number().int().nonnegative().optional(), managed: z.boolean().optional() }),
   channel: z.object({ name: z.string(), type: z.number().int().optional(), topic: z.string().nullable().optional(), parentId: z.string().nullable().optional() }),
   member: z.object({
     id: z.string().regex(/^\d+$/).optional(),
@@ -215,6 +216,24 @@ export function createFakeDiscordApp(): Hono {
     const r = await parse(schemas.role, c.req.raw);
     const role = s.putRole(g, { name: r.name, position: r.position, permissions: parsePermissions(r.permissions, 0n), color: r.color ?? 0 });
     return c.json(role, 201);
+  });
+  ctl.patch('/s/:sid/guilds/:gid/roles/:rid', async (c) => {
+    const s = session(c.req.param('sid'));
+    const g = guildOf(s, c.req.param('gid'));
+    const role = g.roles.get(c.req.param('rid'));
+    if (!role) throw new ControlError(`unknown role ${c.req.param('rid')}`);
+    const patch = await parse(schemas.rolePatch, c.req.raw);
+    Object.assign(role, patch);
+    return c.json(role);
+  });
+  ctl.delete('/s/:sid/guilds/:gid/roles/:rid', (c) => {
+    const s = session(c.req.param('sid'));
+    s.deleteRole(guildOf(s, c.req.param('gid')), c.req.param('rid'));
+    return c.body(null, 204);
+  });
+  ctl.delete('/s/:sid/channels/:cid', (c) => {
+    session(c.req.param('sid')).deleteChannel(c.req.param('cid'));
+    return c.body(null, 204);
   });
   ctl.post('/s/:sid/guilds/:gid/channels', async (c) => {
     const s = session(c.req.param('sid'));

@@ -131,6 +131,21 @@ export class FakeDiscord {
     return this.req('POST', `/guilds/${guildId}/roles`, role);
   }
 
+  /** Change a role as if staff did it in Discord (move it, rename it, mark it managed). */
+  updateRole(guildId: string, roleId: string, patch: { name?: string; position?: number; managed?: boolean }): Promise<APIRole> {
+    return this.req('PATCH', `/guilds/${guildId}/roles/${roleId}`, patch);
+  }
+
+  /** Delete a role as if staff did it in Discord (members lose it too). */
+  async deleteRole(guildId: string, roleId: string): Promise<void> {
+    await this.req('DELETE', `/guilds/${guildId}/roles/${roleId}`);
+  }
+
+  /** Delete a channel as if staff did it in Discord (later calls on it answer 404 10003). */
+  async deleteChannel(channelId: string): Promise<void> {
+    await this.req('DELETE', `/channels/${channelId}`);
+  }
+
   /** Add a channel to a seeded guild. */
   addChannel(guildId: string, channel: Omit<SeedChannel, 'parent'> & { parentId?: string | null }): Promise<APIChannel> {
     return this.req('POST', `/guilds/${guildId}/channels`, channel);

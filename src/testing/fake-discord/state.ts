@@ -546,6 +546,22 @@ export class SessionState {
     return message;
   }
 
+  /** Remove a role from a guild and from every member holding it. */
+  deleteRole(guild: GuildRec, roleId: string): void {
+    guild.roles.delete(roleId);
+    for (const member of guild.members.values()) member.roles = member.roles.filter((id) => id !== roleId);
+  }
+
+  /** Delete a guild channel and its messages. */
+  deleteChannel(channelId: string): void {
+    const ch = this.channels.get(channelId);
+    if (!ch) throw new Error(`unknown channel ${channelId}`);
+    this.channels.delete(channelId);
+    this.messages.delete(channelId);
+    const guild = ch.guildId ? this.guilds.get(ch.guildId) : undefined;
+    if (guild) guild.channelIds = guild.channelIds.filter((id) => id !== channelId);
+  }
+
   /** Find a message in a channel. */
   findMessage(channelId: string, messageId: string): APIMessage | undefined {
     return this.messages.get(channelId)?.find((m) => m.id === messageId);

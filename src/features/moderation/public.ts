@@ -1,0 +1,33 @@
+/**
+ * Moderation's public surface: the only file other features may import. Pure helpers
+ * (durations, role hierarchy) and a read-only summary of a member's cases.
+ */
+import { and, count, eq, isNull, max } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { modCases, type CaseType } from './schema';
+
+export { DURATION_FORMS, formatDuration, parseDuration } from './duration';
+export { highestPosition, memberPermissions } from './hierarchy';
+
+/** A member's live (not deleted) cases, counted per type, and when the last one was made. */
+export interface CaseSummary {
+  total: number;
+  byType: Partial<Record<CaseType, number>>;
+  lastAt: number | null;
+}
+
+/** The member's case counts in one guild (one grouped query over their cases). */
+export async function caseSummary(db: Db, guildId: string, userId: string): Promise<CaseSummary> {
+  const rows = await db
+    .select({ type: modCases.type, n: count(), last: max(modCases.createdAt) })
+    .from(modCases)
+    .where(and(eq(modCases.guildId, guildId), eq(modCases.targetId, userId), isNull(modCases.deletedAt)))
+    .groupBy(modCases.type);
+  const summary: CaseSummary = { total: 0, byType: {}, lastAt: null };
+  for (const row of rows) {
+    summary.total += row.n;
+    summary.byType[row.type] = row.n;
+    if (row.last !== null && (summary.lastAt === null || row.last > summary.lastAt)) summary.lastAt = row.last;
+  }
+  return summary;
+}
