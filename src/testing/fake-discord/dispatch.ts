@@ -315,6 +315,7 @@ export async function dispatch(state: SessionState, req: Request, apiPath: strin
     at,
   };
   state.calls.push(call);
+  state.onCall?.(call);
 
   const responseHeaders = new Headers(outcome.headers);
   if (outcome.status === 204) return new Response(null, { status: 204, headers: responseHeaders });

@@ -194,6 +194,8 @@ export class SessionState {
   gateway: { url: string; shards: number } = { url: 'ws://127.0.0.1:0/', shards: 1 };
   rateBuckets = new Map<string, RateBucket>();
   seq = 0;
+  /** Called after each recorded REST call (the emulator pushes calls to its page from here). */
+  onCall: ((call: RecordedCall) => void) | null = null;
 
   constructor(id: string, options: CreateSessionOptions = {}) {
     this.id = id;
