@@ -27,12 +27,12 @@ export function paletteEntries(commands) {
   return out.sort((a, b) => a.label.localeCompare(b.label));
 }
 
-/** Entries matching what was typed after `/` (every word must appear, in order of the label). */
+/** Entries matching what was typed after `/`: each typed word starts the label's word at that place (`/conf ro` → `/config role …`). */
 export function filterEntries(entries, typed) {
   const words = String(typed ?? '').replace(/^\//, '').toLowerCase().split(/\s+/).filter(Boolean);
   return entries.filter((e) => {
-    const label = e.label.toLowerCase();
-    return words.every((w) => label.includes(w));
+    const label = e.label.slice(1).toLowerCase().split(' ');
+    return words.every((w, i) => i < label.length && label[i].startsWith(w));
   });
 }
 

@@ -173,7 +173,7 @@ export function visibleMessages(views, userId, interactions = [], channelId = ''
 export function renderMessage(item, ctx) {
   if (item.failure) {
     const f = item.failure;
-    return `<div class="message failure" data-interaction="${esc(f.id)}"><div class="interaction-line">${avatarImg(ctx, f.userId, 'tiny')}<span class="who">${esc(ctx.people?.[f.userId] ?? '')}</span> used <span class="cmd">${esc(f.label)}</span></div><div class="failed">⚠ ${esc(f.error ?? 'This interaction failed')}</div><div class="ephemeral-note">Only you can see this</div></div>`;
+    return `<div class="message failure" data-interaction="${esc(f.id)}"><div class="interaction-line">${avatarImg(ctx, f.userId, 'tiny')}<span class="who">${esc(ctx.people?.[f.userId] ?? '')}</span> used <span class="cmd">${esc(f.label)}</span></div><div class="failed">${esc(f.error ?? 'This interaction failed')}</div><div class="ephemeral-note">Only you can see this</div></div>`;
   }
   const v = item.view;
   const m = v.message;
@@ -184,9 +184,9 @@ export function renderMessage(item, ctx) {
   const header = v.interaction ? `<div class="interaction-line">${avatarImg(ctx, v.interaction.userId, 'tiny')}<span class="who">${esc(ctx.people?.[v.interaction.userId] ?? '')}</span> used <span class="cmd">${esc(v.interaction.label)}</span></div>` : '';
   const body = v.loading
     ? `<div class="thinking">${esc(name)} is thinking<span class="dots">…</span></div>`
-    : `${m.content ? `<div class="content">${markdown(m.content, ctx)}${m.edited_timestamp ? ' <span class="edited">(edited)</span>' : ''}</div>` : ''}${(m.embeds ?? []).map((e) => renderEmbed(e, ctx)).join('')}${renderComponents(m.components, ctx, m.id)}`;
-  const error = v.error ? `<div class="failed">⚠ ${esc(v.error)}</div>` : '';
-  const eph = v.visibleTo ? `<div class="ephemeral-note">👁 Only you can see this</div>` : '';
+    : `${m.content ? `<div class="content">${markdown(m.content, ctx)}${m.edited_timestamp && !v.interaction ? ' <span class="edited">(edited)</span>' : ''}</div>` : ''}${(m.embeds ?? []).map((e) => renderEmbed(e, ctx)).join('')}${renderComponents(m.components, ctx, m.id)}`;
+  const error = v.error ? `<div class="failed">${esc(v.error)}</div>` : '';
+  const eph = v.visibleTo ? `<div class="ephemeral-note">Only you can see this · <span class="dismiss">Dismiss message</span></div>` : '';
   return `<div class="message${v.visibleTo ? ' ephemeral' : ''}" data-message-id="${esc(m.id)}">${header}<div class="message-main">${avatarImg(ctx, author.id, '')}<div class="message-body"><div class="message-head"><span class="author"${topRole ? ` style="color:${hexColor(topRole.color)}"` : ''}>${esc(name)}</span>${author.bot ? '<span class="bot-tag">APP</span>' : ''}<span class="time">${esc(new Date(m.timestamp).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }))}</span></div>${body}${error}${eph}</div></div></div>`;
 }
 
@@ -218,9 +218,9 @@ export function renderMembers(snapshot, actingId) {
             .map((r) => `<span class="role-pill" data-role-id="${esc(r.id)}"><span class="dot" style="background:${hexColor(r.color) || '#99aab5'}"></span>${esc(r.name)}</span>`)
             .join('');
           const badges = [
-            m.timedOutUntil ? `<span class="badge timeout" title="until ${esc(m.timedOutUntil)}">⏱ timed out ${esc(relativeTime(Date.parse(m.timedOutUntil)).replace(/^in /, 'for '))}</span>` : '',
-            m.banned !== null ? `<span class="badge ban" title="${esc(m.banned)}">⛔ banned${m.banned ? `: ${esc(m.banned)}` : ''}</span>` : '',
-            snapshot.guild?.ownerId === m.id ? '<span class="badge owner">👑 owner</span>' : '',
+            m.timedOutUntil ? `<span class="badge timeout" title="until ${esc(m.timedOutUntil)}">timed out ${esc(relativeTime(Date.parse(m.timedOutUntil)).replace(/^in /, 'for '))}</span>` : '',
+            m.banned !== null ? `<span class="badge ban" title="${esc(m.banned)}">banned${m.banned ? `: ${esc(m.banned)}` : ''}</span>` : '',
+            snapshot.guild?.ownerId === m.id ? '<span class="badge owner">owner</span>' : '',
           ].join('');
           return `<div class="member${m.id === actingId ? ' acting' : ''}" data-user-id="${esc(m.id)}" data-username="${esc(m.username)}"><img class="avatar" src="${esc(m.avatarUrl)}" alt=""><div class="member-info"><div class="member-name">${esc(m.displayName)}${m.bot ? ' <span class="bot-tag">APP</span>' : ''}</div><div class="member-roles">${pills}${badges}</div></div><button class="member-menu" data-action="member-menu" data-user-id="${esc(m.id)}" title="Apps and actions">⋯</button></div>`;
         })
