@@ -107,6 +107,7 @@ export async function startPageServer(emulator: Emulator, opts: { port?: number 
           res.writeHead(200, { 'content-type': TYPES[file.split('.').pop()!]!, 'cache-control': 'no-store' }).end(body);
           return;
         }
+        if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
         if (req.method === 'GET' && url.pathname === '/api/state') return json(res, 200, emulator.snapshot());
         if (req.method === 'GET' && url.pathname === '/api/events') {
           res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });

@@ -18,7 +18,7 @@ import { startCdn } from './cdn.ts';
 import { DEFAULT_PORTS, readDevVars } from './dev-vars.ts';
 import { Emulator } from './emulator.ts';
 import { loadWorld, readWorld, saveWorld, writeWorld } from './persist.ts';
-import { seedWorld, type SeededWorld } from './seed.ts';
+import type { SeededWorld } from './seed.ts';
 import { startPageServer } from './server.ts';
 
 /** Options of {@link startStack}. */
@@ -134,6 +134,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ].join('\n'),
     );
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
+    if (!existsSync(join(root, '.model/nsfw-mobilenet-v2.onnx'))) {
+      // The scanner Worker bundles the converted avatar model (git-ignored, built once, offline).
+      log('building the avatar model for the scanner (first run only)…');
+      const built = spawnSync('npx', ['tsx', 'scripts/model/build.ts', '--if-missing'], { cwd: root, env, encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`npm run model:build failed:\n${built.stdout}\n${built.stderr}`);
+    }
     const hash = migrationsHash(root);
     const hashFile = join(dir, 'migrations.sha256');
     if (!existsSync(hashFile) || readFileSync(hashFile, 'utf8') !== hash || !existsSync(persistTo)) {
@@ -194,6 +200,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let world = (meta.world as SeededWorld | undefined) ?? null;
     if (!world) {
       log('first run: seeding the server…');
+      // Loaded only here: it pulls in every feature (the manifest), which a warm start never needs.
+      const { seedWorld } = await import('./seed.ts');
       world = await seedWorld(emulator, { DISCORD_BOT_TOKEN: token, DISCORD_APPLICATION_ID: applicationId, DISCORD_API_BASE: `${fake.url}/api/v10` }, log);
     }
     const save = () => writeWorld(worldFile, saveWorld(state, { guildId: emulator.guildId, world }));

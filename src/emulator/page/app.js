@@ -11,6 +11,7 @@ const ui = {
   entry: null,
   modal: null,
   openCalls: new Set(),
+  shownChannel: '',
   status: '',
 };
 
@@ -112,13 +113,16 @@ function render() {
   $('#composer-input').placeholder = ch ? `Message ${ch.dmWith ? '@' + (s.people[s.botUserId] ?? 'Gatehouse') : '#' + ch.name} — type / for commands` : '';
 
   const box = $('#messages');
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  // Like Discord: a channel opens at its newest message, and stays there as messages arrive.
+  const atBottom = ui.shownChannel !== ui.channel || box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  ui.shownChannel = ui.channel;
   const items = visibleMessages(s.messages[ui.channel] ?? [], ui.acting, s.interactions, ui.channel);
   const messageApps = contextCommands(s.commands, 3);
   box.innerHTML =
     items.map((item) => renderMessage(item, ctx())).join('') || '<div class="empty">No messages yet.</div>';
   if (messageApps.length) for (const el of box.querySelectorAll('.message[data-message-id]')) el.insertAdjacentHTML('afterbegin', `<button class="message-apps" data-action="message-menu" title="Apps">⋯</button>`);
   if (atBottom) box.scrollTop = box.scrollHeight;
+  document.body.dataset.ready = '1';
 
   $('#members').innerHTML = `<div class="panel-title">Members</div>${renderMembers(s, ui.acting)}`;
   $('#call-list').innerHTML = renderCalls(s.calls);
