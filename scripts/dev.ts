@@ -25,7 +25,7 @@ if (isLocalDiscord(vars)) {
   const log = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
   try {
     const stack = await startStack({ root, reset: values.reset === true, log });
-    console.log(`\nGatehouse emulator ready: ${stack.pageUrl}   (bot ${stack.botUrl}; Ctrl-C to stop)`);
+    console.log(`\nGatehouse emulator ready: ${stack.pageUrl}   (${process.uptime().toFixed(1)} s; bot ${stack.botUrl}; Ctrl-C to stop)`);
     let stopping = false;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.on(signal, () => {

@@ -137,14 +137,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!existsSync(join(root, '.model/nsfw-mobilenet-v2.onnx'))) {
       // The scanner Worker bundles the converted avatar model (git-ignored, built once, offline).
       log('building the avatar model for the scanner (first run only)…');
-      const built = spawnSync('npx', ['tsx', 'scripts/model/build.ts', '--if-missing'], { cwd: root, env, encoding: 'utf8' });
+      const built = spawnSync(join(root, 'node_modules/.bin/tsx'), ['scripts/model/build.ts', '--if-missing'], { cwd: root, env, encoding: 'utf8' });
       if (built.status !== 0) throw new Error(`npm run model:build failed:\n${built.stdout}\n${built.stderr}`);
     }
+    // wrangler itself, not through `npx` (npm exec costs a second or more on a busy machine).
+    const wrangler = join(root, 'node_modules/.bin/wrangler');
     const hash = migrationsHash(root);
     const hashFile = join(dir, 'migrations.sha256');
     if (!existsSync(hashFile) || readFileSync(hashFile, 'utf8') !== hash || !existsSync(persistTo)) {
       log('applying D1 migrations to local D1…');
-      const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: root, env, encoding: 'utf8' });
+      const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: root, env, encoding: 'utf8' });
       if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${migrate.stdout}\n${migrate.stderr}`);
       writeFileSync(hashFile, hash);
     }
@@ -154,7 +156,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const out = createWriteStream(logFile);
     const port = ports.bot || (await freePort());
     const args = [
-      'wrangler', 'dev',
+      'dev',
       '-c', 'wrangler.toml',
       '-c', 'workers/scanner/wrangler.toml',
       '--ip', '127.0.0.1',
@@ -167,7 +169,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       '--show-interactive-dev-session=false',
       '--log-level', 'warn',
     ];
-    const child = spawn('npx', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(wrangler, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     stoppers.push(
@@ -221,7 +223,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Crons: the minute cron now (it starts the gateway relay), then on every minute boundary.
     if (options.crons !== false) {
-      await fireCron('* * * * *');
+      // Not awaited: the first run starts the gateway relay, which need not delay "ready".
+      void fireCron('* * * * *');
       let timer: NodeJS.Timeout;
       const tick = () => {
         const now = new Date();
