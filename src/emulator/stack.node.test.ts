@@ -117,7 +117,11 @@ describe('npm start setup', () => {
       await shot('welcome');
     }, 90_000);
 
-    it('/warn with a member picked from the picker: the reply, then the case in #mod-log', async () => {
+    it('/warn with a member picked from the picker: the reply, then the case in #mod-log (also live in a second tab)', async () => {
+      const second = await browser.context.newPage();
+      await second.goto(stack.pageUrl);
+      await second.waitForSelector('.member');
+      await second.click('.channel[data-name="mod-log"]');
       await actAs(PEOPLE.moderator);
       await open('general');
       await page.fill('#composer-input', '/warn');
@@ -134,6 +138,9 @@ describe('npm start setup', () => {
       expect(await logged.locator('.embed').textContent()).toContain('Jo');
       await shot('mod-log');
       expect(await page.locator('#call-list .call.violation').count()).toBe(0);
+      // The other tab was pushed the same world (no reload, no polling).
+      await second.locator('#messages .message', { hasText: 'Spoilers without tags' }).waitFor({ timeout: 5_000 });
+      await second.close();
     }, 60_000);
   });
 });

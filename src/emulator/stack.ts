@@ -6,7 +6,7 @@
  * server, and the emulator page.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionState } from '../testing/fake-discord/state.ts';
@@ -108,7 +108,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const state = new SessionState('default', { applicationId, requireUserAgent: false });
     const saved = readWorld(worldFile);
     let meta: Record<string, unknown> = {};
-    if (saved && saved.applicationId === applicationId) {
+    // The world and the bot's local D1 belong together: without the D1 state, seed afresh.
+    if (saved && saved.applicationId === applicationId && existsSync(persistTo)) {
       loadWorld(state, saved);
       meta = saved.meta;
     }
@@ -116,7 +117,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stoppers.push(() => fake.close());
     const gatewayServer = await startFakeGateway({ port: ports.gateway });
     stoppers.push(() => gatewayServer.close());
-    const gateway = await FakeGateway.create(gatewayServer.url, { token });
+    // The same instance id on every start: the relay's saved resume URL still reaches it.
+    const gatewayId = typeof meta.gatewayId === 'string' ? meta.gatewayId : randomBytes(8).toString('hex');
+    const gateway = await FakeGateway.create(gatewayServer.url, { token, id: gatewayId });
     state.gateway = { url: gateway.url, shards: 1 };
     const cdn = await startCdn(ports.cdn);
     stoppers.push(() => cdn.close());
@@ -206,7 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const { seedWorld } = await import('./seed.ts');
       world = await seedWorld(emulator, { DISCORD_BOT_TOKEN: token, DISCORD_APPLICATION_ID: applicationId, DISCORD_API_BASE: `${fake.url}/api/v10` }, log);
     }
-    const save = () => writeWorld(worldFile, saveWorld(state, { guildId: emulator.guildId, world }));
+    const save = () => writeWorld(worldFile, saveWorld(state, { guildId: emulator.guildId, world, gatewayId: gateway.id }));
     save();
     let saveTimer: NodeJS.Timeout | null = null;
     const unsubscribe = emulator.subscribe(() => {
