@@ -20,6 +20,8 @@ const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
 /** Discord shows "This interaction failed" when the bot has not answered within this. */
 export const INTERACTION_DEADLINE_MS = 3000;
+/** How long a gateway act waits for the relay to be connected. */
+const GATEWAY_WAIT_MS = 70_000;
 
 /** Interaction types (Discord's numbers). */
 export const enum Kind {
@@ -403,8 +405,26 @@ export class Emulator {
     return hash;
   }
 
+  /**
+   * Sends a dispatch to the relay. Until the relay has identified (right after start, or while it
+   * reconnects) the fake gateway has no session to send on: wait for it, as a member's action
+   * would sit in Discord until the bot is back, then give up with a clear message.
+   */
   private async dispatch(t: string, d: unknown): Promise<void> {
-    if (this.options.gateway) await this.options.gateway.dispatch(t, d);
+    const gateway = this.options.gateway;
+    if (!gateway) return;
+    const deadline = Date.now() + GATEWAY_WAIT_MS;
+    for (;;) {
+      try {
+        await gateway.dispatch(t, d);
+        return;
+      } catch (e) {
+        if (!/ 409 /.test(String(e)) || Date.now() > deadline) {
+          throw new ActError(`${t} not delivered: the bot is not connected to the gateway (${String(e).slice(0, 160)}); the minute cron reconnects it`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   private findCommand(name: string, type: number): { id: string } | undefined {

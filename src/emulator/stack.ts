@@ -173,6 +173,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       '--log-level', 'warn',
     ];
     const child = spawn(wrangler, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // wrangler runs in its own process group (so stop() can end workerd too); never leave it
+    // behind when this process ends some other way.
+    const orphanGuard = () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', orphanGuard);
+    stoppers.push(() => void process.off('exit', orphanGuard));
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     stoppers.push(
