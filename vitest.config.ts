@@ -84,7 +84,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.node.test.ts', 'test/**/*.node.test.ts', 'bench/**/*.node.test.ts'],
+          include: ['src/**/*.node.test.ts', 'test/**/*.node.test.ts', 'bench/**/*.node.test.ts', 'scripts/**/*.node.test.ts'],
         },
       },
     ],

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../src/testing/fake-discord/client';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
@@ -23,6 +27,18 @@ describe('npm run register', () => {
     const calls = await fake.calls({ method: 'PUT' });
     expect(calls.map((c) => c.route)).toEqual(['/applications/{application_id}/commands', '/applications/{application_id}/guilds/{guild_id}/commands']);
     await fake.assertNoViolations();
+  });
+
+  it('prints only the message (no stack trace) when a value is missing', { timeout: 60_000 }, () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gatehouse-register-'));
+    try {
+      const run = spawnSync(join(process.cwd(), 'node_modules/.bin/tsx'), [join(process.cwd(), 'scripts/register.ts')], { cwd, env: { PATH: process.env.PATH ?? '' } as unknown as NodeJS.ProcessEnv, encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe('npm run register: DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID must be set (environment or .dev.vars)');
+      expect(run.stdout).toBe('');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('reads .dev.vars lines', () => {

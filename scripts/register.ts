@@ -26,6 +26,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { guild: { type: 'string' } } });
   const fileVars = existsSync('.dev.vars') ? parseVars(readFileSync('.dev.vars', 'utf8')) : {};
   const env = { ...fileVars, ...process.env };
-  const count = await register(env, values.guild);
+  let count: number;
+  try {
+    count = await register(env, values.guild);
+  } catch (e) {
+    // A missing value or Discord's refusal is a message for the user, not a stack trace.
+    console.error(`npm run register: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
   console.log(`Registered ${count} commands ${values.guild ? `in guild ${values.guild}` : 'globally (may take up to an hour to show everywhere)'}.`);
 }

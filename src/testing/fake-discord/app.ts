@@ -13,7 +13,7 @@ import { dispatch, routeMatches, SOURCE_HEADER } from './dispatch.ts';
 import { randomHex } from './snowflake.ts';
 import { SessionState } from './state.ts';
 import { Permission, type PermissionName, parsePermissions } from './permissions.ts';
-import type { CallFilter, SessionInfo } from './types.ts';
+import type { CallFilter, CreateSessionOptions, SessionInfo } from './types.ts';
 
 const SESSION_IDLE_MS = 60 * 60 * 1000;
 const DEFAULT_SESSION = 'default';
@@ -120,10 +120,22 @@ function info(s: SessionState): SessionInfo {
   return { id: s.id, applicationId: s.applicationId, botUserId: s.botUserId, ownerId: s.ownerId, apiPath: s.id === DEFAULT_SESSION ? '/api/v10' : `/s/${s.id}/api/v10` };
 }
 
+/** Options of {@link createFakeDiscordApp}. */
+export interface FakeDiscordAppOptions {
+  /**
+   * The `default` session's options. Pass the bot's DISCORD_APPLICATION_ID as `applicationId`
+   * so the bot user (== application id) is the member the bot looks itself up as.
+   */
+  defaultSession?: CreateSessionOptions;
+  /** Use this state as the `default` session (the emulator keeps a handle on it); overrides `defaultSession`. */
+  defaultState?: SessionState;
+}
+
 /** Create the fake Discord app (fresh, empty in-memory state). */
-export function createFakeDiscordApp(): Hono {
+export function createFakeDiscordApp(options: FakeDiscordAppOptions = {}): Hono {
   const sessions = new Map<string, { state: SessionState; lastUsed: number }>();
-  sessions.set(DEFAULT_SESSION, { state: new SessionState(DEFAULT_SESSION, { requireUserAgent: false }), lastUsed: Number.POSITIVE_INFINITY });
+  const defaultState = options.defaultState ?? new SessionState(DEFAULT_SESSION, { requireUserAgent: false, ...options.defaultSession });
+  sessions.set(DEFAULT_SESSION, { state: defaultState, lastUsed: Number.POSITIVE_INFINITY });
 
   const session = (id: string): SessionState => {
     const entry = sessions.get(id);

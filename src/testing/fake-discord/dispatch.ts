@@ -320,6 +320,7 @@ export async function dispatch(state: SessionState, req: Request, apiPath: strin
     at,
   };
   state.calls.push(call);
+  state.onCall?.(call);
 
   if (outcome.status === 0) return new Response(null, { status: 500, headers: { [DROP_HEADER]: '1' } });
   const responseHeaders = new Headers(outcome.headers);

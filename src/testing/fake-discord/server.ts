@@ -8,11 +8,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createFakeDiscordApp } from './app.ts';
+import { createFakeDiscordApp, type FakeDiscordAppOptions } from './app.ts';
 import { DROP_HEADER } from './dispatch.ts';
 
 /** Options for {@link startFakeDiscord}. */
-export interface StartOptions {
+export interface StartOptions extends FakeDiscordAppOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   /** Interface to bind; default 127.0.0.1. */
@@ -64,7 +64,7 @@ async function writeResponse(res: ServerResponse, response: Response, rateLimitH
 
 /** Start the fake Discord API on loopback (Node only). */
 export async function startFakeDiscord(opts: StartOptions = {}): Promise<RunningFakeDiscord> {
-  const app = createFakeDiscordApp();
+  const app = createFakeDiscordApp(opts);
   const host = opts.host ?? '127.0.0.1';
   let origin = `http://${host}`;
   const server = createServer((req, res) => {
@@ -117,7 +117,8 @@ if (isMain) {
   const args = process.argv.slice(2);
   const port = Number(argValue(args, '--port') ?? '8790');
   const host = argValue(args, '--host') ?? '127.0.0.1';
-  const running = await startFakeDiscord({ port, host });
+  const applicationId = argValue(args, '--application-id');
+  const running = await startFakeDiscord({ port, host, ...(applicationId ? { defaultSession: { applicationId } } : {}) });
   console.log(`fake-discord listening on ${running.url}`);
   console.log(`  DISCORD_API_BASE=${running.url}/api/v10   (default session; control API at ${running.url}/_fake)`);
   const stop = (): void => {

@@ -205,6 +205,8 @@ export class SessionState {
   /** Nonces of messages posted with `enforce_nonce` (see nonces.ts). */
   nonces = new NonceLedger();
   seq = 0;
+  /** Called after each recorded REST call (the emulator pushes calls to its page from here). */
+  onCall: ((call: RecordedCall) => void) | null = null;
 
   constructor(id: string, options: CreateSessionOptions = {}) {
     this.id = id;

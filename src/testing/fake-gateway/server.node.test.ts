@@ -105,3 +105,21 @@ describe('fake gateway', () => {
     expect(await a.closeCode()).toBe(4009);
   });
 });
+
+describe('instance ids', () => {
+  it('uses the id asked for (when free), so a restarted emulator keeps its gateway URL; a resume there is told the session is gone', async () => {
+    const restarted = await startFakeGateway();
+    try {
+      const gw = await FakeGateway.create(restarted.url, { id: '0123456789abcdef', missedHeartbeatFactor: 0 });
+      expect(gw.id).toBe('0123456789abcdef');
+      expect(gw.url).toBe(`${restarted.url.replace(/^http/, 'ws')}/g/0123456789abcdef`);
+      expect((await FakeGateway.create(restarted.url, { id: '0123456789abcdef' })).id).not.toBe('0123456789abcdef');
+      const c = connect(`${gw.url}/resume`);
+      await c.next((f) => f.op === GatewayOpcodes.Hello);
+      c.send(GatewayOpcodes.Resume, { token: 'test-bot-token', session_id: 'from-before-the-restart', seq: 12 });
+      expect(await c.next((f) => f.op === GatewayOpcodes.InvalidSession)).toMatchObject({ d: false });
+    } finally {
+      await restarted.close();
+    }
+  });
+});

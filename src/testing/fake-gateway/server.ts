@@ -61,7 +61,7 @@ interface Session {
 }
 
 class Instance {
-  readonly options: Required<FakeGatewayOptions>;
+  readonly options: Required<Omit<FakeGatewayOptions, 'id'>>;
   readonly connections: Conn[] = [];
   readonly received: ReceivedPayload[] = [];
   session: Session | null = null;
@@ -311,7 +311,10 @@ export async function startFakeGateway(opts: { port?: number; host?: string } = 
     if (parts[0] !== '_gateway') throw new ControlError(404, 'not found');
     if (parts[1] === 'instances' && method === 'POST') {
       const body = (await readJson(req)) as FakeGatewayOptions;
-      const inst = new Instance(randomBytes(8).toString('hex'), origin, body);
+      // A caller may ask for an id (the emulator keeps its URL across restarts, so a relay
+      // resuming at the old resume URL reaches it and is told the session is gone).
+      const asked = typeof body.id === 'string' && /^[0-9a-f]{16}$/.test(body.id) && !instances.has(body.id) ? body.id : null;
+      const inst = new Instance(asked ?? randomBytes(8).toString('hex'), origin, body);
       instances.set(inst.id, inst);
       return reply(res, 201, { id: inst.id, url: inst.url });
     }

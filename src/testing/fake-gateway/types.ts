@@ -19,6 +19,8 @@ export interface FakeGatewayOptions {
   privilegedIntents?: number;
   /** Shard count the application must identify with. Default 1. */
   shards?: number;
+  /** Instance id (16 hex digits) to use instead of a random one, when free. */
+  id?: string;
 }
 
 /** One connection a client opened. */
