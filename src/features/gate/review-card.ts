@@ -14,9 +14,10 @@ import {
 } from 'discord-api-types/v10';
 import { encodeCustomId } from '../../core/custom-id';
 import type { ApplicationStatus, GateApplicationRow } from './schema';
+import { EMBED_LIMITS, embedSize } from '../../discord/embeds';
 
 /** Discord's embed limits. */
-export const EMBED_LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, fields: 25 } as const;
+export { EMBED_LIMITS, embedSize };
 
 /** Appended to text that was shortened to fit. */
 export const CUT_MARKER = '… (cut)';
@@ -129,16 +130,6 @@ export function reviewEmbed(app: GateApplicationRow): APIEmbed {
   };
 }
 
-/** Characters Discord counts toward an embed's 6,000 limit. */
-export function embedSize(embed: APIEmbed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.author?.name.length ?? 0) +
-    (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
-}
 
 /** The card's buttons for the application's state. */
 export function reviewButtons(app: GateApplicationRow): APIActionRowComponent<APIButtonComponent>[] {

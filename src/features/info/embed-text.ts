@@ -3,9 +3,10 @@
  * "and N more", timestamps, and permission names in words.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { EMBED_LIMITS, embedSize } from '../../discord/embeds';
 
 /** Discord's embed limits. */
-export const EMBED_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
+export { EMBED_LIMITS };
 
 /**
  * `items` joined by `separator`, cut to at most `max` characters: what does not fit is
@@ -48,12 +49,4 @@ export function permissionWords(bits: string | bigint): string[] {
 }
 
 /** Total characters of an embed as Discord counts them toward its 6,000 limit. */
-export function embedLength(embed: { title?: string; description?: string; footer?: { text: string }; author?: { name: string }; fields?: { name: string; value: string }[] }): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.author?.name.length ?? 0) +
-    (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
-}
+export const embedLength = embedSize;
