@@ -15,6 +15,8 @@ import worker from '../../../workers/bot/index';
 import { AVATAR_SCAN_SETTINGS_KEY, avatarScanSettings } from './risk';
 import { AVATAR_SCAN_MODULE } from './module';
 import { GuildScanReplies } from './scan-replies.repo';
+import { AvatarScans } from './avatar-scans.repo';
+import { MODEL_VERSION } from './model';
 
 const ADMIN = '8';
 const AVATAR = 'a_0123456789abcdef0123456789abcdef';
@@ -120,3 +122,31 @@ describe('scan on member join', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('scan on avatar change', () => {
+  async function update(avatar: string | null, userId?: string) {
+    const member = makeUser({ avatar, ...(userId ? { id: userId } : {}) });
+    const body = {
+      type: 'GUILD_MEMBER_UPDATE',
+      sourceId: `${guildId}:${member.id}:update:${avatar}`,
+      guildId,
+      payload: { guild_id: guildId, user: member, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+    };
+    const batch = createMessageBatch('gatehouse-events', [{ id: `upd-${member.id}-${avatar}`, timestamp: new Date(), attempts: 1, body }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, env, ctx);
+    return { member, result: await getQueueResult(batch, ctx) };
+  }
+
+  it('queues a scan of a new avatar, and none for a picture already scanned by this model or a default avatar', async () => {
+    const { member, result } = await update(AVATAR);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(sent).toEqual([{ guildId, userId: member.id, avatarHash: AVATAR }]);
+    // The scanner stored a result for that picture: a role change that carries it again queues nothing.
+    await new AvatarScans(getDb(env)).record({ avatarHash: AVATAR, userId: member.id, status: 'ok', probabilities: null, risk: 0.1, modelVersion: MODEL_VERSION, error: null });
+    await update(AVATAR, member.id);
+    await update(null, member.id);
+    expect(sent).toHaveLength(1);
+  });
+});
+
