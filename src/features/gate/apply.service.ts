@@ -12,7 +12,7 @@ import { ApplicationsRepo } from './applications.repo';
 import { CardOutbox } from './card-outbox.repo';
 import { deliverCards } from './card-outbox.service';
 import { readGateSettings, type GateSettings } from './config';
-import { isUniqueViolation } from './db-errors';
+import { isUniqueViolation } from '../../db/errors';
 import { DraftsRepo } from './drafts.repo';
 import { collectAnswers, formVersion, paginate, pageModal, readPage } from './form';
 import { QuestionsRepo } from './questions.repo';

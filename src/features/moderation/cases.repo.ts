@@ -8,6 +8,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import type { ModAction } from './actions';
 import { modCaseAmendments, modCases, type CaseRow, type CaseState, type CaseType } from './schema';
+import { isUniqueViolation } from '../../db/errors';
 
 /** What a new case is made of (the number and id are allocated by `create`). */
 export interface NewCase {
@@ -36,14 +37,6 @@ export type Amendment = typeof modCaseAmendments.$inferSelect;
 
 /** How many times `create` re-runs its insert after losing a numbering race. */
 export const CASE_INSERT_ATTEMPTS = 8;
-
-/** True when `error` (or a cause of it) is SQLite's unique-constraint failure. */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (/UNIQUE constraint failed: mod_cases\./i.test(String((e as Error).message ?? e))) return true;
-  }
-  return false;
-}
 
 /** Guild-scoped access to cases. */
 export class GuildCases {
@@ -95,7 +88,7 @@ export class GuildCases {
         const results = await this.db.batch(items);
         return (results[before.length] as CaseRow[] | undefined)?.[0] ?? null;
       } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= CASE_INSERT_ATTEMPTS) throw error;
+        if (!isUniqueViolation(error, 'mod_cases') || attempt >= CASE_INSERT_ATTEMPTS) throw error;
       }
     }
   }

@@ -7,18 +7,18 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { modPunishments, type PunishmentKind, type PunishmentRow } from './schema';
+import { isUniqueViolation } from '../../db/errors';
 
 const LIVE = ['pending', 'processing'] as const;
 
 /**
- * True when `error` (or a cause of it) is the `mod_punishments_live` unique index refusing a
- * second live punishment of one kind for one member (a concurrent action got there first).
+ * True when `error` (or a cause of it) is a unique index of `mod_punishments` refusing a
+ * second punishment (`mod_punishments_live`: one live punishment of a kind per member;
+ * `mod_punishments_one_suspension`: one suspension, counted from its intent): a concurrent
+ * action got there first.
  */
 export function isLivePunishmentConflict(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (/UNIQUE constraint failed: mod_punishments\./i.test(String((e as Error).message ?? e))) return true;
-  }
-  return false;
+  return isUniqueViolation(error, 'mod_punishments');
 }
 
 /** What a new punishment row holds. */

@@ -1,7 +1,0 @@
-/** True when `error` (or any error in its `cause` chain) is a UNIQUE constraint violation. */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (/UNIQUE constraint failed/i.test(String((e as Error).message ?? e))) return true;
-  }
-  return false;
-}
