@@ -7,8 +7,9 @@ import { gatewayEvents } from './gateway/schema';
 import { fakeDiscord } from '../testing/harness';
 import { meterD1, metered } from '../testing/metered';
 import { snowflake } from '../testing/snowflake';
-import { eventCost, type QueuedEvent } from './events';
+import { eventCost } from './events';
 import { GuildConfig } from './guild-config.repo';
+import { memberJoinEvent } from '../testing/gateway-events';
 
 const BUDGET = 40;
 
@@ -22,16 +23,7 @@ function recordingQueue() {
   return { sent, queue };
 }
 
-const joinEvent = (guildId: string, userId: string): QueuedEvent => {
-  const joinedAt = new Date().toISOString();
-  return {
-    type: 'GUILD_MEMBER_ADD',
-    sourceId: `${guildId}:${userId}:${joinedAt}`,
-    guildId,
-    payload: { guild_id: guildId, user: { id: userId, username: 'newbie', discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 },
-    receivedAt: Date.now(),
-  };
-};
+const joinEvent = (guildId: string, userId: string) => memberJoinEvent(guildId, userId);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../workers/bot/index';
 import { getDb } from '../db/client';
 import { gatewayEvents } from './gateway/schema';
+import { memberJoinEvent } from '../testing/gateway-events';
 import { fakeDiscord, testEnv } from '../testing/harness';
 import { snowflake as nextSnowflake } from '../testing/snowflake';
 import { defineEvent, defineFeature } from './define';
@@ -67,13 +68,7 @@ function poisonProbe(done: string[]): Registry {
   ]);
 }
 
-const joinEvent = (guildId: string, userId: string, joinedAt = new Date().toISOString()): QueuedEvent => ({
-  type: 'GUILD_MEMBER_ADD',
-  sourceId: `${guildId}:${userId}:${joinedAt}`,
-  guildId,
-  payload: { guild_id: guildId, user: { id: userId, username: 'newbie', discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 },
-  receivedAt: Date.now(),
-});
+const joinEvent = memberJoinEvent;
 
 afterEach(() => vi.restoreAllMocks());
 

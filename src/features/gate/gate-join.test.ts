@@ -1,11 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { APIGuildMember, GuildMemberFlags } from 'discord-api-types/v10';
 import worker from '../../../workers/bot/index';
 import type { QueuedEvent } from '../../core/events';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { gatewayEvents } from '../../core/gateway/schema';
+import { memberJoinEvent } from '../../testing/gateway-events';
 import { gateWorld } from './gate.fixture';
 import { gateJoinEvents } from './schema';
 
@@ -14,16 +14,7 @@ describe('gate: member join (GUILD_MEMBER_ADD through the EVENTS queue)', () => 
     const w = await gateWorld({ questions: ['Only question'] });
     const userId = await w.fake.addMember(w.g.guildId, { username: 'joiner' });
     const joinedAt = new Date().toISOString();
-    const payload: APIGuildMember & { guild_id: string } = {
-      guild_id: w.g.guildId,
-      user: { id: userId, username: 'joiner', discriminator: '0', global_name: null, avatar: null },
-      roles: [],
-      joined_at: joinedAt,
-      deaf: false,
-      mute: false,
-      flags: 0 as GuildMemberFlags,
-    };
-    const event: QueuedEvent = { type: 'GUILD_MEMBER_ADD', sourceId: `${w.g.guildId}:${userId}:${joinedAt}`, guildId: w.g.guildId, payload };
+    const event = memberJoinEvent(w.g.guildId, { id: userId, username: 'joiner' }, joinedAt);
     for (let delivery = 1; delivery <= 2; delivery++) {
       const batch = createMessageBatch<QueuedEvent>('gatehouse-events', [{ id: `m${delivery}`, timestamp: new Date(), attempts: delivery, body: event }]);
       const ctx = createExecutionContext();
@@ -44,16 +35,7 @@ describe('gate: member join (GUILD_MEMBER_ADD through the EVENTS queue)', () => 
     const w = await gateWorld({ questions: ['Only question'] });
     const userId = await w.fake.addMember(w.g.guildId, { username: 'joiner' });
     const joinedAt = new Date().toISOString();
-    const payload: APIGuildMember & { guild_id: string } = {
-      guild_id: w.g.guildId,
-      user: { id: userId, username: 'joiner', discriminator: '0', global_name: null, avatar: null },
-      roles: [],
-      joined_at: joinedAt,
-      deaf: false,
-      mute: false,
-      flags: 0 as GuildMemberFlags,
-    };
-    const event: QueuedEvent = { type: 'GUILD_MEMBER_ADD', sourceId: `${w.g.guildId}:${userId}:${joinedAt}`, guildId: w.g.guildId, payload };
+    const event = memberJoinEvent(w.g.guildId, { id: userId, username: 'joiner' }, joinedAt);
     const deliver = async (attempt: number) => {
       const batch = createMessageBatch<QueuedEvent>('gatehouse-events', [{ id: `m${attempt}`, timestamp: new Date(), attempts: attempt, body: event }]);
       const ctx = createExecutionContext();
