@@ -69,6 +69,49 @@ export interface GuildWorld {
   roles(): Promise<Record<string, APIRole>>;
 }
 
+/**
+ * A slash command's options and their `resolved` data, as Discord would send them: users,
+ * members, roles and channels looked up on the fake Discord (a role it no longer has resolves
+ * as "deleted").
+ */
+export async function commandOptions(
+  fake: FakeDiscord,
+  guildId: string,
+  options: Record<string, Opt>,
+): Promise<{ opts: APIApplicationCommandInteractionDataOption[]; resolved: Record<string, unknown> | undefined }> {
+  const users: Record<string, APIUser> = {};
+  const members: Record<string, unknown> = {};
+  const rolesResolved: Record<string, APIRole> = {};
+  const channels: Record<string, unknown> = {};
+  const opts: APIApplicationCommandInteractionDataOption[] = [];
+  const known = (await fake.guild(guildId))?.roles ?? [];
+  for (const [key, value] of Object.entries(options)) {
+    if (typeof value === 'object' && 'role' in value) {
+      rolesResolved[value.role] = known.find((r) => r.id === value.role) ?? ({ id: value.role, name: 'deleted', position: 0, permissions: '0' } as APIRole);
+      opts.push(option(key, T.Role, value.role));
+    } else if (typeof value === 'object' && 'channel' in value) {
+      channels[value.channel] = { id: value.channel, name: 'channel', type: 0, permissions: '0' };
+      opts.push(option(key, T.Channel, value.channel));
+    } else if (typeof value === 'object') {
+      const m = await fake.member(guildId, value.user);
+      users[value.user] = m?.user ?? makeUser({ id: value.user });
+      if (m) {
+        const { user: _u, ...rest } = m;
+        members[value.user] = { ...rest, permissions: '0' };
+      }
+      opts.push(option(key, T.User, value.user));
+    } else {
+      opts.push(option(key, typeof value === 'string' ? T.String : typeof value === 'boolean' ? T.Boolean : T.Integer, value));
+    }
+  }
+  const resolved = {
+    ...(Object.keys(users).length ? { users, members } : {}),
+    ...(Object.keys(rolesResolved).length ? { roles: rolesResolved } : {}),
+    ...(Object.keys(channels).length ? { channels } : {}),
+  };
+  return { opts, resolved: Object.keys(resolved).length ? resolved : undefined };
+}
+
 /** Builds a world: guild with `roles` (plus Helpers/Moderators/Admins mapped), channels general and other. */
 export async function guildWorld(options: { roles?: SeedRole[]; botRolePosition?: number } = {}): Promise<GuildWorld> {
   const fake = await FakeDiscord.create(baseEnv.TEST_FAKE_DISCORD_URL, { applicationId: baseEnv.DISCORD_APPLICATION_ID });
@@ -105,39 +148,7 @@ export async function guildWorld(options: { roles?: SeedRole[]; botRolePosition?
   };
   const base = (p: Person, channelId = g.channels.general!) => ({ guildId: g.guildId, channelId, user: p.user, roles: p.roles, permissions: p.permissions });
 
-  const buildOptions = async (options: Record<string, Opt>) => {
-    const users: Record<string, APIUser> = {};
-    const members: Record<string, unknown> = {};
-    const rolesResolved: Record<string, APIRole> = {};
-    const channels: Record<string, unknown> = {};
-    const opts: APIApplicationCommandInteractionDataOption[] = [];
-    const known = await roles();
-    for (const [key, value] of Object.entries(options)) {
-      if (typeof value === 'object' && 'role' in value) {
-        rolesResolved[value.role] = Object.values(known).find((r) => r.id === value.role) ?? ({ id: value.role, name: 'deleted', position: 0, permissions: '0' } as APIRole);
-        opts.push(option(key, T.Role, value.role));
-      } else if (typeof value === 'object' && 'channel' in value) {
-        channels[value.channel] = { id: value.channel, name: 'channel', type: 0, permissions: '0' };
-        opts.push(option(key, T.Channel, value.channel));
-      } else if (typeof value === 'object') {
-        const m = await fake.member(g.guildId, value.user);
-        users[value.user] = m?.user ?? makeUser({ id: value.user });
-        if (m) {
-          const { user: _u, ...rest } = m;
-          members[value.user] = { ...rest, permissions: '0' };
-        }
-        opts.push(option(key, T.User, value.user));
-      } else {
-        opts.push(option(key, typeof value === 'string' ? T.String : typeof value === 'boolean' ? T.Boolean : T.Integer, value));
-      }
-    }
-    const resolved = {
-      ...(Object.keys(users).length ? { users, members } : {}),
-      ...(Object.keys(rolesResolved).length ? { roles: rolesResolved } : {}),
-      ...(Object.keys(channels).length ? { channels } : {}),
-    };
-    return { opts, resolved: Object.keys(resolved).length ? resolved : undefined };
-  };
+  const buildOptions = (options: Record<string, Opt>) => commandOptions(fake, g.guildId, options);
 
   return {
     fake,

@@ -6,8 +6,6 @@
  */
 import { createExecutionContext, createScheduledController, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
 import {
-  ApplicationCommandOptionType,
-  type APIApplicationCommandInteractionDataOption,
   type APIInteraction,
   type APIInteractionResponse,
   type APIMessage,
@@ -18,11 +16,10 @@ import worker from '../../../workers/bot/index';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
 import { FakeDiscord, type SeededGuild } from '../../testing/fake-discord/client';
+import { commandOptions, type Opt } from '../../testing/guild-world';
 import { send, testEnv } from '../../testing/harness';
-import { buttonPress, modalSubmit, option, slashCommand, subcommand, user as makeUser, userCommand } from '../../testing/interactions';
+import { buttonPress, modalSubmit, slashCommand, subcommand, user as makeUser, userCommand } from '../../testing/interactions';
 import { MOD_LOG } from './config';
-
-const T = ApplicationCommandOptionType;
 
 /** Someone who runs commands. */
 export interface Person {
@@ -42,8 +39,8 @@ export interface Outcome {
   token: string;
 }
 
-/** An option value for `run`: users become user options (resolved from the fake). */
-export type Opt = string | number | boolean | { user: string } | { role: string };
+/** An option value for `run`: users, roles and channels are resolved from the fake (`commandOptions`). */
+export type { Opt };
 
 /** The moderation world. */
 export interface ModWorld {
@@ -128,28 +125,7 @@ export async function modWorld(options: { botPermissions?: string[]; env?: Parti
     helper: await person(['Helpers']),
     member: (options = {}) => person(options.roles ?? ['Members'], options.dmsClosed ? { dmsClosed: true } : {}),
     async run(p, name, options = {}, sub) {
-      const users: Record<string, APIUser> = {};
-      const members: Record<string, unknown> = {};
-      const rolesResolved: Record<string, APIRole> = {};
-      const opts: APIApplicationCommandInteractionDataOption[] = [];
-      for (const [key, value] of Object.entries(options)) {
-        if (typeof value === 'object' && 'role' in value) {
-          rolesResolved[value.role] = Object.values(roles).find((r) => r.id === value.role)!;
-          opts.push(option(key, T.Role, value.role));
-        } else if (typeof value === 'object') {
-          const m = await fake.member(g.guildId, value.user);
-          users[value.user] = m?.user ?? makeUser({ id: value.user });
-          if (m) {
-            const { user: _u, ...rest } = m;
-            members[value.user] = { ...rest, permissions: '0' };
-          }
-          opts.push(option(key, T.User, value.user));
-        } else {
-          opts.push(option(key, typeof value === 'string' ? T.String : typeof value === 'boolean' ? T.Boolean : T.Integer, value));
-        }
-      }
-      const resolved =
-        Object.keys(users).length || Object.keys(rolesResolved).length ? { ...(Object.keys(users).length ? { users, members } : {}), roles: rolesResolved } : undefined;
+      const { opts, resolved } = await commandOptions(fake, g.guildId, options);
       const interaction = slashCommand(name, {
         ...base(p),
         options: sub ? [subcommand(sub, opts)] : opts,
