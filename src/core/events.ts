@@ -333,9 +333,9 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
   });
   const all = messages.flatMap((m) => m.deliveries);
   // By type and scope: a guild message that only a DM handler's type matches is just recorded.
-  const handlersOf = (d: Delivery) => registry.eventHandlers(d.event.type, eventGuildId(d.event));
-  const unhandled = all.filter((d) => handlersOf(d).length === 0);
-  const handled = all.filter((d) => handlersOf(d).length > 0);
+  const unhandled: Delivery[] = [];
+  const handled: Delivery[] = [];
+  for (const d of all) (registry.eventHandlers(d.event.type, eventGuildId(d.event)).length > 0 ? handled : unhandled).push(d);
   const overBudget = (d: Delivery) => {
     d.retryIn = BUDGET_DEFER_SECONDS;
     d.deferred = true;
