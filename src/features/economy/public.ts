@@ -145,3 +145,5 @@ export async function applyChangeAndNotify(ctx: BaseContext, change: LedgerChang
   await notifyCurrencyChanged(ctx, change, result);
   return result;
 }
+
+export { applyTransfer, type LedgerTransfer, type TransferResult } from './ledger';
