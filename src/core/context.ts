@@ -115,6 +115,14 @@ export interface EventContext<S extends EventScope = EventScope> extends BaseCon
   budget: Budget;
 }
 
+/** Context of a lake hook: the batch's services (guild configuration per guild). */
+export interface LakeHookContext extends BaseContext {
+  registry: Registry;
+  budget: Budget;
+  /** The configuration of a guild of the batch. */
+  config(guildId: string): GuildConfig;
+}
+
 /** Context of a cron job. */
 export interface CronContext extends BaseContext {
   /** When the trigger was scheduled (ms since epoch). */

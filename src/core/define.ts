@@ -21,6 +21,7 @@ import type {
   CommandContext,
   CronContext,
   EventContext,
+  LakeHookContext,
   HandlerResult,
   ModalContext,
 } from './context';
@@ -273,6 +274,41 @@ export function defineEvent<P = unknown, S extends EventScope = 'guild'>(def: Ev
   return def;
 }
 
+/** A guild event as the lake recorded it, handed to lake hooks. */
+export interface LakeEvent {
+  sourceId: string;
+  type: string;
+  guildId: string;
+  payload: unknown;
+  /** The lake row's columns: who, where, when, and the content-free summary. */
+  facts: import('./gateway/lake').LakeFacts;
+}
+
+/**
+ * A consumer of guild events in bulk (the rules engine): called once per queue batch with the
+ * events of its types the lake recorded and claimed in that batch (first deliveries, and
+ * events whose earlier run did not finish). Same guarantees as an event handler (at least
+ * once, so effects are idempotent), but the events are recorded, claimed and settled a hundred
+ * at a time, and the hook decides for all of them in a few round trips.
+ */
+export interface LakeHook {
+  name: string;
+  types: readonly EventType[];
+  /** Most subrequests one call over `events` events makes. */
+  cost: (events: number) => number;
+  /**
+   * Whether the hook wants a guild's events of a type at all (e.g. the guild has a rule on
+   * it); events no hook wants take the cheap unhandled path. Default: always.
+   */
+  wants?: (ctx: LakeHookContext, guildId: string, type: string) => Promise<boolean>;
+  handler: (ctx: LakeHookContext, events: LakeEvent[]) => Promise<void>;
+}
+
+/** Declares a lake hook. */
+export function defineLakeHook(def: LakeHook): LakeHook {
+  return def;
+}
+
 /** A scheduled job, run by the cron trigger whose expression equals `schedule`. */
 export interface Cron {
   name: string;
@@ -312,7 +348,18 @@ export interface Feature {
   components?: Component[];
   modals?: Modal[];
   events?: EventHandler<any, any>[];
+  /** Bulk consumers of guild events after the lake write (see {@link LakeHook}). */
+  lakeHooks?: LakeHook[];
+  /** Consumers of internal events (`level_up`, `case_created`, … see src/core/internal-events.ts). */
+  internalEvents?: InternalEventHandler[];
   crons?: Cron[];
+}
+
+/** A consumer of an internal event, run in the invocation that emitted it. */
+export interface InternalEventHandler {
+  name: string;
+  type: string;
+  handler: (ctx: import('./internal-events').InternalContext, event: import('./internal-events').InternalEvent) => Promise<void>;
 }
 
 /** Declares a feature. */

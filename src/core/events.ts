@@ -26,7 +26,7 @@
  * A queue message holds one event or a pack of up to `EVENTS_PER_MESSAGE` (the relay packs
  * bursts); events of a pack are settled one by one as above.
  */
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/client';
 import { RateLimitedError } from '../discord/errors';
@@ -35,12 +35,12 @@ import { guildIdOf } from '../discord/gateway/dispatch';
 import { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent } from '../discord/gateway/wire';
 import { lakeFacts } from './gateway/lake';
 import { gatewayEvents } from './gateway/schema';
-import type { EventContext } from './context';
-import { DEFAULT_EVENT_COST } from './define';
+import type { EventContext, LakeHookContext } from './context';
+import { DEFAULT_EVENT_COST, type LakeEvent, type LakeHook } from './define';
 import { appConfig } from './env';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
-import type { Registry } from './registry';
+import type { Owned, Registry } from './registry';
 
 export { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent };
 
@@ -115,6 +115,7 @@ const EVENT_OVERHEAD = 4;
 export function eventCost(registry: Registry, event: QueuedEvent): number {
   let cost = EVENT_OVERHEAD;
   for (const { def } of registry.eventHandlers(event.type, eventGuildId(event))) cost += (def.cost ?? DEFAULT_EVENT_COST) + 1;
+  for (const { def } of registry.hooksFor(event.type, eventGuildId(event))) cost += def.cost(1) + 1;
   return cost;
 }
 
@@ -225,6 +226,18 @@ export async function processEvent(
         .set({ handled: sql`json_insert(${gatewayEvents.handled}, '$[#]', ${name})` })
         .where(bySource);
     }
+    // Lake hooks of a type that also has handlers see the event here, as a batch of one.
+    const guildId = handlerCtx.guildId;
+    for (const { feature, def } of registry.hooksFor(event.type, guildId)) {
+      const name = `${feature.name}.${def.name}`;
+      if (!guildId || claim.handled.includes(name)) continue;
+      if (feature.toggleable !== false && !(await handlerCtx.config!.moduleEnabled(feature.name, feature.enabledByDefault ?? true))) continue;
+      await def.handler(hookContext(registry, env, services), [{ sourceId: event.sourceId, type: event.type, guildId, payload: event.payload, facts: lakeFacts(event.type, event.payload, event.receivedAt ?? now) }]);
+      await db
+        .update(gatewayEvents)
+        .set({ handled: sql`json_insert(${gatewayEvents.handled}, '$[#]', ${name})` })
+        .where(bySource);
+    }
   } catch (error) {
     if (error instanceof RateLimitedError) {
       // Not a failure: give the attempt back and come back when the limit has reset.
@@ -264,6 +277,205 @@ function lakeRow(event: QueuedEvent, now: number) {
     receivedAt,
     payload: facts.summary,
   };
+}
+
+/** The context lake hooks of one batch share. */
+function hookContext(registry: Registry, env: Env, services: EventServices): LakeHookContext {
+  const configs = new Map<string, GuildConfig>();
+  return {
+    env,
+    registry,
+    budget: services.budget,
+    waitUntil: services.waitUntil,
+    get db() {
+      return services.db;
+    },
+    get discord() {
+      return services.discord;
+    },
+    config(guildId: string) {
+      let config = configs.get(guildId);
+      if (!config) configs.set(guildId, (config = new GuildConfig(services.db, guildId)));
+      return config;
+    },
+  };
+}
+
+/** The `guild:type` pairs of a batch some lake hook wants (asked once per pair). */
+async function hookWants(registry: Registry, env: Env, services: EventServices, deliveries: readonly Delivery[]): Promise<Set<string>> {
+  const pairs = new Map<string, { guildId: string; type: string }>();
+  for (const d of deliveries) {
+    const guildId = eventGuildId(d.event);
+    if (guildId && registry.hooksFor(d.event.type, guildId).length > 0) pairs.set(`${guildId}:${d.event.type}`, { guildId, type: d.event.type });
+  }
+  const out = new Set<string>();
+  if (pairs.size === 0) return out;
+  const ctx = hookContext(registry, env, services);
+  await Promise.all(
+    [...pairs].map(async ([key, { guildId, type }]) => {
+      for (const { def } of registry.hooksFor(type, guildId)) {
+        // A failing check hands the events to the hook (which fails or succeeds on its own terms).
+        if (!def.wants || (await def.wants(ctx, guildId, type).catch(() => true))) {
+          out.add(key);
+          return;
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+/** Events per record-and-claim round trip of the hooked path (the claim binds one parameter per event). */
+const HOOKED_PER_BATCH = 80;
+
+/**
+ * The path of guild events no per-event handler takes but lake hooks do (the rules engine's
+ * messages): recorded and claimed a chunk at a time (insert-or-ignore as `pending` and leased:
+ * a row the insert creates is claimed by it; redeliveries are claimed by a conditional update
+ * of those pending and not leased), handed to each hook at once,
+ * then settled together: `done` with the hooks' names in `handled`, or, when a hook throws,
+ * released for a retry (the hooks that finished are recorded and not run again). Costs per
+ * chunk: 1 (+ 1 with redeliveries) + each hook's `cost(n)` + 1, reserved before it starts.
+ */
+async function processHooked(registry: Registry, deliveries: Delivery[], env: Env, services: EventServices): Promise<void> {
+  const db = services.db;
+  const hookCtx = hookContext(registry, env, services);
+  for (let i = 0; i < deliveries.length; i += HOOKED_PER_BATCH) {
+    const chunk = deliveries.slice(i, i + HOOKED_PER_BATCH);
+    const hooks = new Map<string, Owned<LakeHook>>();
+    for (const d of chunk) for (const h of registry.hooksFor(d.event.type, eventGuildId(d.event))) hooks.set(`${h.feature.name}.${h.def.name}`, h);
+    const cost = 3 + [...hooks.values()].reduce((n, h) => n + h.def.cost(chunk.length), 0);
+    const slot = services.budget.reserve(Math.min(cost, services.budget.capacity));
+    if (!slot) {
+      for (const d of deliveries.slice(i)) {
+        d.retryIn = BUDGET_DEFER_SECONDS;
+        d.deferred = true;
+      }
+      return;
+    }
+    try {
+      await processHookedChunk(registry, chunk, hooks, env, services, hookCtx, db);
+    } catch (error) {
+      log('event consumer failed', { events: chunk.length, error: String(error) });
+      for (const d of chunk) d.retryIn ??= retryDelaySeconds(d.attempts);
+    } finally {
+      slot.release();
+    }
+  }
+}
+
+async function processHookedChunk(
+  registry: Registry,
+  chunk: Delivery[],
+  hooks: Map<string, Owned<LakeHook>>,
+  env: Env,
+  services: EventServices,
+  hookCtx: LakeHookContext,
+  db: Db,
+): Promise<void> {
+  const now = Date.now();
+  // A row this insert creates is claimed by it (pending, attempt 1, leased): one round trip for first deliveries.
+  const inserts = chunk.map((d) =>
+    db
+      .insert(gatewayEvents)
+      .values({ ...lakeRow(d.event, now), attempts: 1, leaseUntil: now + EVENT_LEASE_MS })
+      .onConflictDoNothing({ target: gatewayEvents.sourceId })
+      .returning({ sourceId: gatewayEvents.sourceId }),
+  );
+  const inserted = await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
+  const claims = new Map<string, { handled: string[]; attempts: number }>();
+  for (const rows of inserted) for (const r of rows) claims.set(r.sourceId, { handled: [], attempts: 1 });
+  const again = chunk.filter((d) => !claims.has(d.event.sourceId));
+  if (again.length > 0) {
+    // Redeliveries: claim those still pending and not leased; the others are done or held elsewhere.
+    const bySources = inArray(
+      gatewayEvents.sourceId,
+      again.map((d) => d.event.sourceId),
+    );
+    const [claimedAgain, current] = await db.batch([
+      db
+        .update(gatewayEvents)
+        .set({ attempts: sql`${gatewayEvents.attempts} + 1`, leaseUntil: now + EVENT_LEASE_MS })
+        .where(and(bySources, eq(gatewayEvents.status, 'pending'), lte(gatewayEvents.leaseUntil, now)))
+        .returning({ sourceId: gatewayEvents.sourceId, handled: gatewayEvents.handled, attempts: gatewayEvents.attempts }),
+      db.select({ sourceId: gatewayEvents.sourceId, status: gatewayEvents.status, leaseUntil: gatewayEvents.leaseUntil }).from(gatewayEvents).where(bySources),
+    ]);
+    for (const c of claimedAgain) claims.set(c.sourceId, { handled: c.handled, attempts: c.attempts });
+    const rows = new Map(current.map((c) => [c.sourceId, c]));
+    for (const d of again) {
+      const row = rows.get(d.event.sourceId);
+      if (!claims.has(d.event.sourceId) && row?.status === 'pending') d.retryIn = Math.max(1, Math.ceil((row.leaseUntil - now) / 1000)); // another delivery holds it
+    }
+  }
+  const claimed = chunk.filter((d) => claims.has(d.event.sourceId));
+  if (claimed.length === 0) return;
+  const finished = new Map<string, string[]>(claimed.map((d) => [d.event.sourceId, [...claims.get(d.event.sourceId)!.handled]]));
+  let failure: unknown;
+  for (const [name, { feature, def }] of hooks) {
+    const enabled = new Map<string, boolean>();
+    const events: LakeEvent[] = [];
+    for (const d of claimed) {
+      const guildId = eventGuildId(d.event)!;
+      if (!def.types.includes(d.event.type as never) || finished.get(d.event.sourceId)!.includes(name)) continue;
+      if (feature.toggleable !== false) {
+        if (!enabled.has(guildId)) enabled.set(guildId, await hookCtx.config(guildId).moduleEnabled(feature.name, feature.enabledByDefault ?? true));
+        if (!enabled.get(guildId)) continue;
+      }
+      events.push({ sourceId: d.event.sourceId, type: d.event.type, guildId, payload: d.event.payload, facts: lakeFacts(d.event.type, d.event.payload, d.event.receivedAt ?? now) });
+    }
+    if (events.length === 0) continue;
+    try {
+      await def.handler(hookCtx, events);
+      for (const e of events) finished.get(e.sourceId)!.push(name);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) log('lake hook failed', { handler: name, events: events.length, error: String(error) });
+      failure = error;
+      break;
+    }
+  }
+  if (!failure) {
+    // One statement per distinct `handled` list (normally one for the whole chunk).
+    const groups = new Map<string, string[]>();
+    for (const [id, names] of finished) {
+      const k = JSON.stringify(names);
+      groups.set(k, [...(groups.get(k) ?? []), id]);
+    }
+    const updates = [...groups].map(([names, group]) =>
+      db
+        .update(gatewayEvents)
+        .set({ status: 'done', leaseUntil: 0, lastError: null, handled: JSON.parse(names) as string[] })
+        .where(inArray(gatewayEvents.sourceId, group)),
+    );
+    await db.batch(updates as [(typeof updates)[number], ...typeof updates]);
+    return;
+  }
+  const lastError = String(failure).slice(0, 500);
+  const deferred = failure instanceof RateLimitedError;
+  const dead = deferred ? [] : claimed.filter((d) => claims.get(d.event.sourceId)!.attempts >= maxAttempts(env));
+  const deadIds = new Set(dead.map((d) => d.event.sourceId));
+  const statements = claimed.map((d) =>
+    db
+      .update(gatewayEvents)
+      .set({
+        handled: finished.get(d.event.sourceId)!,
+        leaseUntil: 0,
+        lastError,
+        ...(deferred ? { attempts: sql`max(0, ${gatewayEvents.attempts} - 1)` } : {}),
+        ...(deadIds.has(d.event.sourceId) ? { status: 'dead' } : {}),
+      })
+      .where(eq(gatewayEvents.sourceId, d.event.sourceId)),
+  );
+  for (const d of dead) {
+    services.budget.count(1);
+    await env.EVENTS_DLQ.send(d.event);
+    log('event dead-lettered', { sourceId: d.event.sourceId, type: d.event.type, attempts: claims.get(d.event.sourceId)!.attempts, error: lastError });
+  }
+  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  for (const d of claimed) {
+    if (deadIds.has(d.event.sourceId)) continue;
+    d.retryIn = deferred ? Math.max(1, Math.ceil((failure as RateLimitedError).retryAfterMs / 1000)) : retryDelaySeconds(d.attempts);
+    if (deferred) d.deferred = true;
+  }
 }
 
 /** Statements per D1 batch when recording events no feature handles. */
@@ -335,7 +547,12 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
   // By type and scope: a guild message that only a DM handler's type matches is just recorded.
   const unhandled: Delivery[] = [];
   const handled: Delivery[] = [];
-  for (const d of all) (registry.eventHandlers(d.event.type, eventGuildId(d.event)).length > 0 ? handled : unhandled).push(d);
+  const hooked: Delivery[] = [];
+  const wanted = await hookWants(registry, env, services, all);
+  for (const d of all) {
+    const guildId = eventGuildId(d.event);
+    (registry.eventHandlers(d.event.type, guildId).length > 0 ? handled : wanted.has(`${guildId}:${d.event.type}`) ? hooked : unhandled).push(d);
+  }
   const overBudget = (d: Delivery) => {
     d.retryIn = BUDGET_DEFER_SECONDS;
     d.deferred = true;
@@ -366,7 +583,8 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
       d.retryIn = retryDelaySeconds(d.attempts);
     }
   });
-  const [, { left }] = await Promise.all([recorded, processed]);
+  const bulk = hooked.length > 0 ? processHooked(registry, hooked, env, services) : Promise.resolve();
+  const [, { left }] = await Promise.all([recorded, processed, bulk]);
   left.forEach(overBudget);
   settling?.release();
 

@@ -19,6 +19,8 @@ import type {
   Cron,
   EventHandler,
   Feature,
+  InternalEventHandler,
+  LakeHook,
   Modal,
   OptionDef,
   OptionDefs,
@@ -57,6 +59,10 @@ export class Registry {
   /** Handlers by type for events of a guild (`guild` and `any` scopes) and without one (`dm`, `any`). */
   private readonly eventsByPlace = { guild: new Map<string, Owned<EventHandler>[]>(), dm: new Map<string, Owned<EventHandler>[]>() };
   readonly crons = new Map<string, Owned<Cron>[]>();
+  /** Lake hooks by event type (guild events only). */
+  readonly lakeHooks = new Map<string, Owned<LakeHook>[]>();
+  /** Internal event handlers by internal event type. */
+  readonly internalHandlers = new Map<string, Owned<InternalEventHandler>[]>();
 
   constructor(features: readonly Feature[]) {
     this.features = features;
@@ -99,6 +105,13 @@ export class Registry {
         if (scope !== 'dm') pushTo(this.eventsByPlace.guild, event.type, owned);
         if (scope !== 'guild') pushTo(this.eventsByPlace.dm, event.type, owned);
       }
+      for (const hook of feature.lakeHooks ?? []) {
+        const name = `${feature.name}.${hook.name}`;
+        if (eventNames.has(name)) throw new Error(`duplicate event handler "${name}"`);
+        eventNames.add(name);
+        for (const type of hook.types) pushTo(this.lakeHooks, type, { feature, def: hook });
+      }
+      for (const handler of feature.internalEvents ?? []) pushTo(this.internalHandlers, handler.type, { feature, def: handler });
       for (const cron of feature.crons ?? []) {
         const name = `${feature.name}.${cron.name}`;
         if (cronNames.has(name)) throw new Error(`duplicate cron "${name}"`);
@@ -114,6 +127,16 @@ export class Registry {
    */
   eventHandlers(type: string, guildId: string | null): readonly Owned<EventHandler>[] {
     return this.eventsByPlace[guildId ? 'guild' : 'dm'].get(type) ?? NO_HANDLERS;
+  }
+
+  /** The lake hooks an event reaches (events of a guild only). */
+  hooksFor(type: string, guildId: string | null): readonly Owned<LakeHook>[] {
+    return guildId ? (this.lakeHooks.get(type) ?? []) : [];
+  }
+
+  /** Every dispatch type some handler or hook wants (what the relay forwards). */
+  forwardedTypes(): string[] {
+    return [...new Set([...this.events.keys(), ...this.lakeHooks.keys()])];
   }
 
   /** The command registered under a type and name. */

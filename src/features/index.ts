@@ -7,11 +7,13 @@ import { avatarScan } from './avatar-scan';
 import { economy } from './economy';
 import { gate } from './gate';
 import { info } from './info';
+import { levels } from './levels';
 import { moderation } from './moderation';
 import { platform } from './platform';
 import { reminders } from './reminders';
 import { roleMenus } from './role-menus';
+import { rules } from './rules';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules];

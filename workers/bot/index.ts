@@ -16,7 +16,7 @@ import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list. */
 export const registry = new Registry(features);
-GatewayRelay.forward(registry.events.keys());
+GatewayRelay.forward(registry.forwardedTypes());
 const router = new Router(registry);
 const app = createApp({
   router,

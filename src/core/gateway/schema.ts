@@ -18,6 +18,16 @@ export interface EventSummary {
   roles?: number;
   /** GUILD_MEMBER_UPDATE: membership screening still pending. */
   pending?: boolean;
+  /** MESSAGE_CREATE, MESSAGE_REACTION_ADD, VOICE_STATE_UPDATE: the member's role ids then (rules' role conditions and multipliers). */
+  roleIds?: string[];
+  /** The member's `joined_at` (ms), when the event carried it. */
+  joinedAt?: number;
+  /** MESSAGE_REACTION_ADD: the emoji (unicode, or a custom emoji's name) and the message's author. */
+  emoji?: string;
+  authorId?: string;
+  /** VOICE_STATE_UPDATE: self-muted or self-deafened (or muted/deafened by the server). */
+  muted?: boolean;
+  deafened?: boolean;
 }
 
 /**
