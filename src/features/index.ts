@@ -10,7 +10,8 @@ import { moderation } from './moderation';
 import { platform } from './platform';
 import { reminders } from './reminders';
 import { roleMenus } from './role-menus';
+import { runs } from './runs';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, runs];
