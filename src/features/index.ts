@@ -4,6 +4,7 @@
  */
 import type { Feature } from '../core/define';
 import { avatarScan } from './avatar-scan';
+import { economy } from './economy';
 import { gate } from './gate';
 import { info } from './info';
 import { moderation } from './moderation';
@@ -14,4 +15,4 @@ import { runs } from './runs';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, runs];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, runs];
