@@ -1,7 +1,9 @@
 import { defineFeature } from '../../core/define';
 import { activityCommand } from './commands/activity.command';
 import { headcountCommand } from './commands/headcount.command';
+import { quotaCommand } from './commands/quota.command';
 import { runCommand } from './commands/run.command';
+import { quotaRolloverCron } from './crons/quota-rollover.cron';
 import { controlComponent } from './components/control.component';
 import { benchComponent, classComponent, joinComponent, leaveComponent } from './components/panel.component';
 import { locationModal } from './modals/location.modal';
@@ -10,7 +12,8 @@ import { locationModal } from './modals/location.modal';
 export const runs = defineFeature({
   name: 'runs',
   description: 'Runs: activities, join panels with classes and waitlists, auto-end, schedules, calendar, quota points',
-  commands: [runCommand, headcountCommand, activityCommand],
+  commands: [runCommand, headcountCommand, activityCommand, quotaCommand],
   components: [joinComponent, benchComponent, leaveComponent, classComponent, controlComponent],
   modals: [locationModal],
+  crons: [quotaRolloverCron],
 });

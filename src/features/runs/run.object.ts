@@ -21,6 +21,7 @@ import { getDb } from '../../db/client';
 import { createDiscord, DiscordApiError, messageNonce, type Discord } from '../../discord';
 import type { Activity } from './catalog';
 import { renderPanel, type LiveStatus, type PanelState, type RosterEntry } from './panel';
+import { refreshQuotaPanel } from './quota-panel.service';
 import { recordRunEnd } from './run-end';
 import { GuildRuns } from './runs.repo';
 
@@ -265,6 +266,11 @@ export class RunObject extends DurableObject<Env> {
         await recordRunEnd(this.env, state, state.status as 'ended' | 'cancelled', this.roster());
         state.recorded = true;
         this.save(state);
+        if (state.status === 'ended') {
+          await refreshQuotaPanel({ db: getDb(this.env), discord: this.discord(state) }, state.guildId).catch((error) =>
+            console.error(JSON.stringify({ msg: 'quota panel refresh failed', run: state.runId, error: String(error) })),
+          );
+        }
       } catch (error) {
         failure = error;
       }

@@ -5,7 +5,6 @@ import { UserError } from '../../../core/errors';
 import { CONTROL_ACTIONS, KEYS, renderControls, type ControlAction } from '../panel';
 import { GuildRuns } from '../runs.repo';
 import { controlSummary, requireRunControl, runStub } from '../runs.service';
-import { refreshQuotaPanel } from '../quota-panel.service';
 import { runIdOf } from './panel.component';
 
 const NOTES: Partial<Record<ControlAction, string>> = {
@@ -60,7 +59,6 @@ export const controlComponent = defineComponent({
       throw new UserError(`run_${result.reason}`, why);
     }
     if (action === 'convert') await new GuildRuns(ctx.db, ctx.guild).update(runId, { kind: 'run', endsAt: result.state.endsAt });
-    if (action === 'end') ctx.waitUntil(refreshQuotaPanel(ctx, ctx.guild));
     const closed = result.state.status === 'ended' || result.state.status === 'cancelled';
     return ctx.update({ content: controlSummary(result.state, result.roster, NOTES[action] ?? ''), components: closed ? [] : renderControls(result.state) });
   },
