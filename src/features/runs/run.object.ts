@@ -63,7 +63,6 @@ interface RunState extends RunSetup {
   cleaned: boolean;
   /** The scheduled event was made active (the run opened at its time). */
   eventActive: boolean;
-  seq: number;
   endedAt: number | null;
 }
 
@@ -114,7 +113,6 @@ export class RunObject extends DurableObject<Env> {
       recorded: false,
       cleaned: false,
       eventActive: false,
-      seq: 0,
       endedAt: null,
     };
     this.save(state);
@@ -154,7 +152,7 @@ export class RunObject extends DurableObject<Env> {
       return { ok: true, slot, position: this.position(userId), className: chosen, changed: false };
     }
     // Moving from the waitlist to the bench (or between classes) keeps the arrival order.
-    const seq = existing && existing.slot === slot ? existing.seq : ++state.seq;
+    const seq = existing && existing.slot === slot ? existing.seq : this.nextSeq();
     this.ctx.storage.sql.exec(
       `INSERT INTO roster (user_id, seq, slot, class, joined_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(user_id) DO UPDATE SET seq = excluded.seq, slot = excluded.slot, class = excluded.class`,
@@ -207,82 +205,115 @@ export class RunObject extends DurableObject<Env> {
     const state = this.state();
     if (!state) return { ok: false, reason: 'gone' };
     if (state.status === 'ended' || state.status === 'cancelled') return { ok: false, reason: 'closed' };
-    this.close(state, how);
-    await this.settle(state);
-    return { ok: true, state: this.panelState(state), roster: this.roster() };
+    this.close(how);
+    try {
+      await this.settle();
+    } finally {
+      this.schedule(this.state()!);
+    }
+    const after = this.state()!;
+    return { ok: true, state: this.panelState(after), roster: this.roster() };
   }
 
   // -------------------------------------------------------------------------------- alarm
 
-  /** Everything due: opening, reminder, end, record retry, panel, role changes; then the next alarm. */
+  /**
+   * Everything due: opening, reminder, end, record retry, panel, role changes; then the next
+   * alarm. State is reread after every await (a join may have changed it meanwhile) and
+   * written through `mutate`, so nothing stale is ever saved over a newer change.
+   */
   override async alarm(): Promise<void> {
-    const state = this.state();
-    if (!state) return;
     const now = Date.now();
-    if (state.status === 'scheduled' && state.startsAt !== null && now >= state.startsAt) {
-      state.status = 'open';
-      state.endsAt = state.startsAt + state.activity.durationMin * 60_000;
-      state.dirty = true;
-      this.save(state);
+    const opened = this.mutate((s) => {
+      if (s.status !== 'scheduled' || s.startsAt === null || now < s.startsAt) return false;
+      s.status = 'open';
+      s.endsAt = s.startsAt + s.activity.durationMin * 60_000;
+      s.dirty = true;
+      return true;
+    });
+    let state = this.state();
+    if (!state) return;
+    if (opened) {
       await new GuildRuns(getDb(this.env), state.guildId).update(state.runId, { status: 'open', endsAt: state.endsAt });
       if (state.eventId && !state.eventActive) {
         await this.discord(state)
           .guilds.editScheduledEvent(state.guildId, state.eventId, { status: GuildScheduledEventStatus.Active })
-          .then(() => ((state.eventActive = true), this.save(state)))
-          .catch((error) => console.error(JSON.stringify({ msg: 'run event start failed', run: state.runId, error: String(error) })));
+          .then(() => this.mutate((s) => (s.eventActive = true)))
+          .catch((error) => console.error(JSON.stringify({ msg: 'run event start failed', run: state!.runId, error: String(error) })));
       }
     }
-    if (!state.reminded && state.kind === 'scheduled' && state.startsAt !== null && now >= state.startsAt - state.activity.remindMin * 60_000) {
-      // Marked first: a reminder is sent at most once (each DM also carries a nonce).
-      state.reminded = true;
-      this.save(state);
-      await this.remind(state);
-    }
+    // Marked first: a reminder is sent at most once (each DM also carries a nonce).
+    const remind = this.mutate((s) => {
+      if (s.reminded || s.kind !== 'scheduled' || s.startsAt === null || now < s.startsAt - s.activity.remindMin * 60_000) return false;
+      s.reminded = true;
+      return true;
+    });
+    if (remind) await this.remind(this.state()!);
+    state = this.state()!;
     // A headcount nobody converted lapses (cancelled, nothing credited); a run ends.
-    if ((state.status === 'open' || state.status === 'started') && state.endsAt !== null && now >= state.endsAt) this.close(state, state.kind === 'headcount' ? 'cancelled' : 'ended');
+    if ((state.status === 'open' || state.status === 'started') && state.endsAt !== null && now >= state.endsAt) this.close(state.kind === 'headcount' ? 'cancelled' : 'ended');
     try {
-      await this.settle(state);
+      await this.settle();
     } finally {
-      this.schedule(state);
+      this.schedule(this.state()!);
     }
   }
 
   // ------------------------------------------------------------------------------ internals
 
-  private close(state: RunState, how: 'ended' | 'cancelled'): void {
-    state.status = how;
-    state.endedAt = Date.now();
-    state.dirty = true;
-    if (state.roleId) this.ctx.storage.sql.exec('DELETE FROM role_ops');
+  /** Applies `change` to the stored state and saves it, synchronously; returns what `change` returned. */
+  private mutate<T>(change: (state: RunState) => T): T | undefined {
+    const state = this.state();
+    if (!state) return undefined;
+    const out = change(state);
     this.save(state);
+    return out;
   }
 
-  /** Writes what is owed: the end record, the panel, role changes. Throws only after trying all. */
-  private async settle(state: RunState): Promise<void> {
+  private close(how: 'ended' | 'cancelled'): void {
+    this.mutate((s) => {
+      s.status = how;
+      s.endedAt = Date.now();
+      s.dirty = true;
+      if (s.roleId) this.ctx.storage.sql.exec('DELETE FROM role_ops');
+    });
+  }
+
+  /** One settle at a time in this instance (the alarm and an End press may overlap). */
+  private settling: Promise<void> | null = null;
+
+  private settle(): Promise<void> {
+    const run = (this.settling ?? Promise.resolve()).catch(() => undefined).then(() => this.settleNow());
+    this.settling = run;
+    return run;
+  }
+
+  /** Writes what is owed: the end record, the panel, role changes, cleanup. Throws only after trying all. */
+  private async settleNow(): Promise<void> {
     let failure: unknown = null;
+    let state = this.state();
+    if (!state) return;
     const closed = state.status === 'ended' || state.status === 'cancelled';
     if (closed && !state.recorded) {
       try {
         await recordRunEnd(this.env, state, state.status as 'ended' | 'cancelled', this.roster());
-        state.recorded = true;
-        this.save(state);
+        this.mutate((s) => (s.recorded = true));
         if (state.status === 'ended') {
           await refreshQuotaPanel({ db: getDb(this.env), discord: this.discord(state) }, state.guildId).catch((error) =>
-            console.error(JSON.stringify({ msg: 'quota panel refresh failed', run: state.runId, error: String(error) })),
+            console.error(JSON.stringify({ msg: 'quota panel refresh failed', run: state!.runId, error: String(error) })),
           );
         }
       } catch (error) {
         failure = error;
       }
     }
-    if (state.dirty && Date.now() >= state.lastPanelAt + PANEL_INTERVAL_MS) await this.drawPanel(state).catch((e) => (failure ??= e));
-    if (!closed) await this.applyRoleOps(state).catch((e) => (failure ??= e));
+    state = this.state()!;
+    if (state.dirty && Date.now() >= state.lastPanelAt + PANEL_INTERVAL_MS) await this.drawPanel().catch((e) => (failure ??= e));
+    if (!closed) await this.applyRoleOps(this.state()!).catch((e) => (failure ??= e));
+    state = this.state()!;
     if (closed && state.recorded && (state.roleId || state.eventId) && !state.cleaned) {
       await this.cleanUp(state)
-        .then(() => {
-          state.cleaned = true;
-          this.save(state);
-        })
+        .then(() => this.mutate((s) => (s.cleaned = true)))
         .catch((e) => (failure ??= e));
     }
     if (failure) {
@@ -304,22 +335,19 @@ export class RunObject extends DurableObject<Env> {
     }
   }
 
-  private async drawPanel(state: RunState): Promise<void> {
+  private async drawPanel(): Promise<void> {
     // Cleared before the edit: a change during it marks the panel dirty again.
-    state.dirty = false;
-    state.lastPanelAt = Date.now();
-    this.save(state);
+    const state = this.mutate((s) => {
+      s.dirty = false;
+      s.lastPanelAt = Date.now();
+      return s;
+    })!;
     try {
       await this.discord(state).channels.editMessage(state.channelId, state.messageId, renderPanel(this.panelState(state), this.roster()));
     } catch (error) {
       // A deleted panel is not worth retrying; anything else is.
       if (error instanceof DiscordApiError && (error.status === 404 || error.status === 403)) return;
-      const fresh = this.state();
-      if (fresh) {
-        fresh.dirty = true;
-        this.save(fresh);
-        Object.assign(state, fresh);
-      }
+      this.mutate((s) => (s.dirty = true));
       throw error;
     }
   }
@@ -418,6 +446,12 @@ export class RunObject extends DurableObject<Env> {
       className: r.class === null ? null : String(r.class),
       joinedAt: Number(r.joined_at),
     }));
+  }
+
+  /** Arrival order: one past the latest arrival still on the roster. */
+  private nextSeq(): number {
+    const [row] = this.ctx.storage.sql.exec<{ n: number }>('SELECT coalesce(max(seq), 0) + 1 AS n FROM roster').toArray();
+    return row?.n ?? 1;
   }
 
   private queueRole(userId: string, op: 'add' | 'remove'): void {
