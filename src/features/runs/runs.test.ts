@@ -161,7 +161,7 @@ describe('the run Object', () => {
     expect(alarmAt).toBe(endsAt);
     for (const m of members) expect((await w.fake.member(w.g.guildId, m.user.id))!.roles).toContain(roleId);
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(endsAt);
+    vi.setSystemTime(endsAt!);
     expect(await runDurableObjectAlarm(stubOf(runId))).toBe(true);
     vi.useRealTimers();
 
