@@ -10,10 +10,10 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 
 /** Reads signed points such as `-2.5` into hundredths. */
 function signedPoints(raw: string): number {
-  const text = raw.trim();
-  const negative = text.startsWith('-');
-  const value = parseWeight(negative ? text.slice(1) : text.replace(/^\+/, ''));
-  return negative ? -value : value;
+  const match = /^([+-]?)(\d{1,6})(?:\.(\d{1,2}))?$/.exec(raw.trim());
+  if (!match) throw new UserError('bad_points', `\`${raw.slice(0, 20)}\` is not a weight of points: use a number with at most two decimals, e.g. \`2.5\` or \`-1\`.`);
+  const value = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] === '-' ? -value : value;
 }
 
 /** `/quota show|leaderboard|adjust|config|panel`. */
