@@ -13,7 +13,8 @@ import { platform } from './platform';
 import { reminders } from './reminders';
 import { roleMenus } from './role-menus';
 import { rules } from './rules';
+import { runs } from './runs';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs];

@@ -12,6 +12,8 @@ import { runCrons } from '../../src/core/scheduler';
 import { gatewayStatus } from '../../src/core/gateway/gateway.service';
 import { GatewayRelay } from '../../src/discord/gateway/relay';
 import { features } from '../../src/features';
+import { calendarRoutes } from '../../src/features/runs/calendar';
+import { RunObject } from '../../src/features/runs/run.object';
 import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list. */
@@ -23,6 +25,7 @@ const app = createApp({
   version: VERSION,
   health: { gateway: async (env) => ({ ...(await gatewayStatus(env)) }) },
 });
+app.route('/', calendarRoutes());
 
 export default {
   // The interactions endpoint is the hot path: straight to its handler, the rest through Hono.
@@ -38,4 +41,4 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
-export { GatewayRelay };
+export { GatewayRelay, RunObject };

@@ -24,7 +24,9 @@ export const Permission = {
   ManageNicknames: 1n << 27n,
   ManageRoles: 1n << 28n,
   UseApplicationCommands: 1n << 31n,
+  ManageEvents: 1n << 33n,
   ModerateMembers: 1n << 40n,
+  CreateEvents: 1n << 44n,
 } as const satisfies Partial<Record<keyof typeof PermissionFlagsBits, bigint>>;
 
 /** The names accepted wherever the control API takes permissions by name. */
@@ -39,7 +41,8 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
 /** Default permissions of the bot's managed role in a seeded guild (a moderation bot, not Administrator). */
 export const DEFAULT_BOT_PERMISSIONS =
   DEFAULT_EVERYONE_PERMISSIONS | Permission.KickMembers | Permission.BanMembers | Permission.ManageMessages |
-  Permission.ManageNicknames | Permission.ManageRoles | Permission.ModerateMembers | Permission.ManageChannels;
+  Permission.ManageNicknames | Permission.ManageRoles | Permission.ModerateMembers | Permission.ManageChannels |
+  Permission.ManageEvents;
 
 /** Parse a permissions value given as a decimal string, a number, or a list of names. */
 export function parsePermissions(value: string | number | readonly PermissionName[] | undefined, fallback: bigint): bigint {

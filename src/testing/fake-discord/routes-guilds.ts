@@ -4,8 +4,8 @@
  *
  * Portable: no Node APIs.
  */
-import type { APIRole, RESTPatchAPIGuildMemberJSONBody, RESTPutAPIGuildBanJSONBody } from 'discord-api-types/v10';
-import { BanUserFromGuildRequestSchema, SnowflakeTypeSchema } from 'discord-api-spec/zod';
+import type { APIRole, RESTPatchAPIGuildMemberJSONBody, RESTPostAPIGuildRoleJSONBody, RESTPutAPIGuildBanJSONBody } from 'discord-api-types/v10';
+import { BanUserFromGuildRequestSchema, CreateRoleRequestSchema, SnowflakeTypeSchema } from 'discord-api-spec/zod';
 import * as z from 'zod/mini';
 import { errorTree, errors, ViolationError, type FlatIssue } from './errors.ts';
 import { Permission } from './permissions.ts';
@@ -74,6 +74,38 @@ export const guildRoutes: AnyRoute[] = [
     path: '/guilds/{guild_id}/roles',
     auth: 'bot',
     handler: ({ state, params }) => ({ status: 200, body: sortedRoles(requireGuild(state, params.guild_id)) }),
+  }),
+
+  route<RESTPostAPIGuildRoleJSONBody>()({
+    method: 'POST',
+    path: '/guilds/{guild_id}/roles',
+    auth: 'bot',
+    body: (body) => combine(specIssues(CreateRoleRequestSchema, body ?? {}), unknownKeys(CreateRoleRequestSchema, body)),
+    handler: ({ state, params, body }) => {
+      const guild = requireGuild(state, params.guild_id);
+      requireBotPermission(state, guild, Permission.ManageRoles);
+      const perms = BigInt(body?.permissions ?? 0);
+      // Discord refuses a role with permissions the bot itself lacks.
+      if (perms !== 0n && !state.botCan(guild, perms)) throw errors.missingPermissions();
+      // A new role goes at the bottom, just above @everyone (Discord's behaviour); later roles shift up.
+      for (const r of guild.roles.values()) if (r.id !== guild.id) r.position += 1;
+      const role = state.putRole(guild, { name: body?.name ?? 'new role', position: 1, permissions: perms, color: body?.color ?? 0, hoist: body?.hoist ?? false, mentionable: body?.mentionable ?? false });
+      return { status: 200, body: role };
+    },
+  }),
+
+  route()({
+    method: 'DELETE',
+    path: '/guilds/{guild_id}/roles/{role_id}',
+    auth: 'bot',
+    handler: ({ state, params }) => {
+      const guild = requireGuild(state, params.guild_id);
+      const role = requireRole(guild, params.role_id);
+      requireManageableRole(state, guild, role);
+      if (role.id === guild.id || role.managed) throw new ViolationError('invalid_path', 'the @everyone or a managed role cannot be deleted', 400, 50028);
+      state.deleteRole(guild, role.id);
+      return { status: 204 };
+    },
   }),
 
   route()({

@@ -26,6 +26,13 @@ declare module 'discord-api-spec/zod' {
   export const IncomingWebhookInteractionRequestSchema: ZodMiniType;
   export const IncomingWebhookUpdateForInteractionCallbackRequestPartialSchema: ZodMiniType;
   export const SnowflakeTypeSchema: ZodMiniType;
+  export const CreateRoleRequestSchema: ZodMiniType;
+  export const ExternalScheduledEventCreateRequestSchema: ZodMiniType;
+  export const ExternalScheduledEventPatchRequestPartialSchema: ZodMiniType;
+  export const StageScheduledEventCreateRequestSchema: ZodMiniType;
+  export const StageScheduledEventPatchRequestPartialSchema: ZodMiniType;
+  export const VoiceScheduledEventCreateRequestSchema: ZodMiniType;
+  export const VoiceScheduledEventPatchRequestPartialSchema: ZodMiniType;
   /** A response schema: the fake's `GET /oauth2/applications/@me` is checked against it in tests. */
   export const PrivateApplicationResponseSchema: ZodMiniType;
 }
