@@ -12,6 +12,7 @@ import { runCrons } from '../../src/core/scheduler';
 import { gatewayStatus } from '../../src/core/gateway/gateway.service';
 import { GatewayRelay } from '../../src/discord/gateway/relay';
 import { features } from '../../src/features';
+import { ModmailTicket } from '../../src/features/modmail/ticket.object';
 import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list. */
@@ -39,3 +40,4 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export { GatewayRelay };
+export { ModmailTicket };

@@ -1,0 +1,35 @@
+/**
+ * The seams modmail-ops fills (this file is theirs after the merge): admission of a new
+ * ticket (blocks, minimum account age, the per-guild cap), the handlers the ticket object's
+ * alarm dispatches to by timer kind, and what happens after a member's message (a timed close
+ * is cancelled by it). Defaults: admit everyone, no timers, nothing after a message.
+ */
+import type { BaseContext } from '../../core/context';
+import type { TicketRow } from './schema';
+import type { OpenRequest, Refusal, TicketTimer } from './ticket.types';
+
+/** What an alarm handler gets: the usual services and the object's timer controls. */
+export interface TicketAlarmContext extends BaseContext {
+  /** Sets (or replaces) the object's timer of `timer.kind`. */
+  scheduleAt(timer: TicketTimer): void;
+  /** Removes the object's timer of `kind`. */
+  cancel(kind: string): void;
+}
+
+/** Runs one due timer. A throw keeps the timer and tries it again a minute later. */
+export type TicketAlarmHandler = (ctx: TicketAlarmContext, timer: TicketTimer) => Promise<void>;
+
+/** Alarm handlers by timer kind. A due timer of an unknown kind is dropped with a log line. */
+export const ticketAlarmHandlers: Record<string, TicketAlarmHandler> = {};
+
+/**
+ * Whether a new ticket may open (called inside the ticket object, before the ticket row is
+ * written; never for an open that finds the existing ticket).
+ * @returns null to admit, or the refusal the member reads
+ */
+export async function admitOpen(_ctx: BaseContext, _request: OpenRequest): Promise<Refusal | null> {
+  return null;
+}
+
+/** Called after a member's message was relayed into `ticket` (recorded and posted). */
+export async function afterMemberMessage(_ctx: BaseContext, _ticket: TicketRow): Promise<void> {}
