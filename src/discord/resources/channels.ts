@@ -5,6 +5,7 @@ import type {
   RESTPostAPIChannelThreadsJSONBody,
   RESTPostAPIGuildForumThreadsJSONBody,
   RESTGetAPIChannelMessagesQuery,
+  RESTPatchAPIChannelJSONBody,
   RESTPatchAPIChannelMessageJSONBody,
   RESTPostAPIChannelMessageJSONBody,
 } from 'discord-api-types/v10';
@@ -20,6 +21,9 @@ export function channels(rest: RestClient) {
   return {
     /** @see https://discord.com/developers/docs/resources/channel#get-channel */
     get: (channelId: string) => rest.get<APIChannel>(`/channels/${channelId}`),
+    /** Archive, lock or rename a thread (or edit a channel). @see https://discord.com/developers/docs/resources/channel#modify-channel */
+    edit: (channelId: string, body: RESTPatchAPIChannelJSONBody, reason?: string) =>
+      rest.patch<APIChannel>(`/channels/${channelId}`, { body, ...(reason ? { reason } : {}) }),
     /**
      * A body with `nonce` + `enforce_nonce: true` (see `messageNonce`) is posted once however
      * often it is sent within Discord's few-minute window, so it is also retried after a

@@ -5,7 +5,7 @@ import { archiveAttachments, attachmentKey, type AttachmentRef } from './attachm
 
 const db = getDb(env);
 let next = 0;
-const ids = () => ({ guildId: `9${String(++next).padStart(17, '0')}`, ticketId: `t${next}-${Date.now()}` });
+const ids = () => ({ guildId: `9${String(++next).padStart(17, '0')}`, ticketId: next * 1000 + Math.floor(Math.random() * 1000) });
 
 /** Discord's CDN, serving `bytes[url]` (what the copier would fetch over the network). */
 function cdn(bytes: Record<string, Uint8Array>, calls: string[] = []): typeof fetch {

@@ -39,17 +39,17 @@ export interface ArchiveDeps {
 }
 
 /** The R2 prefix of one ticket: everything the archive keeps for it. */
-export function ticketPrefix(guildId: string, ticketId: string): string {
+export function ticketPrefix(guildId: string, ticketId: number): string {
   return `modmail/${guildId}/${ticketId}/`;
 }
 
 /** The R2 key of an attachment's copy. */
-export function attachmentKey(guildId: string, ticketId: string, a: Pick<AttachmentRef, 'id' | 'filename'>): string {
+export function attachmentKey(guildId: string, ticketId: number, a: Pick<AttachmentRef, 'id' | 'filename'>): string {
   const safe = a.filename.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'file';
   return `${ticketPrefix(guildId, ticketId)}attachments/${a.id}/${safe}`;
 }
 
-async function existing(db: Db, ticketId: string, attachmentId: string): Promise<ModmailAttachmentRow | null> {
+async function existing(db: Db, ticketId: number, attachmentId: string): Promise<ModmailAttachmentRow | null> {
   const [row] = await db
     .select()
     .from(modmailAttachments)
@@ -57,7 +57,7 @@ async function existing(db: Db, ticketId: string, attachmentId: string): Promise
   return row ?? null;
 }
 
-async function record(db: Db, guildId: string, ticketId: string, a: AttachmentRef, status: AttachmentStatus, now: number): Promise<ModmailAttachmentRow> {
+async function record(db: Db, guildId: string, ticketId: number, a: AttachmentRef, status: AttachmentStatus, now: number): Promise<ModmailAttachmentRow> {
   const [row] = await db
     .insert(modmailAttachments)
     .values({ guildId, ticketId, attachmentId: a.id, filename: a.filename, contentType: a.content_type ?? null, size: a.size, status, r2Key: null, createdAt: now })
@@ -70,7 +70,7 @@ async function record(db: Db, guildId: string, ticketId: string, a: AttachmentRe
  * Reserves `a`'s bytes against the ticket's total and writes its row as `stored` in one
  * statement; null when the total would be exceeded or the row already exists.
  */
-async function reserve(db: Db, guildId: string, ticketId: string, a: AttachmentRef, key: string, limit: number, now: number): Promise<number | null> {
+async function reserve(db: Db, guildId: string, ticketId: number, a: AttachmentRef, key: string, limit: number, now: number): Promise<number | null> {
   const t = modmailAttachments;
   const rows = await db.all<{ id: number }>(sql`
     INSERT INTO ${t} (guild_id, ticket_id, attachment_id, filename, content_type, size, status, r2_key, created_at)
@@ -92,7 +92,7 @@ async function fetchBounded(fetcher: typeof fetch, url: string, maxBytes: number
  * Copies one attachment (or records why not) and returns its row. Safe to call again for
  * the same attachment: the first row stands.
  */
-export async function archiveAttachment(deps: ArchiveDeps, guildId: string, ticketId: string, a: AttachmentRef, limits: AttachmentLimits): Promise<ModmailAttachmentRow> {
+export async function archiveAttachment(deps: ArchiveDeps, guildId: string, ticketId: number, a: AttachmentRef, limits: AttachmentLimits): Promise<ModmailAttachmentRow> {
   const now = deps.now ?? Date.now();
   const prior = await existing(deps.db, ticketId, a.id);
   if (prior) return prior;
@@ -114,7 +114,7 @@ export async function archiveAttachment(deps: ArchiveDeps, guildId: string, tick
     const body = await fetchBounded(deps.fetch ?? fetch, a.url, Math.min(a.size, limits.maxFileBytes));
     await deps.bucket.put(key, body, {
       httpMetadata: { contentType: a.content_type ?? 'application/octet-stream', contentDisposition: 'attachment' },
-      customMetadata: { guildId, ticketId, filename: a.filename },
+      customMetadata: { guildId, ticketId: String(ticketId), filename: a.filename },
     });
   } catch (error) {
     console.warn(JSON.stringify({ msg: 'modmail: attachment copy failed', guildId, ticketId, attachmentId: a.id, error: String(error) }));
@@ -129,14 +129,14 @@ export async function archiveAttachment(deps: ArchiveDeps, guildId: string, tick
 }
 
 /** Copies every attachment of an entry in order (the ticket total is shared, so one at a time). */
-export async function archiveAttachments(deps: ArchiveDeps, guildId: string, ticketId: string, list: readonly AttachmentRef[], limits: AttachmentLimits): Promise<ModmailAttachmentRow[]> {
+export async function archiveAttachments(deps: ArchiveDeps, guildId: string, ticketId: number, list: readonly AttachmentRef[], limits: AttachmentLimits): Promise<ModmailAttachmentRow[]> {
   const out: ModmailAttachmentRow[] = [];
   for (const a of list) out.push(await archiveAttachment(deps, guildId, ticketId, a, limits));
   return out;
 }
 
 /** A ticket's attachment rows by Discord attachment id (for the transcript). */
-export async function ticketAttachments(db: Db, ticketId: string): Promise<Map<string, ModmailAttachmentRow>> {
+export async function ticketAttachments(db: Db, ticketId: number): Promise<Map<string, ModmailAttachmentRow>> {
   const rows = await db.select().from(modmailAttachments).where(eq(modmailAttachments.ticketId, ticketId));
   return new Map(rows.map((r) => [r.attachmentId, r]));
 }

@@ -2,9 +2,11 @@
  * The seams modmail-ops fills (this file is theirs after the merge): admission of a new
  * ticket (blocks, minimum account age, the per-guild cap), the handlers the ticket object's
  * alarm dispatches to by timer kind, and what happens after a member's message (a timed close
- * is cancelled by it). Defaults: admit everyone, no timers, nothing after a message.
+ * is cancelled by it). The work is in `admission.ts` and `timers.service.ts`.
  */
 import type { BaseContext } from '../../core/context';
+import { admitOpen as admit } from './admission';
+import { onMemberMessage, opsAlarmHandlers } from './timers.service';
 import type { TicketRow } from './schema';
 import type { OpenRequest, Refusal, TicketTimer } from './ticket.types';
 
@@ -20,16 +22,23 @@ export interface TicketAlarmContext extends BaseContext {
 export type TicketAlarmHandler = (ctx: TicketAlarmContext, timer: TicketTimer) => Promise<void>;
 
 /** Alarm handlers by timer kind. A due timer of an unknown kind is dropped with a log line. */
-export const ticketAlarmHandlers: Record<string, TicketAlarmHandler> = {};
+export const ticketAlarmHandlers: Record<string, TicketAlarmHandler> = {
+  // Looked up when a timer fires (timers.service imports the ticket object, which imports this file).
+  close: (ctx, timer) => opsAlarmHandlers.close!(ctx, timer),
+  stale: (ctx, timer) => opsAlarmHandlers.stale!(ctx, timer),
+  autoclose: (ctx, timer) => opsAlarmHandlers.autoclose!(ctx, timer),
+};
 
 /**
  * Whether a new ticket may open (called inside the ticket object, before the ticket row is
  * written; never for an open that finds the existing ticket).
  * @returns null to admit, or the refusal the member reads
  */
-export async function admitOpen(_ctx: BaseContext, _request: OpenRequest): Promise<Refusal | null> {
-  return null;
+export function admitOpen(ctx: BaseContext, request: OpenRequest): Promise<Refusal | null> {
+  return admit(ctx, request);
 }
 
 /** Called after a member's message was relayed into `ticket` (recorded and posted). */
-export async function afterMemberMessage(_ctx: BaseContext, _ticket: TicketRow): Promise<void> {}
+export async function afterMemberMessage(ctx: BaseContext, ticket: TicketRow): Promise<void> {
+  await onMemberMessage(ctx, ticket);
+}

@@ -5,12 +5,13 @@
  */
 import * as z from 'zod';
 import type { GuildConfig } from '../../core/guild-config.repo';
+import type { MODMAIL_CHANNELS } from './config';
 
 /** The settings key. */
 export const OPS_SETTINGS_KEY = 'modmail_ops';
 
-/** The channel purpose where closed tickets' transcripts are posted. */
-export const MODMAIL_LOG = 'modmail_log';
+/** The channel purpose where closed tickets' transcripts are posted (declared in `config.ts`). */
+export const MODMAIL_LOG = 'modmail_log' satisfies keyof typeof MODMAIL_CHANNELS;
 
 const HOUR = 3_600_000;
 const MIB = 1024 * 1024;

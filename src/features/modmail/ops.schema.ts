@@ -59,7 +59,7 @@ export const modmailAttachments = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     guildId: text('guild_id').notNull(),
-    ticketId: text('ticket_id').notNull(),
+    ticketId: integer('ticket_id').notNull(),
     /** Discord's attachment id. */
     attachmentId: text('attachment_id').notNull(),
     filename: text('filename').notNull(),
@@ -83,7 +83,7 @@ export type ModmailAttachmentRow = typeof modmailAttachments.$inferSelect;
 export const modmailTranscripts = sqliteTable(
   'modmail_transcripts',
   {
-    ticketId: text('ticket_id').primaryKey(),
+    ticketId: integer('ticket_id').primaryKey(),
     guildId: text('guild_id').notNull(),
     userId: text('user_id').notNull(),
     r2Key: text('r2_key').notNull(),
