@@ -14,7 +14,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { lazyServices } from '../../core/interaction-context';
 import type { BaseContext } from '../../core/context';
-import { DONE_PREFIX, HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, drainInbox, pendingKey } from './inbox.service';
+import { DONE_PREFIX, HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, drainInbox, heldSubject, pendingKey } from './inbox.service';
 import { openTicketNow } from './open.service';
 import { ticketAlarmHandlers, type TicketAlarmContext } from './ops-hooks';
 import type { DmOutcome, InboundDm, OpenOutcome, OpenRequest, TicketTimer } from './ticket.types';
@@ -30,6 +30,9 @@ export function inboxObjectName(userId: string): string {
 }
 
 const TIMER_PREFIX = 'timer:';
+const API_BASE_KEY = 'apiBase';
+/** How long an idle inbox waits for the rest of a burst before relaying (ms). */
+const INBOX_SETTLE_MS = 30;
 /** A timer whose handler threw is tried again this much later. */
 const TIMER_RETRY_MS = 60_000;
 
@@ -37,6 +40,8 @@ const TIMER_RETRY_MS = 60_000;
 export class ModmailTicket extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
   private services: BaseContext | undefined;
+  /** Inbox deliveries in flight (in memory: only used to decide whether to wait for a burst). */
+  private draining = 0;
 
   /** Runs `work` after everything queued before it: one open (or inbox drain) at a time. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -45,8 +50,19 @@ export class ModmailTicket extends DurableObject<Env> {
     return run;
   }
 
-  private svc(): BaseContext {
-    return (this.services ??= lazyServices({ env: this.env, waitUntil: (p) => this.ctx.waitUntil(p) }));
+  /**
+   * The object's services. REST goes to the API base its caller uses (the same var in
+   * production; in tests, the caller's fake Discord session), remembered for alarms, which
+   * have no caller.
+   */
+  private svc(apiBase?: string): BaseContext {
+    const kv = this.ctx.storage.kv;
+    if (apiBase && apiBase !== kv.get(API_BASE_KEY)) {
+      kv.put(API_BASE_KEY, apiBase);
+      this.services = undefined;
+    }
+    const base = kv.get<string>(API_BASE_KEY) ?? this.env.DISCORD_API_BASE;
+    return (this.services ??= lazyServices({ env: { ...this.env, DISCORD_API_BASE: base }, waitUntil: (p) => this.ctx.waitUntil(p) }));
   }
 
   // ---------------------------------------------------------------------------- opening
@@ -55,14 +71,15 @@ export class ModmailTicket extends DurableObject<Env> {
    * The open ticket of the request's (guild, member): the existing one (`created: false`), or
    * a new one with its staff thread and card. 50 concurrent calls give one ticket, one thread.
    */
-  open(request: OpenRequest): Promise<OpenOutcome> {
-    return this.serial(() => openTicketNow(this.svc(), request));
+  open(request: OpenRequest, apiBase?: string): Promise<OpenOutcome> {
+    return this.serial(() => openTicketNow(this.svc(apiBase), request));
   }
 
   // ----------------------------------------------------------------------------- timers
 
   /** Sets (or replaces) the timer of `timer.kind` and arms the alarm for the earliest timer. */
-  async scheduleAt(timer: TicketTimer): Promise<void> {
+  async scheduleAt(timer: TicketTimer, apiBase?: string): Promise<void> {
+    this.svc(apiBase);
     this.ctx.storage.kv.put(TIMER_PREFIX + timer.kind, timer);
     await this.arm();
   }
@@ -122,12 +139,21 @@ export class ModmailTicket extends DurableObject<Env> {
    * duplicate. Resolves once this DM was relayed or held; rejects (the event is retried) when
    * Discord failed, leaving it stored for the next delivery.
    */
-  async deliverDm(dm: InboundDm): Promise<DmOutcome> {
+  async deliverDm(dm: InboundDm, apiBase?: string): Promise<DmOutcome> {
     const kv = this.ctx.storage.kv;
+    this.svc(apiBase);
     const key = pendingKey(dm.messageId);
     if (kv.get(DONE_PREFIX + dm.messageId)) return 'duplicate';
     if (!kv.get(key) && !kv.get(HELD_PREFIX + key.slice(PENDING_PREFIX.length))) kv.put(key, dm);
-    await this.serial(() => drainInbox(this.svc(), kv));
+    // A flood's deliveries race each other here; when the inbox was idle, wait a moment so the
+    // first drain sees the whole burst and relays it in message order.
+    if (this.draining === 0) await new Promise((resolve) => setTimeout(resolve, INBOX_SETTLE_MS));
+    this.draining++;
+    try {
+      await this.serial(() => drainInbox(this.svc(), kv));
+    } finally {
+      this.draining--;
+    }
     if (kv.get(DONE_PREFIX + dm.messageId)) return 'relayed';
     return 'held';
   }
@@ -136,8 +162,9 @@ export class ModmailTicket extends DurableObject<Env> {
    * Relays the DMs held for this user into their (now open) ticket, in order: called after
    * the user confirmed a ticket from the DM prompt.
    */
-  releaseHeld(): Promise<number> {
+  releaseHeld(apiBase?: string): Promise<number> {
     const kv = this.ctx.storage.kv;
+    this.svc(apiBase);
     return this.serial(async () => {
       let n = 0;
       for (const [key, dm] of kv.list<InboundDm>({ prefix: HELD_PREFIX })) {
@@ -149,5 +176,24 @@ export class ModmailTicket extends DurableObject<Env> {
       await drainInbox(this.svc(), kv);
       return n;
     });
+  }
+
+  /** Drops the held DMs (the user cancelled the prompt); they were never sent anywhere. */
+  discardHeld(): Promise<number> {
+    const kv = this.ctx.storage.kv;
+    return this.serial(async () => {
+      let n = 0;
+      for (const [key] of kv.list({ prefix: HELD_PREFIX })) {
+        kv.delete(key);
+        n++;
+      }
+      kv.delete(PROMPTED_KEY);
+      return n;
+    });
+  }
+
+  /** The held DMs' first words (the subject of the ticket they open), or null. */
+  heldSubject(): string | null {
+    return heldSubject(this.ctx.storage.kv);
   }
 }

@@ -24,6 +24,10 @@ export const Permission = {
   ManageNicknames: 1n << 27n,
   ManageRoles: 1n << 28n,
   UseApplicationCommands: 1n << 31n,
+  ManageThreads: 1n << 34n,
+  CreatePublicThreads: 1n << 35n,
+  CreatePrivateThreads: 1n << 36n,
+  SendMessagesInThreads: 1n << 38n,
   ModerateMembers: 1n << 40n,
 } as const satisfies Partial<Record<keyof typeof PermissionFlagsBits, bigint>>;
 
@@ -39,7 +43,8 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
 /** Default permissions of the bot's managed role in a seeded guild (a moderation bot, not Administrator). */
 export const DEFAULT_BOT_PERMISSIONS =
   DEFAULT_EVERYONE_PERMISSIONS | Permission.KickMembers | Permission.BanMembers | Permission.ManageMessages |
-  Permission.ManageNicknames | Permission.ManageRoles | Permission.ModerateMembers | Permission.ManageChannels;
+  Permission.ManageNicknames | Permission.ManageRoles | Permission.ModerateMembers | Permission.ManageChannels |
+  Permission.ManageThreads | Permission.CreatePublicThreads | Permission.CreatePrivateThreads | Permission.SendMessagesInThreads;
 
 /** Parse a permissions value given as a decimal string, a number, or a list of names. */
 export function parsePermissions(value: string | number | readonly PermissionName[] | undefined, fallback: bigint): bigint {

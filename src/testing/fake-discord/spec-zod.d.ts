@@ -26,6 +26,8 @@ declare module 'discord-api-spec/zod' {
   export const IncomingWebhookInteractionRequestSchema: ZodMiniType;
   export const IncomingWebhookUpdateForInteractionCallbackRequestPartialSchema: ZodMiniType;
   export const SnowflakeTypeSchema: ZodMiniType;
+  export const CreateTextThreadWithoutMessageRequestSchema: ZodMiniType;
+  export const CreateForumThreadRequestSchema: ZodMiniType;
   /** A response schema: the fake's `GET /oauth2/applications/@me` is checked against it in tests. */
   export const PrivateApplicationResponseSchema: ZodMiniType;
 }
