@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
-import { archiveAttachments, ticketAttachments, ticketPrefix, type AttachmentLimits, type AttachmentRef } from './attachments';
+import { archiveAttachments, attachmentRef, ticketAttachments, ticketPrefix, type AttachmentLimits } from './attachments';
 import { modmailTranscripts, type ModmailAttachmentRow } from './ops.schema';
 import { modmailCategories, type EntryAttachment, type EntryRow, type TicketRow } from './schema';
 import { listEntries } from './transcript';
@@ -17,14 +17,12 @@ export function transcriptKey(guildId: string, ticketId: number): string {
   return `${ticketPrefix(guildId, ticketId)}transcript.json`;
 }
 
-const asRef = (a: EntryAttachment): AttachmentRef => ({ id: a.id, filename: a.filename, size: a.size, url: a.url, content_type: a.contentType ?? null });
-
 /** Copies the attachments of `entries` that have no archive row yet (the relay usually copied them already). */
 export async function archiveEntryAttachments(ctx: BaseContext, ticket: TicketRow, entries: EntryRow[], limits: AttachmentLimits): Promise<Map<string, ModmailAttachmentRow>> {
   const known = await ticketAttachments(ctx.db, ticket.id);
   const missing = entries.flatMap((e) => e.attachments).filter((a) => !known.has(a.id));
   if (missing.length > 0) {
-    const rows = await archiveAttachments({ db: ctx.db, bucket: ctx.env.MODMAIL_ARCHIVE }, ticket.guildId, ticket.id, missing.map(asRef), limits);
+    const rows = await archiveAttachments({ db: ctx.db, bucket: ctx.env.MODMAIL_ARCHIVE }, ticket.guildId, ticket.id, missing.map(attachmentRef), limits);
     for (const row of rows) known.set(row.attachmentId, row);
   }
   return known;

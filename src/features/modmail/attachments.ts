@@ -9,6 +9,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { modmailAttachments, type ModmailAttachmentRow } from './ops.schema';
+import type { EntryAttachment } from './schema';
 import type { AttachmentStatus } from './transcript-doc';
 
 /** Hosts an attachment is fetched from: Discord's CDN only (a URL from anywhere else is never fetched). */
@@ -21,6 +22,11 @@ export interface AttachmentRef {
   size: number;
   url: string;
   content_type?: string | null;
+}
+
+/** An attachment as the transcript entry keeps it, as the copier takes it. */
+export function attachmentRef(a: EntryAttachment): AttachmentRef {
+  return { id: a.id, filename: a.filename, size: a.size, url: a.url, content_type: a.contentType ?? null };
 }
 
 /** Per-file and per-ticket byte limits. */

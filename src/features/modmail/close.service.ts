@@ -20,7 +20,7 @@ import { messageNonce } from '../../discord/nonce';
 import { setTranscriptLog, storeTranscript } from './archive.service';
 import { MODMAIL_LOG, opsSettings } from './ops.config';
 import { modmailTickets, type TicketRow } from './schema';
-import { ticketObjectName } from './ticket.object';
+import { ticketObject } from './objects';
 import { TIMER } from './timer-kinds';
 import { recordAction } from './transcript';
 import { renderTranscriptHtml } from './transcript-html';
@@ -50,11 +50,6 @@ export interface CloseOutcome {
   ticket: TicketRow;
   /** Sentences for staff: what could not be done (the close itself stands). */
   problems: string[];
-}
-
-/** The ticket object of a ticket key (its timers). */
-export function ticketObject(env: Env, guildId: string, memberId: string) {
-  return env.MODMAIL_TICKETS.get(env.MODMAIL_TICKETS.idFromName(ticketObjectName(guildId, memberId)));
 }
 
 /** Whether an error is Discord saying the channel (thread) no longer exists. */

@@ -7,7 +7,7 @@
 import type { BaseContext } from '../../core/context';
 import { admitOpen as admit } from './admission';
 import { onMemberMessage, opsAlarmHandlers } from './timers.service';
-import type { TicketRow } from './schema';
+import type { EntryRow, TicketRow } from './schema';
 import type { OpenRequest, Refusal, TicketTimer } from './ticket.types';
 
 /** What an alarm handler gets: the usual services and the object's timer controls. */
@@ -38,7 +38,7 @@ export function admitOpen(ctx: BaseContext, request: OpenRequest): Promise<Refus
   return admit(ctx, request);
 }
 
-/** Called after a member's message was relayed into `ticket` (recorded and posted). */
-export async function afterMemberMessage(ctx: BaseContext, ticket: TicketRow): Promise<void> {
-  await onMemberMessage(ctx, ticket);
+/** Called after a member's message (`entry`) was relayed into `ticket` (recorded and posted). */
+export async function afterMemberMessage(ctx: BaseContext, ticket: TicketRow, entry: EntryRow): Promise<void> {
+  await onMemberMessage(ctx, ticket, entry);
 }

@@ -110,7 +110,7 @@ export async function relayFromMember(ctx: BaseContext, ticket: TicketRow, messa
     enforce_nonce: true,
   });
   await setEntryMessages(ctx.db, entry.id, { threadMessageId: posted.id });
-  await afterMemberMessage(ctx, ticket);
+  await afterMemberMessage(ctx, ticket, entry);
   return { entry, posted };
 }
 

@@ -10,11 +10,13 @@ import { and, eq } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { formatDuration } from '../moderation/public';
-import { closeTicket, ticketObject } from './close.service';
+import { closeTicket } from './close.service';
+import { ticketObject } from './objects';
 import { TIMER } from './timer-kinds';
 import { opsSettings } from './ops.config';
 import type { TicketAlarmContext, TicketAlarmHandler } from './ops-hooks';
-import { modmailTickets, type TicketRow } from './schema';
+import { archiveAttachments, attachmentRef } from './attachments';
+import { modmailTickets, type EntryRow, type TicketRow } from './schema';
 import type { TicketTimer } from './ticket.types';
 import { recordAction } from './transcript';
 
@@ -51,7 +53,7 @@ async function threadLine(ctx: BaseContext, t: TicketRow, content: string): Prom
 
 /** Schedules a timed close of `ticket` at `when` (replacing an earlier one). */
 export async function scheduleClose(ctx: BaseContext, ticket: TicketRow, when: number, data: TimedCloseData, sourceId: string): Promise<void> {
-  await ticketObject(ctx.env, ticket.guildId, ticket.memberId).scheduleAt({ kind: TIMER.close, when, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id, data });
+  await ticketObject(ctx.env, ticket.guildId, ticket.memberId).scheduleAt({ kind: TIMER.close, when, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id, data }, ctx.env.DISCORD_API_BASE);
   await recordAction(ctx.db, {
     ticketId: ticket.id,
     actorId: data.actorId,
@@ -121,19 +123,24 @@ export const opsAlarmHandlers: Record<string, TicketAlarmHandler> = {
 };
 
 /**
- * After a member's message: cancel a timed close (saying so in the thread) and a pending
- * auto-close, and restart the stale clock.
+ * After a member's message: copy its attachments to the archive (in the background: the
+ * message is already in the thread, and Discord's links last a day), cancel a timed close
+ * (saying so in the thread) and a pending auto-close, and restart the stale clock.
  */
-export async function onMemberMessage(ctx: BaseContext, ticket: TicketRow): Promise<void> {
+export async function onMemberMessage(ctx: BaseContext, ticket: TicketRow, entry: EntryRow): Promise<void> {
   const object = ticketObject(ctx.env, ticket.guildId, ticket.memberId);
   const settings = await opsSettings(new GuildConfig(ctx.db, ticket.guildId));
+  if (entry.attachments.length > 0) {
+    const limits = { maxFileBytes: settings.maxAttachmentBytes, maxTicketBytes: settings.maxTicketAttachmentBytes };
+    ctx.waitUntil(archiveAttachments({ db: ctx.db, bucket: ctx.env.MODMAIL_ARCHIVE }, ticket.guildId, ticket.id, entry.attachments.map(attachmentRef), limits));
+  }
   const at = ticket.lastMemberMessageAt ?? Date.now();
   const [hadClose] = await Promise.all([
     object.cancel(TIMER.close),
     object.cancel(TIMER.autoclose),
     settings.staleAfterMs === null
       ? Promise.resolve()
-      : object.scheduleAt({ kind: TIMER.stale, when: at + settings.staleAfterMs, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id }),
+      : object.scheduleAt({ kind: TIMER.stale, when: at + settings.staleAfterMs, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id }, ctx.env.DISCORD_API_BASE),
   ]);
   if (hadClose) {
     await recordAction(ctx.db, { ticketId: ticket.id, actorId: ticket.memberId, action: 'close_cancelled', content: 'Timed close cancelled: the member wrote', sourceId: `close_cancelled:${at}` });

@@ -9,10 +9,11 @@ import { type AnyRoute, compileRoutes, type CompiledRoute } from './route-table.
 import { channelRoutes } from './routes-channels.ts';
 import { guildRoutes } from './routes-guilds.ts';
 import { interactionRoutes } from './routes-interactions.ts';
+import { threadEditRoutes } from './routes-thread-edit.ts';
 import { threadRoutes } from './routes-threads.ts';
 
 /** All implemented routes. */
-export const ROUTES: readonly AnyRoute[] = [...interactionRoutes, ...channelRoutes, ...guildRoutes, ...threadRoutes];
+export const ROUTES: readonly AnyRoute[] = [...interactionRoutes, ...channelRoutes, ...guildRoutes, ...threadRoutes, ...threadEditRoutes];
 
 /** The compiled table used by the dispatcher (throws at load if a route is not in Discord's spec). */
 export const ROUTE_TABLE: readonly CompiledRoute[] = compileRoutes(ROUTES);

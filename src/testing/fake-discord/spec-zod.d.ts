@@ -28,6 +28,7 @@ declare module 'discord-api-spec/zod' {
   export const SnowflakeTypeSchema: ZodMiniType;
   export const CreateTextThreadWithoutMessageRequestSchema: ZodMiniType;
   export const CreateForumThreadRequestSchema: ZodMiniType;
+  export const UpdateThreadRequestPartialSchema: ZodMiniType;
   /** A response schema: the fake's `GET /oauth2/applications/@me` is checked against it in tests. */
   export const PrivateApplicationResponseSchema: ZodMiniType;
 }
