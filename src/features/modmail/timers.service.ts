@@ -46,6 +46,9 @@ export function lastActivity(t: TicketRow): number {
   return Math.max(t.openedAt, t.lastMemberMessageAt ?? 0, t.lastStaffMessageAt ?? 0);
 }
 
+/** A quiet spell, to the minute. */
+const quietFor = (ms: number) => formatDuration(Math.max(60_000, Math.round(ms / 60_000) * 60_000));
+
 async function threadLine(ctx: BaseContext, t: TicketRow, content: string): Promise<void> {
   if (!t.threadId) return;
   await ctx.discord.channels.createMessage(t.threadId, { content, allowed_mentions: { parse: [] } });
@@ -89,7 +92,7 @@ const staleHandler: TicketAlarmHandler = async (ctx, timer) => {
   const dueAt = lastActivity(ticket) + settings.staleAfterMs;
   if (dueAt > now) return ctx.scheduleAt({ ...timer, when: dueAt });
   const then = settings.autoCloseAfterMs === null ? '' : ` It closes itself <t:${Math.floor((now + settings.autoCloseAfterMs) / 1000)}:R> unless someone writes.`;
-  await threadLine(ctx, ticket, `⏰ Nobody has written in this ticket for ${formatDuration(now - lastActivity(ticket))}.${then}`);
+  await threadLine(ctx, ticket, `⏰ Nobody has written in this ticket for ${quietFor(now - lastActivity(ticket))}.${then}`);
   await recordAction(ctx.db, { ticketId: ticket.id, actorId: ctx.discord.applicationId, action: 'stale', content: 'Stale warning', sourceId: `stale:${lastActivity(ticket)}`, createdAt: now });
   if (settings.autoCloseAfterMs !== null) {
     ctx.scheduleAt({ kind: TIMER.autoclose, when: now + settings.autoCloseAfterMs, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id, data: { warnedAt: now } satisfies AutoCloseData });
@@ -108,7 +111,7 @@ const autoCloseHandler: TicketAlarmHandler = async (ctx, timer) => {
   }
   await closeTicket(ctx, ticket, {
     actorId: ctx.discord.applicationId,
-    reason: `Closed automatically after ${formatDuration(Date.now() - lastActivity(ticket))} without a message.`,
+    reason: `Closed automatically after ${quietFor(Date.now() - lastActivity(ticket))} without a message.`,
     sourceId: `autoclose:${warnedAt}`,
     how: 'auto',
     cancelTimer: ctx.cancel,
