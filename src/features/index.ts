@@ -9,6 +9,7 @@ import { gate } from './gate';
 import { info } from './info';
 import { levels } from './levels';
 import { moderation } from './moderation';
+import { modmail } from './modmail';
 import { platform } from './platform';
 import { reminders } from './reminders';
 import { roleMenus } from './role-menus';
@@ -17,4 +18,4 @@ import { runs } from './runs';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail];

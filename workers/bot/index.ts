@@ -14,6 +14,7 @@ import { GatewayRelay } from '../../src/discord/gateway/relay';
 import { features } from '../../src/features';
 import { calendarRoutes } from '../../src/features/runs/calendar';
 import { RunObject } from '../../src/features/runs/run.object';
+import { ModmailTicket } from '../../src/features/modmail/ticket.object';
 import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list. */
@@ -41,4 +42,4 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 
-export { GatewayRelay, RunObject };
+export { GatewayRelay, ModmailTicket, RunObject };

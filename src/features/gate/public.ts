@@ -1,13 +1,15 @@
 /**
  * The gate's public surface: the only file other features may import.
  */
+import { and, desc, eq } from 'drizzle-orm';
 import * as z from 'zod';
+import type { Db } from '../../db/client';
 import type { BaseContext } from '../../core/context';
 import type { GuildConfig } from '../../core/guild-config.repo';
 import { GATE_SETTINGS_KEY } from './config';
 import { ApplicationsRepo, OPEN_STATUSES } from './applications.repo';
 import { refreshCard } from './review.service';
-import type { AvatarRisk } from './schema';
+import { gateApplications, type AvatarRisk } from './schema';
 
 export { onMemberJoin, type MemberJoin } from './join.service';
 export type { AvatarRisk } from './schema';
@@ -39,4 +41,23 @@ export async function gateHandlesJoins(config: GuildConfig): Promise<boolean> {
   if (!(await config.moduleEnabled('gate', true))) return false;
   const saved = await config.settings(GATE_SETTINGS_KEY, anySettings);
   return Object.keys(saved).length > 0;
+}
+
+/** What another feature may know of a member's latest application (modmail's context card). */
+export interface ApplicationSummary {
+  id: number;
+  status: string;
+  submittedAt: number;
+  avatarRisk: AvatarRisk | null;
+}
+
+/** The member's most recent application in a guild, or null (one indexed query). */
+export async function latestApplication(db: Db, guildId: string, userId: string): Promise<ApplicationSummary | null> {
+  const [row] = await db
+    .select({ id: gateApplications.id, status: gateApplications.status, submittedAt: gateApplications.submittedAt, avatarRisk: gateApplications.avatarRisk })
+    .from(gateApplications)
+    .where(and(eq(gateApplications.guildId, guildId), eq(gateApplications.userId, userId)))
+    .orderBy(desc(gateApplications.submittedAt))
+    .limit(1);
+  return row ? { ...row, avatarRisk: row.avatarRisk ?? null } : null;
 }

@@ -2,9 +2,9 @@
  * Moderation's public surface: the only file other features may import. Pure helpers
  * (durations, role hierarchy) and a read-only summary of a member's cases.
  */
-import { and, count, eq, isNull, max } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { modCases, type CaseType } from './schema';
+import { modCases, modNotes, modPunishments, type CaseType } from './schema';
 
 export { DURATION_FORMS, formatDuration, parseDuration } from './duration';
 export { highestPosition, memberPermissions } from './hierarchy';
@@ -30,4 +30,26 @@ export async function caseSummary(db: Db, guildId: string, userId: string): Prom
     if (row.last !== null && (summary.lastAt === null || row.last > summary.lastAt)) summary.lastAt = row.last;
   }
   return summary;
+}
+
+/** A member's live notes and running timed punishments (modmail's context card). */
+export interface MemberStanding {
+  notes: number;
+  /** Kinds of punishments in force (`timeout`, `mute`, `ban`, …). */
+  active: string[];
+}
+
+/** The member's live notes count and punishments in force in one guild (two indexed queries). */
+export async function memberStanding(db: Db, guildId: string, userId: string): Promise<MemberStanding> {
+  const [[notes], active] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(modNotes)
+      .where(and(eq(modNotes.guildId, guildId), eq(modNotes.targetId, userId), isNull(modNotes.deletedAt))),
+    db
+      .select({ kind: modPunishments.kind })
+      .from(modPunishments)
+      .where(and(eq(modPunishments.guildId, guildId), eq(modPunishments.targetId, userId), inArray(modPunishments.status, ['held', 'pending', 'processing']))),
+  ]);
+  return { notes: notes?.n ?? 0, active: [...new Set(active.map((r) => r.kind))] };
 }

@@ -28,6 +28,7 @@ export const DISCORD_ERROR_MESSAGES: Readonly<Record<number, string>> = {
   50033: 'Invalid Recipient(s)',
   50034: 'You can only bulk delete messages that are under 14 days old.',
   50035: 'Invalid Form Body',
+  50083: 'Thread is archived',
   50109: 'The request body contains invalid JSON.',
 };
 

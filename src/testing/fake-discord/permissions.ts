@@ -25,6 +25,10 @@ export const Permission = {
   ManageRoles: 1n << 28n,
   UseApplicationCommands: 1n << 31n,
   ManageEvents: 1n << 33n,
+  ManageThreads: 1n << 34n,
+  CreatePublicThreads: 1n << 35n,
+  CreatePrivateThreads: 1n << 36n,
+  SendMessagesInThreads: 1n << 38n,
   ModerateMembers: 1n << 40n,
   CreateEvents: 1n << 44n,
 } as const satisfies Partial<Record<keyof typeof PermissionFlagsBits, bigint>>;
@@ -42,7 +46,8 @@ export const DEFAULT_EVERYONE_PERMISSIONS =
 export const DEFAULT_BOT_PERMISSIONS =
   DEFAULT_EVERYONE_PERMISSIONS | Permission.KickMembers | Permission.BanMembers | Permission.ManageMessages |
   Permission.ManageNicknames | Permission.ManageRoles | Permission.ModerateMembers | Permission.ManageChannels |
-  Permission.ManageEvents;
+  Permission.ManageEvents |
+  Permission.ManageThreads | Permission.CreatePublicThreads | Permission.CreatePrivateThreads | Permission.SendMessagesInThreads;
 
 /** Parse a permissions value given as a decimal string, a number, or a list of names. */
 export function parsePermissions(value: string | number | readonly PermissionName[] | undefined, fallback: bigint): bigint {

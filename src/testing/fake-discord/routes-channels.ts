@@ -133,7 +133,9 @@ export const channelRoutes: AnyRoute[] = [
     handler: ({ state, params, body, files }) => {
       const ch = requireChannel(state, params.channel_id);
       requireDmOpen(state, ch);
-      requireChannelPermissions(state, ch, Permission.ViewChannel, Permission.SendMessages);
+      // In a thread Discord checks SEND_MESSAGES_IN_THREADS (of the parent) instead of SEND_MESSAGES.
+      requireChannelPermissions(state, ch, Permission.ViewChannel, ch.thread ? Permission.SendMessagesInThreads : Permission.SendMessages);
+      if (ch.thread?.archived) throw new DiscordHttpError(400, 50083);
       if (files.length > 0) requireChannelPermissions(state, ch, Permission.AttachFiles);
       const ref = body.message_reference;
       if (ref?.message_id && ref.fail_if_not_exists !== false && !state.findMessage(ref.channel_id ?? ch.id, ref.message_id)) {

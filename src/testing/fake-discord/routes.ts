@@ -10,9 +10,11 @@ import { channelRoutes } from './routes-channels.ts';
 import { guildRoutes } from './routes-guilds.ts';
 import { interactionRoutes } from './routes-interactions.ts';
 import { scheduledEventRoutes } from './routes-scheduled-events.ts';
+import { threadEditRoutes } from './routes-thread-edit.ts';
+import { threadRoutes } from './routes-threads.ts';
 
 /** All implemented routes. */
-export const ROUTES: readonly AnyRoute[] = [...interactionRoutes, ...channelRoutes, ...guildRoutes, ...scheduledEventRoutes];
+export const ROUTES: readonly AnyRoute[] = [...interactionRoutes, ...channelRoutes, ...guildRoutes, ...scheduledEventRoutes, ...threadRoutes, ...threadEditRoutes];
 
 /** The compiled table used by the dispatcher (throws at load if a route is not in Discord's spec). */
 export const ROUTE_TABLE: readonly CompiledRoute[] = compileRoutes(ROUTES);

@@ -33,6 +33,9 @@ declare module 'discord-api-spec/zod' {
   export const StageScheduledEventPatchRequestPartialSchema: ZodMiniType;
   export const VoiceScheduledEventCreateRequestSchema: ZodMiniType;
   export const VoiceScheduledEventPatchRequestPartialSchema: ZodMiniType;
+  export const CreateTextThreadWithoutMessageRequestSchema: ZodMiniType;
+  export const CreateForumThreadRequestSchema: ZodMiniType;
+  export const UpdateThreadRequestPartialSchema: ZodMiniType;
   /** A response schema: the fake's `GET /oauth2/applications/@me` is checked against it in tests. */
   export const PrivateApplicationResponseSchema: ZodMiniType;
 }

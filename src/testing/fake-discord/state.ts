@@ -104,6 +104,20 @@ export interface ChannelRec {
   /** For DM channels: the other user. */
   recipientId: string | null;
   lastMessageId: string | null;
+  /** For threads (types 11, 12): who made it, its state and its members. */
+  thread?: ThreadRec;
+}
+
+/** What a thread adds to a channel. */
+export interface ThreadRec {
+  ownerId: string;
+  archived: boolean;
+  locked: boolean;
+  invitable: boolean;
+  autoArchiveDuration: number;
+  createdAt: number;
+  memberIds: Set<string>;
+  messageCount: number;
 }
 
 /** What the fake knows about one interaction token. */
@@ -146,6 +160,8 @@ export interface NewMessageOptions {
   webhookId?: string;
   applicationId?: string;
   timestamp?: number;
+  /** The message's id (a forum post's first message has the thread's id). */
+  id?: string;
   /** Store in the channel's history (false for ephemeral interaction responses). */
   store?: boolean;
 }
@@ -490,7 +506,7 @@ export class SessionState {
   /** Create a message in a channel and return it in API shape. */
   createMessage(channelId: string, o: NewMessageOptions): APIMessage {
     const at = o.timestamp ?? Date.now();
-    const id = o.timestamp !== undefined ? snowflake(at) : snowflake();
+    const id = o.id ?? (o.timestamp !== undefined ? snowflake(at) : snowflake());
     const content = o.content ?? '';
     const attachments = this.buildAttachments(channelId, o.files ?? [], o.attachments ?? null);
     const message: APIMessage = {
@@ -522,6 +538,7 @@ export class SessionState {
       this.messages.set(channelId, list);
       const ch = this.channels.get(channelId);
       if (ch && (ch.lastMessageId === null || compareSnowflakes(id, ch.lastMessageId) > 0)) ch.lastMessageId = id;
+      if (ch?.thread) ch.thread.messageCount++;
     }
     return message;
   }
@@ -813,6 +830,27 @@ export class SessionState {
       flags: 0,
     };
     if (ch.type === 4) return base as APIChannel;
+    if (ch.thread) {
+      const t = ch.thread;
+      return {
+        ...base,
+        permission_overwrites: undefined,
+        owner_id: t.ownerId,
+        last_message_id: ch.lastMessageId,
+        rate_limit_per_user: 0,
+        message_count: t.messageCount,
+        member_count: Math.min(t.memberIds.size, 50),
+        total_message_sent: t.messageCount,
+        thread_metadata: {
+          archived: t.archived,
+          auto_archive_duration: t.autoArchiveDuration,
+          archive_timestamp: iso(t.createdAt),
+          locked: t.locked,
+          ...(ch.type === 12 ? { invitable: t.invitable } : {}),
+          create_timestamp: iso(t.createdAt),
+        },
+      } as unknown as APIChannel;
+    }
     if (ch.type === 2 || ch.type === 13) {
       return { ...base, bitrate: 64000, user_limit: 0, rtc_region: null, last_message_id: ch.lastMessageId, rate_limit_per_user: 0 } as APIChannel;
     }
