@@ -1,0 +1,28 @@
+/**
+ * The page table: every page of the dashboard, its route, the access it needs and where its
+ * module is. A page module is loaded only when opened (the first page stays light). To add a
+ * page: write `pages/<name>.js` exporting `default async function render(ctx)` and add one
+ * entry here (with `nav` to list it in the guild's navigation).
+ *
+ * @typedef {{
+ *   path: string,
+ *   title: string,
+ *   nav?: string,
+ *   access?: string,
+ *   section?: string,
+ *   load: () => Promise<{ default: (ctx: any) => Promise<any> }>,
+ * }} PageDef
+ */
+
+/** @type {PageDef[]} */
+export const pages = [
+  { path: '/', title: 'Your servers', load: () => import('./guilds.js') },
+  { path: '/g/:guild/overview', title: 'Overview', nav: 'Overview', access: 'manager', load: () => import('./overview.js') },
+  { path: '/g/:guild/applications', title: 'Applications', nav: 'Applications', access: 'reviewer', load: () => import('./applications.js') },
+  { path: '/g/:guild/applications/:id', title: 'Application', section: 'Applications', access: 'reviewer', load: () => import('./application.js') },
+  { path: '/g/:guild/cases', title: 'Moderation', nav: 'Moderation', access: 'moderator', load: () => import('./cases.js') },
+  { path: '/g/:guild/members/:user', title: 'Member history', section: 'Moderation', access: 'moderator', load: () => import('./member.js') },
+  { path: '/g/:guild/metrics', title: 'Reviewer metrics', nav: 'Reviewer metrics', access: 'moderator', load: () => import('./metrics.js') },
+  { path: '/g/:guild/config', title: 'Configuration', nav: 'Configuration', access: 'manager', load: () => import('./config.js') },
+  { path: '/g/:guild/audit', title: 'Audit log', nav: 'Audit log', access: 'manager', load: () => import('./audit.js') },
+];
