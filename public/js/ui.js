@@ -10,17 +10,18 @@ import { h, uid } from './dom.js';
  * API's field path (`thresholds.0.count`), so 422 errors find it.
  * @param {string} label
  * @param {HTMLElement} input
- * @param {{ hint?: string, class?: string }} [options]
+ * @param {{ hint?: string, class?: string, after?: HTMLElement }} [options] `after`: a control beside the input (a unit)
  */
 export function field(label, input, options = {}) {
   input.id ||= uid('f');
+  const control = options.after ? h('div', { class: 'with-after' }, input, options.after) : input;
   const hint = options.hint ? h('p', { class: 'hint', id: `${input.id}-hint` }, options.hint) : null;
   if (hint) input.setAttribute('aria-describedby', hint.id);
   const isCheck = input instanceof HTMLInputElement && input.type === 'checkbox';
   return h(
     'div',
     { class: ['field', isCheck && 'field-check', options.class] },
-    isCheck ? [input, h('label', { for: input.id }, label)] : [h('label', { for: input.id }, label), input],
+    isCheck ? [input, h('label', { for: input.id }, label)] : [h('label', { for: input.id }, label), control],
     hint,
   );
 }
@@ -58,7 +59,9 @@ export function showErrors(form, error, mapPath = (p) => p) {
     const msg = h('p', { class: 'field-error', id: `${input.id}-error`, role: 'alert' }, message);
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), msg.id].filter(Boolean).join(' '));
-    (input.closest('.field') ?? input).after(msg);
+    const holder = input.closest('.field');
+    if (holder) holder.append(msg);
+    else input.after(msg);
     first ??= input;
   }
   if (unplaced.length || !Object.keys(err.fields).length) {

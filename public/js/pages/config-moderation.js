@@ -45,7 +45,7 @@ export function moderationSection(ctx, { data, roleOptions, sectionForm }) {
       unit: select(`thresholds.${n}.unit`, UNITS, d.unit, { 'aria-label': `Duration unit of rule ${n + 1}` }),
     };
     const remove = h('button', { type: 'button', class: 'small', 'aria-label': `Remove rule ${n + 1}` }, 'Remove');
-    const li = h('li', { class: 'row threshold' }, h('div', { class: 'inline-fields grow' }, field('Warnings', r.count), field('Within (days)', r.days), field('Then', r.action), field('For', r.amount, { hint: 'Empty: permanent (ban only).' }), r.unit), remove);
+    const li = h('li', { class: 'row threshold' }, h('div', { class: 'inline-fields grow' }, field('Warnings', r.count), field('Within (days)', r.days), field('Then', r.action), field('For', r.amount, { hint: 'Empty: permanent (ban only).', after: r.unit })), remove);
     const entry = { r, li };
     remove.addEventListener('click', () => {
       rows.splice(rows.indexOf(entry), 1);
