@@ -51,9 +51,12 @@ export function here() {
   return `/${location.hash || ''}`;
 }
 
+/** Where login starts (a 401 names it as `login`). */
+let loginPath = '/api/auth/login';
+
 /** The login URL that brings the user back to `returnTo` (default: here). */
 export function loginHref(returnTo = here()) {
-  return `/api/auth/login?return_to=${encodeURIComponent(returnTo)}`;
+  return `${loginPath}?return_to=${encodeURIComponent(returnTo)}`;
 }
 
 /** Remembers `returnTo` in this tab, in case the server's login drops the parameter. */
@@ -104,6 +107,7 @@ export async function request(method, path, options = {}) {
   if (res.ok) return data;
   const err = new ApiError(res.status, data && typeof data === 'object' ? data : {});
   if (res.status === 401) {
+    if (typeof data?.login === 'string' && data.login.startsWith('/')) loginPath = data.login;
     rememberReturn();
     for (const fn of unauthorized) fn(err);
   }

@@ -4,9 +4,9 @@
  * demand (`pages/index.js`); each renders into `<main>` and may re-render through its ctx.
  */
 import { allows } from './access.js';
-import { ApiError, get, loginHref, onUnauthorized, post, takeReturn } from './api.js';
+import { ApiError, get, guildPath, loginHref, onUnauthorized, post, takeReturn } from './api.js';
 import { h, replace } from './dom.js';
-import { guildGrant, guildIconUrl, guildId, guildInstalled, guildName } from './guild.js';
+import { guildIconUrl, guildId, guildName } from './guild.js';
 import { pages } from './pages/index.js';
 import { current, go, href, match } from './router.js';
 import { errorBox, heading, loading } from './ui.js';
@@ -22,7 +22,21 @@ const state = {
   /** @type {string | null} */ guildsNote: null,
   renders: 0,
   loggedOut: false,
+  /** Guild id → `GET /api/guilds/:id/summary` (the server, your access, its modules). */
+  summaries: new Map(),
 };
+
+/** The guild's summary, fetched once per visit to the guild (the API re-checks access on every call anyway). */
+async function summary(id) {
+  if (!state.summaries.has(id)) state.summaries.set(id, await get(guildPath(id, 'summary')));
+  return state.summaries.get(id);
+}
+
+/** True when the page's module (if it names one) is on in this guild. */
+function moduleOn(def, sum) {
+  if (!def.module) return true;
+  return sum?.modules?.find((m) => m.name === def.module)?.enabled ?? true;
+}
 
 /** Loads (or reloads) the guild list. */
 async function loadGuilds(refresh = false) {
@@ -81,7 +95,7 @@ function renderNav(guild, grant, def) {
   const id = guildId(guild);
   const icon = guildIconUrl(guild);
   replace(where, h('a', { href: href('/'), class: 'guild-switch', title: 'Switch server' }, icon ? h('img', { src: icon, alt: '', width: 24, height: 24 }) : null, h('span', null, guildName(guild))));
-  const allowed = pages.filter((p) => p.nav && allows(grant, p.access ?? 'everyone'));
+  const allowed = pages.filter((p) => p.nav && allows(grant, p.access ?? 'everyone') && moduleOn(p, guild));
   replace(
     nav,
     h(
@@ -112,16 +126,21 @@ async function render() {
   let grant = null;
   try {
     if (params.guild) {
-      if (!state.guilds) await loadGuilds();
-      guild = state.guilds?.find((g) => guildId(g) === params.guild) ?? null;
-      grant = guild ? guildGrant(guild) : null;
-      if (!guild || !guildInstalled(guild)) {
+      let sum;
+      try {
+        sum = await summary(params.guild);
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status === 401 || e.status >= 500 || e.status === 0) throw e;
+        if (token !== state.renders) return;
         renderNav(null);
-        replace(main, message('This server is not available', guild ? 'Gatehouse is not in this server (any more). Add it again from the server list.' : 'Gatehouse is not in this server, or you have no access to it.', h('a', { class: 'button', href: href('/') }, 'Back to your servers')));
+        const gone = e.status === 404;
+        replace(main, message(gone ? 'This server is not available' : 'No access to this server', gone ? 'Gatehouse is not in this server (any more). Add it again from the server list.' : e.message, h('a', { class: 'button', href: href('/') }, 'Back to your servers')));
         return;
       }
+      guild = { ...sum.guild, modules: sum.modules };
+      grant = sum.access;
       if (guildOnly) {
-        const first = pages.find((p) => p.nav && allows(grant, p.access ?? 'everyone'));
+        const first = pages.find((p) => p.nav && allows(grant, p.access ?? 'everyone') && moduleOn(p, sum));
         if (first) return void location.replace(href(first.path.replace(':guild', params.guild)));
         def = undefined;
       }
@@ -149,6 +168,7 @@ async function render() {
       guilds: () => state.guilds ?? [],
       note: () => state.guildsNote,
       reloadGuilds: () => loadGuilds(true),
+      forgetSummary: () => state.summaries.delete(params.guild),
       rerender: () => render(),
       stale: () => token !== state.renders,
     };
