@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
   const logIn = async (p: Page, username: string) => {
     await p.locator('#login').click();
     await p.waitForURL((u) => u.pathname.includes('/oauth2/authorize'));
-    await p.locator(`[data-username="${username}"], button:has-text("${username}"), a:has-text("${username}")`).first().click();
+    await p.locator(`a[data-user-id="${stack.world!.users[username]}"]`).click();
     await p.waitForURL((u) => u.origin === stack.botUrl && !u.pathname.startsWith('/api/'));
   };
   /** Confirms the open dialog. */
