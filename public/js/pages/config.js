@@ -84,17 +84,25 @@ export default async function render(ctx) {
     save: (v) => put(guildPath(ctx.guildId, 'config', 'roles'), { roles: v }),
   });
 
-  const modulesBefore = { ...(data.modules ?? {}) };
-  const moduleBoxes = Object.keys(modulesBefore).map((m) => [m, h('input', { type: 'checkbox', name: `modules.${m}`, checked: modulesBefore[m] })]);
+  // Modules: the config's list, else the guild summary's ([{ name, description, enabled, toggleable }]).
+  const rawModules = data.modules ?? ctx.guild?.modules ?? [];
+  const modules = Array.isArray(rawModules) ? rawModules : Object.entries(rawModules).map(([name, enabled]) => ({ name, enabled: Boolean(enabled) }));
+  const toggleable = modules.filter((m) => m.toggleable !== false);
+  const modulesBefore = Object.fromEntries(toggleable.map((m) => [m.name, Boolean(m.enabled)]));
+  const moduleBoxes = toggleable.map((m) => [m.name, h('input', { type: 'checkbox', name: `modules.${m.name}`, checked: m.enabled }), m.description]);
   const modulesForm = sectionForm({
     ctx,
     id: 'config-modules',
     title: 'Modules',
     lead: 'Turn a feature off to stop its commands and events in this server.',
     before: modulesBefore,
-    body: h('div', { class: 'grid grid-2' }, moduleBoxes.map(([m, box]) => field(m.replace(/-/g, ' '), box))),
+    body: h('div', { class: 'grid grid-2' }, moduleBoxes.map(([m, box, description]) => field(m.replace(/-/g, ' '), box, { hint: description }))),
     read: () => Object.fromEntries(moduleBoxes.map(([m, box]) => [m, box.checked])),
-    save: (v) => put(guildPath(ctx.guildId, 'config', 'modules'), { modules: v }),
+    save: async (v) => {
+      const saved = await put(guildPath(ctx.guildId, 'config', 'modules'), { modules: v });
+      ctx.forgetSummary(); // the navigation hides pages of modules turned off
+      return saved;
+    },
   });
 
   const jump = h(
