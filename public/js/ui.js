@@ -189,3 +189,12 @@ export function select(name, options, value, props = {}) {
 export function heading(title, lead) {
   return [h('h1', { id: 'page-title', tabindex: '-1' }, title), lead ? h('p', { class: 'lead' }, lead) : null];
 }
+
+/**
+ * A role (or channel) picker: a select of the server's roles when the API lists them
+ * (`options` beyond the "(none)" entry), otherwise an id field.
+ */
+export function idPicker(name, options, value, props = {}) {
+  if (options.length > 1) return select(name, options, value, props);
+  return h('input', { name, value: value ?? '', inputmode: 'numeric', pattern: '\\d{15,21}', placeholder: 'id', autocomplete: 'off', ...props });
+}

@@ -3,11 +3,19 @@
  * actions (claim, accept, reject, kick; reasons where the bot asks for them). Actions go
  * through the same service as the review card's buttons, so the card in Discord updates.
  */
-import { get, guildPath, post } from '../api.js';
-import { fmtAge, fmtDateTime, h, person, time } from '../dom.js';
+import { del, get, guildPath, post } from '../api.js';
+import { fmtAge, fmtDateTime, h, person, plural, time } from '../dom.js';
 import { href } from '../router.js';
-import { change, field, heading } from '../ui.js';
+import { change, field, heading, notify } from '../ui.js';
 import { riskText, statusBadge } from './applications.js';
+
+/** Decisions offered: the API's `decision`, the label, dangerous?, reason required? */
+const DECISIONS = [
+  ['accept', 'Accept', false, false],
+  ['reject', 'Reject', true, true],
+  ['kick', 'Kick', true, true],
+  ['block', 'Reject permanently', true, true],
+];
 
 /** The detail page. */
 export default async function render(ctx) {
@@ -17,34 +25,43 @@ export default async function render(ctx) {
   const open = a.status === 'pending' || a.status === 'claimed';
   const me = (ctx.me?.user ?? ctx.me)?.id;
   const answers = a.answers ?? [];
-  const act = async (action, title, body, options = {}) => {
-    const done = await change(
-      { title, details: options.details, confirm: options.confirm ?? title, danger: options.danger, form: options.form, done: options.done },
-      () => post(guildPath(ctx.guildId, 'applications', id, action), body?.()),
-    );
-    if (done !== undefined) ctx.rerender();
+  const act = async (title, call, options = {}) => {
+    const result = await change({ title, details: options.details, confirm: options.confirm ?? title, danger: options.danger, form: options.form, done: options.done }, call);
+    if (result === undefined) return;
+    for (const notice of result?.notices ?? []) notify(notice, 'error');
+    ctx.rerender();
   };
-  const reasonForm = (action, label, danger) => {
-    const reason = h('textarea', { name: 'reason', maxlength: 1000, rows: 3, required: action !== 'accept' ? null : null });
-    const form = h('form', { class: 'card decide', data: { action } }, h('h3', null, label), field('Reason (the applicant is told)', reason, { hint: action === 'accept' ? 'Optional.' : 'Shown to the applicant in their DM.' }));
-    const submit = h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, label);
-    form.append(h('div', { class: 'actions' }, submit));
+  const decisionForm = ([decision, label, danger, needsReason]) => {
+    const reason = needsReason ? h('textarea', { name: 'reason', maxlength: 1000, rows: 3 }) : null;
+    const form = h(
+      'form',
+      { class: 'card decide', data: { action: decision }, novalidate: true },
+      h('h3', null, label),
+      reason ? field('Reason (the applicant reads it)', reason, { hint: 'At least 3 characters.' }) : h('p', { class: 'muted' }, 'Gives the accepted role and posts the welcome.'),
+    );
+    form.append(h('div', { class: 'actions' }, h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, label)));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      act(action, `${label} ${a.userTag ?? 'this applicant'}?`, () => (reason.value.trim() ? { reason: reason.value.trim() } : {}), {
+      const text = reason?.value.trim() ?? '';
+      act(`${label} ${a.userTag}?`, () => post(guildPath(ctx.guildId, 'applications', id, 'decision'), { decision, ...(reason ? { reason: text } : {}) }), {
         form,
         danger,
-        details: reason.value.trim() ? h('p', null, 'Reason: ', h('q', null, reason.value.trim())) : h('p', null, 'No reason given.'),
+        confirm: label,
+        details: reason ? h('p', null, 'Reason: ', text ? h('q', null, text) : h('span', { class: 'muted' }, '(none)')) : null,
         done: `${label}: done. The review card in Discord shows it.`,
       });
     });
     return form;
   };
   const claimedByMe = a.claimedBy && a.claimedBy === me;
-  const claim = h('button', { type: 'button', class: 'primary', id: 'claim' }, a.status === 'claimed' ? (claimedByMe ? 'Release claim' : 'Take over claim') : 'Claim');
-  claim.addEventListener('click', () => act(claimedByMe ? 'unclaim' : 'claim', claimedByMe ? 'Release your claim?' : 'Claim this application?', null, { confirm: claimedByMe ? 'Release' : 'Claim', done: claimedByMe ? 'Claim released.' : 'Claimed. The card shows you as the reviewer.' }));
+  const claim = h('button', { type: 'button', class: 'primary', id: 'claim' }, claimedByMe ? 'Release claim' : a.status === 'claimed' ? 'Take over claim' : 'Claim');
+  claim.addEventListener('click', () =>
+    claimedByMe
+      ? act('Release your claim?', () => del(guildPath(ctx.guildId, 'applications', id, 'claim')), { confirm: 'Release', done: 'Claim released.' })
+      : act('Claim this application?', () => post(guildPath(ctx.guildId, 'applications', id, 'claim')), { confirm: 'Claim', done: 'Claimed. The card shows you as the reviewer.' }),
+  );
   return [
-    h('p', null, h('a', { href: href(`/g/${ctx.guildId}/applications`, { status: open ? a.status : 'decided' }) }, '← Applications')),
+    h('p', null, h('a', { href: href(`/g/${ctx.guildId}/applications`, { status: open ? 'open' : 'decided' }) }, '← Applications')),
     heading(`Application #${a.id}`, null),
     h(
       'div',
@@ -69,7 +86,7 @@ export default async function render(ctx) {
           h('dt', null, 'Status'),
           h('dd', { id: 'app-status' }, statusBadge(a.status)),
           h('dt', null, 'Account age'),
-          h('dd', { id: 'account-age' }, fmtAge(a.accountCreatedAt), a.youngAccount ? [' ', h('span', { class: 'badge bad' }, 'young account')] : null, h('br'), h('span', { class: 'muted' }, `created ${fmtDateTime(a.accountCreatedAt)}`)),
+          h('dd', { id: 'account-age' }, a.accountAgeDays !== undefined ? `${plural(a.accountAgeDays, 'day')} old when they applied` : fmtAge(a.accountCreatedAt), a.youngAccount ? [' ', h('span', { class: 'badge bad' }, 'young account')] : null, h('br'), h('span', { class: 'muted' }, `created ${fmtDateTime(a.accountCreatedAt)}`)),
           h('dt', null, 'Avatar risk'),
           h('dd', { id: 'avatar-risk' }, riskText(a.avatarRisk), a.avatarRisk?.detail ? h('div', { class: 'muted' }, a.avatarRisk.detail) : null),
           h('dt', null, 'Joined'),
@@ -80,6 +97,9 @@ export default async function render(ctx) {
           a.decidedBy ? [h('dt', null, 'Decided by'), h('dd', null, person(a.decidedByUser ?? null, a.decidedBy), ' ', time(a.decidedAt))] : null,
           a.reason ? [h('dt', null, 'Reason'), h('dd', null, a.reason)] : null,
           a.lastError ? [h('dt', null, 'Problem'), h('dd', { class: 'risk-high' }, a.lastError)] : null,
+          a.dmError ? [h('dt', null, 'DM'), h('dd', { class: 'risk-medium' }, a.dmError)] : null,
+          a.blocked ? [h('dt', null, 'Blocked'), h('dd', { class: 'risk-high' }, 'Permanently rejected')] : null,
+          a.cardUrl ? [h('dt', null, 'Review card'), h('dd', null, h('a', { href: a.cardUrl, rel: 'noopener' }, 'Open in Discord'))] : null,
         ),
       ),
     ),
@@ -89,7 +109,7 @@ export default async function render(ctx) {
           { 'aria-labelledby': 'decide-h' },
           h('h2', { id: 'decide-h' }, 'Review'),
           h('div', { class: 'actions' }, claim),
-          h('div', { class: 'grid grid-2' }, reasonForm('accept', 'Accept', false), reasonForm('reject', 'Reject', true), reasonForm('kick', 'Kick', true)),
+          h('div', { class: 'grid grid-2' }, DECISIONS.map(decisionForm)),
         )
       : h('p', { class: 'muted' }, 'This application has been decided.'),
   ];

@@ -9,6 +9,7 @@ import { empty, heading, table } from '../ui.js';
 
 /** Filters the queue offers (the API's `status` values). */
 export const FILTERS = [
+  ['open', 'Open'],
   ['pending', 'Pending'],
   ['claimed', 'Claimed'],
   ['decided', 'Decided'],
@@ -21,15 +22,17 @@ export function statusBadge(status) {
 
 /** The queue. */
 export default async function render(ctx) {
-  const status = FILTERS.some(([v]) => v === ctx.query.status) ? ctx.query.status : 'pending';
+  const status = FILTERS.some(([v]) => v === ctx.query.status) ? ctx.query.status : 'open';
   const data = await get(guildPath(ctx.guildId, 'applications'), { status, cursor: ctx.query.cursor, limit: 25 });
   const rows = data?.applications ?? data?.items ?? [];
-  const next = data?.nextCursor ?? data?.cursor ?? null;
+  const next = data?.next ?? null;
+  const counts = data?.counts ?? {};
+  const count = (v) => (v === 'open' ? (counts.pending ?? 0) + (counts.claimed ?? 0) : counts[v]);
   const base = `/g/${ctx.guildId}/applications`;
   const tabs = h(
     'nav',
     { class: 'toolbar', 'aria-label': 'Filter applications' },
-    FILTERS.map(([v, label]) => h('a', { class: ['button', 'small', v === status && 'primary'], href: href(base, { status: v }), 'aria-current': v === status ? 'true' : null, data: { filter: v } }, label)),
+    FILTERS.map(([v, label]) => h('a', { class: ['button', 'small', v === status && 'primary'], href: href(base, { status: v }), 'aria-current': v === status ? 'true' : null, data: { filter: v } }, label, count(v) !== undefined ? h('span', { class: 'count' }, ` ${count(v)}`) : null)),
   );
   const list = rows.length
     ? table(
@@ -45,7 +48,7 @@ export default async function render(ctx) {
         rows,
         { class: 'stack-table', captionHidden: true },
       )
-    : empty(status === 'pending' ? 'No applications are waiting. New ones appear here and in the review channel.' : `No ${status} applications.`);
+    : empty(status === 'open' || status === 'pending' ? 'No applications are waiting. New ones appear here and in the review channel.' : `No ${status} applications.`);
   return [
     heading('Applications', 'The same queue as the review channel: what you do here updates the card in Discord.'),
     tabs,

@@ -2,10 +2,10 @@
  * Moderation cases, newest first, searchable by member (id or mention), cursor-paged. A case
  * opens the member's history, where reasons are edited and notes added.
  */
-import { get, guildPath } from '../api.js';
+import { ApiError, get, guildPath } from '../api.js';
 import { h, person, time } from '../dom.js';
 import { href, setQuery } from '../router.js';
-import { empty, field, heading, table } from '../ui.js';
+import { empty, field, heading, showErrors, table } from '../ui.js';
 
 /** A case type badge. */
 export function typeBadge(type) {
@@ -22,16 +22,20 @@ export function memberId(text) {
 /** The case list. */
 export default async function render(ctx) {
   const member = ctx.query.member ?? '';
-  const data = await get(guildPath(ctx.guildId, 'cases'), { member: memberId(member) ?? member, cursor: ctx.query.cursor, limit: 25 });
-  const rows = data?.cases ?? data?.items ?? [];
-  const next = data?.nextCursor ?? null;
+  const id = memberId(member);
+  if (member && !id) {
+    // Not an id: say so beside the field rather than asking the API.
+    setTimeout(() => showErrors(form, new ApiError(422, { error: 'invalid', fields: { member: 'Give the member’s id (17–20 digits) or paste their mention.' } })), 0);
+  }
+  const data = id || !member ? await get(guildPath(ctx.guildId, 'moderation', 'cases'), { member: id, before: ctx.query.before, limit: 25 }) : { cases: [], next: null };
+  const rows = data?.cases ?? [];
+  const next = data?.next ?? null;
   const input = h('input', { name: 'member', type: 'search', value: member, placeholder: 'Member id or @mention', inputmode: 'search', autocomplete: 'off' });
   const form = h('form', { class: 'toolbar', role: 'search' }, field('Search by member', input), h('button', { type: 'submit' }, 'Search'), member ? h('a', { class: 'button', href: href(`/g/${ctx.guildId}/cases`) }, 'Clear') : null);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     setQuery({ member: input.value.trim() });
   });
-  const id = memberId(member);
   return [
     heading('Moderation', 'Every case, newest first. Open a member for their full history, notes and reasons.'),
     form,
@@ -40,8 +44,8 @@ export default async function render(ctx) {
       ? table(
           'Cases',
           [
-            ['#', (c) => `#${c.caseNumber ?? c.number}`],
-            ['Type', (c) => typeBadge(c.type)],
+            ['#', (c) => (c.modLogUrl ? h('a', { href: c.modLogUrl, rel: 'noopener', title: 'In the mod log' }, `#${c.number}`) : `#${c.number}`)],
+            ['Type', (c) => [typeBadge(c.type), c.state !== 'done' ? [' ', h('span', { class: 'badge muted' }, c.state)] : null]],
             ['Member', (c) => h('a', { href: href(`/g/${ctx.guildId}/members/${c.targetId}`) }, person(c.target ?? null, c.targetId))],
             ['Moderator', (c) => person(c.actor ?? null, c.actorId)],
             ['Reason', (c) => c.reason],
@@ -51,6 +55,6 @@ export default async function render(ctx) {
           { class: 'stack-table', captionHidden: true },
         )
       : empty(member ? 'No cases for this member.' : 'No cases yet.'),
-    next ? h('div', { class: 'pager' }, h('a', { class: 'button small', href: href(`/g/${ctx.guildId}/cases`, { member, cursor: next }), rel: 'next' }, 'Older')) : null,
+    h('div', { class: 'pager' }, ctx.query.before ? h('a', { class: 'button small', href: href(`/g/${ctx.guildId}/cases`, { member }) }, 'Newest') : null, next ? h('a', { class: 'button small', href: href(`/g/${ctx.guildId}/cases`, { member, before: next }), rel: 'next' }, 'Older') : null),
   ];
 }

@@ -2,9 +2,9 @@
  * The gate's part of the configuration page: the application form's questions (add, edit,
  * move up/down, remove; each confirmed) and the gate settings.
  */
-import { del, get, guildPath, patch, post, put } from '../api.js';
+import { del, guildPath, patch, post, put } from '../api.js';
 import { h } from '../dom.js';
-import { change, empty, field, select } from '../ui.js';
+import { change, empty, field, idPicker, select } from '../ui.js';
 
 const STYLES = [
   ['short', 'Short answer'],
@@ -40,9 +40,9 @@ function questionFields(i) {
 }
 
 /** The section (questions + settings). */
-export async function gateSection(ctx, { data, channelOptions, roleOptions, sectionForm }) {
-  const qs = data.gate?.questions ?? data.questions ?? (await get(guildPath(ctx.guildId, 'gate', 'questions')))?.questions ?? [];
-  const questions = [...qs].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+export function gateSection(ctx, { questions: form, settings, roleOptions, sectionForm }) {
+  const questions = [...(form?.questions ?? [])].sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
+  const max = form?.maxQuestions ?? 15;
   const qPath = (...rest) => guildPath(ctx.guildId, 'gate', 'questions', ...rest);
 
   const move = async (index, by) => {
@@ -112,12 +112,12 @@ export async function gateSection(ctx, { data, channelOptions, roleOptions, sect
     'section',
     { class: 'card', id: 'config-questions', 'aria-labelledby': 'config-questions-h' },
     h('h2', { id: 'config-questions-h' }, 'Gate questions'),
-    h('p', { class: 'lead' }, 'The application form, in the order applicants see it (up to 15; five per page of the form).'),
+    h('p', { class: 'lead' }, `The application form, in the order applicants see it (${questions.length} of at most ${max}; five per page of the form).`),
     questions.length ? h('ol', { class: 'rows', id: 'questions' }, questions.map(item)) : empty('No questions yet: applicants can only press Apply.'),
     addForm,
   );
 
-  const g = data.gate?.settings ?? data.gate ?? {};
+  const g = settings ?? {};
   const before = {
     acceptedRoleIds: g.acceptedRoleIds ?? [],
     unverifiedRoleId: g.unverifiedRoleId ?? null,
@@ -127,29 +127,40 @@ export async function gateSection(ctx, { data, channelOptions, roleOptions, sect
     cooldownHours: g.cooldownHours ?? 24,
     youngAccountDays: g.youngAccountDays ?? 7,
   };
+  // Accepted roles (1–3): one checkbox per server role, or an id field per slot without the role list.
+  const acceptedBoxes =
+    roleOptions.length > 1
+      ? roleOptions.filter(([id]) => id).map(([id, name]) => [id, h('input', { type: 'checkbox', name: 'acceptedRoleIds', value: id, checked: before.acceptedRoleIds.includes(id) }), name])
+      : [0, 1, 2].map((n) => [n, idPicker(`acceptedRoleIds.${n}`, roleOptions, before.acceptedRoleIds[n]), `Role ${n + 1}`]);
+  const accepted = h(
+    'fieldset',
+    { class: 'accepted-roles' },
+    h('legend', null, 'Roles given on accept (1 to 3)'),
+    h('div', { class: 'grid grid-2' }, acceptedBoxes.map(([, box, label]) => field(label, box))),
+  );
+  const readAccepted = () => acceptedBoxes.map(([id, box]) => (box.type === 'checkbox' ? (box.checked ? id : null) : box.value.trim() || null)).filter(Boolean);
   const i = {
-    accepted: select('acceptedRoleIds', roleOptions, before.acceptedRoleIds[0] ?? ''),
-    unverified: select('unverifiedRoleId', roleOptions, before.unverifiedRoleId),
-    reviewer: select('reviewerRoleId', roleOptions, before.reviewerRoleId),
-    admin: select('adminRoleId', roleOptions, before.adminRoleId),
+    unverified: idPicker('unverifiedRoleId', roleOptions, before.unverifiedRoleId),
+    reviewer: idPicker('reviewerRoleId', roleOptions, before.reviewerRoleId),
+    admin: idPicker('adminRoleId', roleOptions, before.adminRoleId),
     welcome: h('textarea', { name: 'welcomeTemplate', rows: 3, maxlength: 1500 }),
     cooldown: h('input', { name: 'cooldownHours', type: 'number', min: 0, max: 8760, inputmode: 'numeric', value: before.cooldownHours }),
     young: h('input', { name: 'youngAccountDays', type: 'number', min: 0, max: 3650, inputmode: 'numeric', value: before.youngAccountDays }),
   };
   i.welcome.value = before.welcomeTemplate;
-  void channelOptions;
   const settingsForm = sectionForm({
     ctx,
     id: 'config-gate',
     title: 'Gate settings',
     before,
     body: [
-      h('div', { class: 'grid grid-2' }, field('Role given on accept', i.accepted), field('Unverified role', i.unverified), field('Reviewer role (pinged by stale alerts)', i.reviewer), field('Admin role (pinged at 72 h)', i.admin)),
+      accepted,
+      h('div', { class: 'grid grid-2' }, field('Unverified role', i.unverified), field('Reviewer role (pinged by stale alerts)', i.reviewer), field('Admin role (pinged at 72 h)', i.admin)),
       field('Welcome message', i.welcome, { hint: 'Placeholders: {user}, {server}, {memberCount}.' }),
       h('div', { class: 'inline-fields' }, field('Cooldown after rejection (hours)', i.cooldown), field('Flag accounts younger than (days)', i.young, { hint: '0 turns the flag off.' })),
     ],
     read: () => ({
-      acceptedRoleIds: i.accepted.value ? [i.accepted.value, ...before.acceptedRoleIds.slice(1)] : before.acceptedRoleIds.slice(1),
+      acceptedRoleIds: readAccepted(),
       unverifiedRoleId: i.unverified.value || null,
       reviewerRoleId: i.reviewer.value || null,
       adminRoleId: i.admin.value || null,
@@ -157,8 +168,8 @@ export async function gateSection(ctx, { data, channelOptions, roleOptions, sect
       cooldownHours: i.cooldown.value === '' ? null : Number(i.cooldown.value),
       youngAccountDays: i.young.value === '' ? null : Number(i.young.value),
     }),
-    save: (v) => put(guildPath(ctx.guildId, 'config', 'gate'), v),
-    mapPath: (p) => (p.startsWith('acceptedRoleIds') ? 'acceptedRoleIds' : p),
+    save: (v) => patch(guildPath(ctx.guildId, 'gate', 'settings'), v),
+    mapPath: (p) => (roleOptions.length > 1 && p.startsWith('acceptedRoleIds') ? 'acceptedRoleIds' : p),
   });
   return [questionsSection, settingsForm];
 }

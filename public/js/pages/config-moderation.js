@@ -2,9 +2,9 @@
  * Moderation's part of the configuration page: muted/suspended roles, warning decay, and the
  * warning thresholds ("N warnings within D days → timeout/kick/ban for a duration").
  */
-import { put, guildPath } from '../api.js';
+import { guildPath, patch } from '../api.js';
 import { h } from '../dom.js';
-import { field, select } from '../ui.js';
+import { field, idPicker, select } from '../ui.js';
 
 const ACTIONS = [
   ['timeout', 'Timeout'],
@@ -12,40 +12,26 @@ const ACTIONS = [
   ['ban', 'Ban'],
 ];
 
-const UNITS = [
-  ['60000', 'minutes'],
-  ['3600000', 'hours'],
-  ['86400000', 'days'],
-];
-
-/** Splits milliseconds into the largest whole unit. */
-export function splitDuration(ms) {
-  if (!ms) return { amount: '', unit: '3600000' };
-  for (const [unit] of [...UNITS].reverse()) if (ms % Number(unit) === 0) return { amount: String(ms / Number(unit)), unit };
-  return { amount: String(Math.round(ms / 60000)), unit: '60000' };
-}
-
 /** The section. */
-export function moderationSection(ctx, { data, roleOptions, sectionForm }) {
-  const m = data.moderation ?? {};
-  const before = { mutedRoleId: m.mutedRoleId ?? null, suspendedRoleId: m.suspendedRoleId ?? null, warnDecayDays: m.warnDecayDays ?? null, thresholds: m.thresholds ?? [] };
-  const muted = select('mutedRoleId', roleOptions, before.mutedRoleId);
-  const suspended = select('suspendedRoleId', roleOptions, before.suspendedRoleId);
+export function moderationSection(ctx, { settings, roleOptions, sectionForm }) {
+  const m = settings ?? {};
+  const rule = (t) => ({ count: t.count, days: t.days, action: t.action, ...(t.duration ? { duration: t.duration } : {}) });
+  const before = { mutedRoleId: m.mutedRoleId ?? null, suspendedRoleId: m.suspendedRoleId ?? null, warnDecayDays: m.warnDecayDays ?? null, thresholds: (m.thresholds ?? []).map(rule) };
+  const muted = idPicker('mutedRoleId', roleOptions, before.mutedRoleId);
+  const suspended = idPicker('suspendedRoleId', roleOptions, before.suspendedRoleId);
   const decay = h('input', { name: 'warnDecayDays', type: 'number', min: 1, max: 3650, inputmode: 'numeric', value: before.warnDecayDays ?? '', placeholder: 'never' });
   const list = h('ol', { class: 'rows', id: 'thresholds' });
   const rows = [];
-  const addRow = (t = { count: 3, days: 30, action: 'timeout', durationMs: 3_600_000 }) => {
+  const addRow = (t = { count: 3, days: 30, action: 'timeout', duration: '1h' }) => {
     const n = rows.length;
-    const d = splitDuration(t.durationMs);
     const r = {
       count: h('input', { name: `thresholds.${n}.count`, type: 'number', min: 2, max: 50, inputmode: 'numeric', value: t.count }),
       days: h('input', { name: `thresholds.${n}.days`, type: 'number', min: 1, max: 365, inputmode: 'numeric', value: t.days }),
       action: select(`thresholds.${n}.action`, ACTIONS, t.action),
-      amount: h('input', { name: `thresholds.${n}.durationMs`, type: 'number', min: 1, inputmode: 'numeric', value: d.amount }),
-      unit: select(`thresholds.${n}.unit`, UNITS, d.unit, { 'aria-label': `Duration unit of rule ${n + 1}` }),
+      duration: h('input', { name: `thresholds.${n}.duration`, value: t.duration ?? '', placeholder: 'e.g. 1h, 7d', autocomplete: 'off', size: 8 }),
     };
     const remove = h('button', { type: 'button', class: 'small', 'aria-label': `Remove rule ${n + 1}` }, 'Remove');
-    const li = h('li', { class: 'row threshold' }, h('div', { class: 'inline-fields grow' }, field('Warnings', r.count), field('Within (days)', r.days), field('Then', r.action), field('For', r.amount, { hint: 'Empty: permanent (ban only).', after: r.unit })), remove);
+    const li = h('li', { class: 'row threshold' }, h('div', { class: 'inline-fields grow' }, field('Warnings', r.count), field('Within (days)', r.days), field('Then', r.action), field('For', r.duration, { hint: '30m, 2h, 7d, 1w… Empty ban: permanent.' })), remove);
     const entry = { r, li };
     remove.addEventListener('click', () => {
       rows.splice(rows.indexOf(entry), 1);
@@ -78,12 +64,14 @@ export function moderationSection(ctx, { data, roleOptions, sectionForm }) {
       mutedRoleId: muted.value || null,
       suspendedRoleId: suspended.value || null,
       warnDecayDays: num(decay),
-      thresholds: rows.map(({ r }) => {
+      thresholds: rows.map(({ r }, i) => {
+        // Rows may have been removed: name the inputs by their place now, as 422 paths count.
+        for (const [key, el] of Object.entries(r)) el.name = `thresholds.${i}.${key}`;
         const t = { count: num(r.count), days: num(r.days), action: r.action.value };
-        if (r.amount.value !== '') t.durationMs = Number(r.amount.value) * Number(r.unit.value);
+        if (r.duration.value.trim() && t.action !== 'kick') t.duration = r.duration.value.trim();
         return t;
       }),
     }),
-    save: (v) => put(guildPath(ctx.guildId, 'config', 'moderation'), v),
+    save: (v) => patch(guildPath(ctx.guildId, 'moderation', 'settings'), v),
   });
 }

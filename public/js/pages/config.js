@@ -4,11 +4,11 @@
  * is shown and confirmed first, 422 field errors appear beside the fields, and the change is
  * in the audit log (revertable there).
  */
-import { get, guildPath, put } from '../api.js';
+import { ApiError, get, guildPath, put } from '../api.js';
 import { changes } from '../diff.js';
 import { h } from '../dom.js';
 import { href } from '../router.js';
-import { change, field, heading, select } from '../ui.js';
+import { change, field, heading, idPicker, select } from '../ui.js';
 import { gateSection } from './config-gate.js';
 import { moderationSection } from './config-moderation.js';
 
@@ -47,9 +47,25 @@ export function sectionForm(s) {
 
 const channelLabel = (c) => `#${c.name}`;
 
+/** `promise`'s value, or null when the route answers 404 (not there). */
+async function optional(promise) {
+  try {
+    return await promise;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
 /** The page. */
 export default async function render(ctx) {
-  const data = await get(guildPath(ctx.guildId, 'config'));
+  const [platform, questions, gateSettings, modSettings] = await Promise.all([
+    optional(get(guildPath(ctx.guildId, 'config'))),
+    get(guildPath(ctx.guildId, 'gate', 'questions')),
+    get(guildPath(ctx.guildId, 'gate', 'settings')),
+    get(guildPath(ctx.guildId, 'moderation', 'settings')),
+  ]);
+  const data = platform ?? {};
   const channels = data.guildChannels ?? data.discord?.channels ?? [];
   const roles = (data.guildRoles ?? data.discord?.roles ?? []).filter((r) => r.id !== ctx.guildId);
   const purposes = data.purposes ?? Object.keys(data.channels ?? {}).map((name) => ({ name, description: '' }));
@@ -131,9 +147,9 @@ export default async function render(ctx) {
   return [
     heading('Configuration', 'The same settings as /config, /gate and /modconfig in Discord.'),
     jump,
-    h('div', { class: 'grid grid-2' }, channelsForm, rolesForm),
+    platform ? h('div', { class: 'grid grid-2' }, channelsForm, rolesForm) : null,
     modulesForm,
-    await gateSection(ctx, { data, channelOptions, roleOptions, sectionForm }),
-    moderationSection(ctx, { data, roleOptions, sectionForm }),
+    gateSection(ctx, { questions, settings: gateSettings, roleOptions, sectionForm }),
+    moderationSection(ctx, { settings: modSettings, roleOptions, sectionForm }),
   ];
 }

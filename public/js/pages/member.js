@@ -2,28 +2,29 @@
  * A member's moderation history: cases (reason editable), notes (add one), punishments
  * active and expired.
  */
-import { get, guildPath, patch, post } from '../api.js';
+import { get, guildPath, post } from '../api.js';
 import { fmtDuration, h, person, time } from '../dom.js';
 import { href } from '../router.js';
-import { change, empty, field, heading, table } from '../ui.js';
+import { change, empty, field, heading, notify, table } from '../ui.js';
 import { typeBadge } from './cases.js';
 
 /** The history page. */
 export default async function render(ctx) {
   const userId = ctx.params.user;
-  const data = await get(guildPath(ctx.guildId, 'members', userId, 'history'));
+  const data = await get(guildPath(ctx.guildId, 'moderation', 'members', userId));
   const cases = data?.cases ?? [];
   const notes = data?.notes ?? [];
-  const punishments = data?.punishments ?? [];
-  const active = punishments.filter((p) => p.active ?? ['pending', 'processing', 'held'].includes(p.status));
-  const expired = punishments.filter((p) => !active.includes(p));
+  const active = data?.punishments?.active ?? [];
+  const expired = data?.punishments?.ended ?? [];
+  const punishments = [...active, ...expired];
+  const caseNumber = new Map(cases.map((c) => [c.id, c.number]));
 
   const editReason = (c) => {
-    const btn = h('button', { type: 'button', class: 'small', data: { editCase: c.caseNumber } }, 'Edit reason');
+    const btn = h('button', { type: 'button', class: 'small', data: { editCase: c.number } }, 'Edit reason');
     btn.addEventListener('click', () => {
-      const input = h('textarea', { name: 'reason', rows: 2, maxlength: 1000 }, c.reason);
+      const input = h('textarea', { name: 'text', rows: 2, maxlength: 500 });
       input.value = c.reason ?? '';
-      const form = h('form', { class: 'edit-reason' }, field(`New reason for case #${c.caseNumber}`, input));
+      const form = h('form', { class: 'edit-reason', novalidate: true }, field(`New reason for case #${c.number}`, input, { hint: 'The earlier reason stays in the case’s history; the mod-log entry is edited.' }));
       const save = h('button', { type: 'submit', class: 'primary small' }, 'Save');
       const cancel = h('button', { type: 'button', class: 'small' }, 'Cancel');
       form.append(h('div', { class: 'actions' }, save, cancel));
@@ -36,21 +37,22 @@ export default async function render(ctx) {
         e.preventDefault();
         const reason = input.value.trim();
         const ok = await change(
-          { title: `Change the reason of case #${c.caseNumber}?`, details: diffText(c.reason, reason), confirm: 'Change reason', form, done: `Case #${c.caseNumber}: reason changed (the mod log shows it).` },
-          () => patch(guildPath(ctx.guildId, 'cases', c.caseNumber), { reason }),
+          { title: `Change the reason of case #${c.number}?`, details: diffText(c.reason, reason), confirm: 'Change reason', form, done: `Case #${c.number}: reason changed (the mod log shows it).` },
+          () => post(guildPath(ctx.guildId, 'moderation', 'cases', c.number, 'reason'), { text: reason }),
         );
+        if (ok?.problem) notify(ok.problem, 'error');
         if (ok !== undefined) ctx.rerender();
       });
     });
     return btn;
   };
 
-  const noteText = h('textarea', { name: 'text', rows: 3, maxlength: 1000, required: true });
-  const noteForm = h('form', { class: 'card', id: 'add-note' }, h('h3', null, 'Add a note'), field('Note (staff only; the member never sees it)', noteText), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add note')));
+  const noteText = h('textarea', { name: 'text', rows: 3, maxlength: 1000 });
+  const noteForm = h('form', { class: 'card', id: 'add-note', novalidate: true }, h('h3', null, 'Add a note'), field('Note (staff only; the member never sees it)', noteText), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add note')));
   noteForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = noteText.value.trim();
-    const ok = await change({ title: 'Add this note?', details: h('blockquote', null, text || '(empty)'), confirm: 'Add note', form: noteForm, done: 'Note added.' }, () => post(guildPath(ctx.guildId, 'members', userId, 'notes'), { text }));
+    const ok = await change({ title: 'Add this note?', details: h('blockquote', null, text || '(empty)'), confirm: 'Add note', form: noteForm, done: 'Note added.' }, () => post(guildPath(ctx.guildId, 'moderation', 'members', userId, 'notes'), { text }));
     if (ok !== undefined) ctx.rerender();
   });
 
@@ -64,7 +66,7 @@ export default async function render(ctx) {
       ? table(
           'Cases',
           [
-            ['#', (c) => `#${c.caseNumber}`],
+            ['#', (c) => `#${c.number}`],
             ['Type', (c) => typeBadge(c.type)],
             ['Reason', (c) => h('div', { class: 'reason-cell' }, h('span', { class: 'reason' }, c.reason), ' ', editReason(c))],
             ['Moderator', (c) => person(c.actor ?? null, c.actorId)],
@@ -80,12 +82,12 @@ export default async function render(ctx) {
           'Punishments',
           [
             ['Kind', (p) => p.kind],
-            ['State', (p) => h('span', { class: ['badge', active.includes(p) ? 'active' : 'expired'] }, active.includes(p) ? 'active' : 'ended')],
+            ['State', (p) => h('span', { class: ['badge', active.includes(p) ? 'active' : 'expired'] }, active.includes(p) ? (p.status === 'held' ? 'starting' : 'active') : p.status === 'cancelled' ? 'lifted' : 'ended')],
             ['Ends', (p) => (p.endsAt ? time(p.endsAt) : 'until lifted')],
             ['Length', (p) => (p.endsAt && p.createdAt ? fmtDuration(p.endsAt - p.createdAt) : '—')],
-            ['Case', (p) => (p.caseNumber ? `#${p.caseNumber}` : '—')],
+            ['Case', (p) => (caseNumber.has(p.caseId) ? `#${caseNumber.get(p.caseId)}` : '—')],
           ],
-          [...active, ...expired],
+          punishments,
           { class: 'stack-table', captionHidden: true },
         )
       : empty('No punishments.'),

@@ -3,31 +3,31 @@
  * kicked, median time to decide) for a period, as a table and a bar chart.
  */
 import { get, guildPath } from '../api.js';
-import { fmtDuration, h, person } from '../dom.js';
+import { fmtDuration, h, person, time } from '../dom.js';
 import { setQuery } from '../router.js';
 import { empty, field, heading, select, table } from '../ui.js';
 
 /** Periods offered (the API's `period` values). */
 export const PERIODS = [
-  ['7d', 'Last 7 days'],
-  ['30d', 'Last 30 days'],
-  ['90d', 'Last 90 days'],
-  ['all', 'All time'],
+  ['7', 'Last 7 days'],
+  ['30', 'Last 30 days'],
+  ['90', 'Last 90 days'],
 ];
 
 const FIGURES = [
   ['accepted', 'Accepted'],
   ['rejected', 'Rejected'],
   ['kicked', 'Kicked'],
+  ['blocked', 'Rejected permanently'],
 ];
 
 /** The page. */
 export default async function render(ctx) {
-  const period = PERIODS.some(([v]) => v === ctx.query.period) ? ctx.query.period : '30d';
-  const data = await get(guildPath(ctx.guildId, 'metrics', 'reviewers'), { period });
+  const period = PERIODS.some(([v]) => v === ctx.query.days) ? ctx.query.days : '30';
+  const data = await get(guildPath(ctx.guildId, 'gate', 'metrics'), { days: period });
   const rows = data?.reviewers ?? data?.rows ?? [];
-  const picker = select('period', PERIODS, period, { id: 'period' });
-  picker.addEventListener('change', () => setQuery({ period: picker.value }));
+  const picker = select('days', PERIODS, period, { id: 'period' });
+  picker.addEventListener('change', () => setQuery({ days: picker.value }));
   const chart = h('div', { class: 'chart card', id: 'chart-reviewers' });
   const name = (r) => person(r.user ?? r.reviewer ?? null, r.reviewerId ?? r.userId).querySelector('.person-name').textContent;
   queueMicrotask(async () => {
@@ -44,9 +44,13 @@ export default async function render(ctx) {
             'Reviewers',
             [
               ['Reviewer', (r) => person(r.user ?? r.reviewer ?? null, r.reviewerId ?? r.userId)],
-              ['Claimed', (r) => String(r.claimed ?? 0)],
+              ['Claims', (r) => String(r.claims ?? 0)],
+              ['Decisions', (r) => String(r.decisions ?? 0)],
               ...FIGURES.map(([k, label]) => [label, (r) => String(r[k] ?? 0)]),
-              ['Median time to decide', (r) => fmtDuration(r.medianDecisionMs ?? r.medianMs ?? null)],
+              ['Approval', (r) => (r.approvalRate === null || r.approvalRate === undefined ? '—' : `${Math.round(r.approvalRate * 100)}%`)],
+              ['Overrides', (r) => String(r.overrides ?? 0)],
+              ['Time to claim (median / p95)', (r) => `${fmtDuration(r.claimMedianMs)} / ${fmtDuration(r.claimP95Ms)}`],
+              ['Time to decide (median / p95)', (r) => `${fmtDuration(r.decideMedianMs)} / ${fmtDuration(r.decideP95Ms)}`],
             ],
             rows,
             { class: 'stack-table' },
@@ -54,5 +58,6 @@ export default async function render(ctx) {
           chart,
         ]
       : empty('No reviews in this period.'),
+    data?.computedAt ? h('p', { class: 'muted' }, 'Figures as of ', time(data.computedAt), ' (recomputed every hour).') : null,
   ];
 }
