@@ -23,8 +23,8 @@ function ensureCss() {
 /**
  * Draws a line chart of daily (or any time-based) series into `container`.
  * @param {HTMLElement} container
- * @param {{ title: string, x: number[], series: { label: string, values: (number | null)[] }[], emptyText?: string, bars?: boolean, xIsTime?: boolean, xLabels?: string[] }} data
- *   `x`: unix seconds (or indices when `xIsTime` is false, labelled by `xLabels`).
+ * @param {{ title: string, x: number[], series: { label: string, values: (number | null)[] }[], emptyText?: string, bars?: boolean, xIsTime?: boolean, ticks?: [number, string][] }} data
+ *   `x`: unix seconds, or positions when `xIsTime` is false (then `ticks` label some of them).
  */
 export async function drawChart(container, data) {
   const hasData = data.x.length > 0 && data.series.some((s) => s.values.some((v) => v !== null && v !== 0));
@@ -42,9 +42,11 @@ export async function drawChart(container, data) {
     title: data.title,
     width: width(),
     height: 280,
-    scales: { x: { time: xIsTime } },
+    scales: { x: xIsTime ? { time: true } : { time: false, range: () => [Math.min(...data.x) - 1, Math.max(...data.x) + 1] } },
     axes: [
-      xIsTime ? { stroke: 'currentColor' } : { stroke: 'currentColor', values: (_u, ticks) => ticks.map((t) => data.xLabels?.[t] ?? '') , splits: () => data.x },
+      xIsTime
+        ? { stroke: 'currentColor' }
+        : { stroke: 'currentColor', splits: () => (data.ticks ?? []).map(([pos]) => pos), values: (_u, splits) => splits.map((pos) => data.ticks?.find(([p]) => p === pos)?.[1] ?? ''), grid: { show: false } },
       { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } },
     ],
     series: [
@@ -54,8 +56,8 @@ export async function drawChart(container, data) {
         stroke: COLORS[i % COLORS.length],
         width: 2,
         fill: data.bars ? COLORS[i % COLORS.length] + '55' : undefined,
-        paths: data.bars && uPlot.paths?.bars ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined,
-        points: { show: data.x.length < 40 },
+        paths: data.bars && uPlot.paths?.bars ? uPlot.paths.bars({ size: [0.9, 48] }) : undefined,
+        points: { show: !data.bars && data.x.length < 40 },
       })),
     ],
   };

@@ -129,6 +129,8 @@ export function avatarUrl(p) {
 /** A small "name (id)" chip for a person. */
 export function person(p, id) {
   const pid = id ?? (p && typeof p === 'object' ? p.id : undefined);
+  // Only an id known: show it once, as Discord's id (the API names no one it has not stored).
+  if (!p && pid) return h('span', { class: 'person' }, h('span', { class: 'person-name person-id-only' }, pid));
   return h('span', { class: 'person' }, h('span', { class: 'person-name' }, personName(p, pid)), pid ? h('span', { class: 'person-id' }, ` ${pid}`) : null);
 }
 

@@ -33,7 +33,13 @@ export default async function render(ctx) {
   queueMicrotask(async () => {
     if (!rows.length) return;
     const { drawChart } = await import('../chart.js');
-    await drawChart(chart, { title: 'Decisions per reviewer', x: rows.map((_, i) => i), xIsTime: false, xLabels: rows.map(name), bars: true, series: FIGURES.map(([k, label]) => ({ label, values: rows.map((r) => Number(r[k] ?? 0)) })) });
+    // Grouped bars on one shared x: reviewer r's figure f sits at r * (F + 1) + f; each series
+    // has values only at its own slots (null elsewhere), so the groups stand side by side.
+    const F = FIGURES.length;
+    const x = rows.flatMap((_, r) => FIGURES.map((__, f) => r * (F + 1) + f));
+    const series = FIGURES.map(([k, label], f) => ({ label, values: x.map((pos) => (pos % (F + 1) === f ? Number(rows[Math.floor(pos / (F + 1))][k] ?? 0) : null)) }));
+    const ticks = rows.map((r, i) => [i * (F + 1) + (F - 1) / 2, name(r)]);
+    await drawChart(chart, { title: 'Decisions per reviewer', x, xIsTime: false, ticks, bars: true, series });
   });
   return [
     heading('Reviewer metrics', 'Who reviewed what, and how fast (the figures of /modstats).'),
