@@ -118,8 +118,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     // "Applications submitted" is the first activity series (COLORS[0]); "Commands used" the fourth.
     expect(await pixelsOf(page, '#chart-activity', '#c2255c')).toBeGreaterThan(20);
     expect(await pixelsOf(page, '#chart-activity', '#4752c4')).toBeGreaterThan(20);
-    expect(Number(await page.locator('.stat[data-metric="commandsUsed"] b').textContent())).toBeGreaterThan(0);
-    expect(Number(await page.locator('.stat[data-metric="applicationsSubmitted"] b').textContent())).toBeGreaterThan(0);
+    expect(Number(await page.locator('.stat[data-metric="commands"] b').textContent())).toBeGreaterThan(0);
+    expect(Number(await page.locator('.stat[data-metric="submitted"] b').textContent())).toBeGreaterThan(0);
     await shot('overview');
   }, 30_000);
 

@@ -16,27 +16,29 @@ export const RANGES = [
 
 /** The figures, their labels, and which chart each goes in. */
 export const METRICS = [
-  ['membersJoined', 'Members joined', 'members'],
-  ['membersLeft', 'Members left', 'members'],
-  ['applicationsSubmitted', 'Applications submitted', 'activity'],
-  ['applicationsDecided', 'Applications decided', 'activity'],
-  ['casesOpened', 'Cases opened', 'activity'],
-  ['commandsUsed', 'Commands used', 'activity'],
+  ['joined', 'Members joined', 'members'],
+  ['left', 'Members left', 'members'],
+  ['submitted', 'Applications submitted', 'activity'],
+  ['decided', 'Applications decided', 'activity'],
+  ['cases', 'Cases opened', 'activity'],
+  ['commands', 'Commands used', 'activity'],
 ];
 
+/** `YYYY-MM-DD` of a day given as days since the epoch (UTC) or a date string. */
+export function dayLabel(day) {
+  return typeof day === 'number' ? new Date(day * 86_400_000).toISOString().slice(0, 10) : String(day).slice(0, 10);
+}
+
 /**
- * Normalises the API's answer to `{ days: string[], values: { key: number[] } }`.
- * Accepts `{ days: [{ date, ...figures }] }` or `{ days: string[], series: { key: number[] } }`.
+ * The API's days (`[{ day, joined, left, submitted, decided, cases, commands }]`, `day` in
+ * days since the epoch or a date) as `{ days: string[], values: { metric: number[] } }`.
  */
 export function normalise(data) {
-  const rows = data?.days ?? data?.daily ?? [];
-  if (rows.length && typeof rows[0] === 'object') {
-    const days = rows.map((r) => r.date ?? r.day);
-    const values = Object.fromEntries(METRICS.map(([k]) => [k, rows.map((r) => Number(r[k] ?? 0))]));
-    return { days, values };
-  }
-  const series = data?.series ?? {};
-  return { days: rows, values: Object.fromEntries(METRICS.map(([k]) => [k, (series[k] ?? rows.map(() => 0)).map(Number)])) };
+  const rows = data?.days ?? [];
+  return {
+    days: rows.map((r) => dayLabel(r.day ?? r.date)),
+    values: Object.fromEntries(METRICS.map(([k]) => [k, rows.map((r) => Number(r[k] ?? 0))])),
+  };
 }
 
 const dayStart = (d) => Math.floor(Date.parse(`${d}T00:00:00Z`) / 1000);
