@@ -36,12 +36,17 @@ export async function drawChart(container, data) {
   const [{ default: uPlot }] = await Promise.all([import('/vendor/uplot/uPlot.esm.js'), ensureCss()]);
   const frame = h('div', { class: 'chart-frame', role: 'img', 'aria-label': `${data.title}: chart (the table below has the same figures)` });
   replace(container, frame);
-  const width = () => Math.max(280, Math.floor(container.clientWidth || 600));
+  const width = () => {
+    const style = getComputedStyle(container);
+    const inner = container.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return Math.max(240, Math.floor(inner || 600));
+  };
   const xIsTime = data.xIsTime !== false;
   const opts = {
     title: data.title,
     width: width(),
     height: 280,
+    legend: { live: false },
     scales: { x: xIsTime ? { time: true } : { time: false, range: () => [Math.min(...data.x) - 1, Math.max(...data.x) + 1] } },
     axes: [
       xIsTime
