@@ -127,14 +127,23 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     await page.locator('nav#nav a[data-page="config"]').click();
     const add = page.locator('#add-question');
     await add.waitFor();
+    // Every control on the configuration page has a label (or an aria-label).
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('main input, main select, main textarea')]
+        .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label'))
+        .map((el) => el.getAttribute('name')),
+    );
+    expect(unlabelled).toEqual([]);
     await add.locator('button[type=submit]').click();
     await confirm();
     await add.locator('.field-error').waitFor();
     expect(await add.locator('input[name=label]').getAttribute('aria-invalid')).toBe('true');
     await shot('question-422');
+    // By keyboard: type, Enter submits, Enter confirms (the dialog focuses its confirm button).
     await add.locator('input[name=label]').fill('Which rule matters most to you?');
-    await add.locator('button[type=submit]').click();
-    await confirm();
+    await add.locator('input[name=label]').press('Enter');
+    await page.locator('dialog.confirm[open]').waitFor();
+    await page.keyboard.press('Enter');
     const added = page.locator('#questions li', { hasText: 'Which rule matters most to you?' });
     await added.waitFor();
     const count = await page.locator('#questions li').count();
