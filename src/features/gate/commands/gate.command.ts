@@ -7,6 +7,7 @@ import { DiscordApiError, describeDiscordError } from '../../../discord';
 import { ApplicationsRepo } from '../applications.repo';
 import { GATE_SETTINGS_KEY, gateSettingsSchema, type GateSettings } from '../config';
 import { MAX_QUESTIONS, QuestionsRepo } from '../questions.repo';
+import { addQuestion, removeQuestion } from '../questions.service';
 
 const textChannels = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
 
@@ -130,16 +131,8 @@ export const gateCommand = defineCommandGroup({
             max_length: opt.integer('Longest answer', { minValue: 1, maxValue: 4000 }),
           },
           handler: async (ctx, o) => {
-            const repo = new QuestionsRepo(ctx.db, ctx.guild);
-            const existing = await repo.list();
-            if (existing.length >= MAX_QUESTIONS) throw new UserError('gate_form_full', `The form already has ${MAX_QUESTIONS} questions. Remove one first.`);
-            if (o.min_length !== undefined && o.max_length !== undefined && o.min_length > o.max_length) {
-              throw new UserError('gate_bad_question', 'The shortest answer cannot be longer than the longest.');
-            }
-            const question = { label: o.label.trim(), style: o.style === 'paragraph' ? 'paragraph' : 'short', required: o.required ?? true, minLength: o.min_length ?? null, maxLength: o.max_length ?? null };
-            await ctx.config.audited(ctx.user.id, 'gate.question.add', null, question, repo.addStatement(question));
-            const after = await repo.list();
-            if (after.length === existing.length) throw new UserError('gate_form_full', `The form already has ${MAX_QUESTIONS} questions.`);
+            const question = { label: o.label, style: o.style === 'paragraph' ? 'paragraph' : 'short', required: o.required ?? true, minLength: o.min_length ?? null, maxLength: o.max_length ?? null };
+            const after = await addQuestion(ctx, ctx.user.id, question);
             return ctx.reply({ content: `Question ${after.length} added. The form has ${after.length} question(s) on ${Math.ceil(after.length / 5)} page(s).`, ephemeral: true });
           },
         }),
@@ -147,10 +140,9 @@ export const gateCommand = defineCommandGroup({
           description: 'Remove a question by its number',
           options: { number: opt.integer('Number shown by /gate questions list', { required: true, minValue: 1, maxValue: MAX_QUESTIONS }) },
           handler: async (ctx, { number }) => {
-            const repo = new QuestionsRepo(ctx.db, ctx.guild);
-            const question = (await repo.list())[number - 1];
-            if (!question) throw new UserError('gate_no_question', `There is no question ${number}.`);
-            await ctx.config.audited(ctx.user.id, 'gate.question.remove', question, null, repo.removeStatement(question.id));
+            const listed = (await new QuestionsRepo(ctx.db, ctx.guild).list())[number - 1];
+            if (!listed) throw new UserError('gate_no_question', `There is no question ${number}.`);
+            const question = await removeQuestion(ctx, ctx.user.id, listed.id);
             return ctx.reply({ content: `Removed question ${number}: "${question.label}".`, ephemeral: true });
           },
         }),
