@@ -14,6 +14,7 @@ import {
   type APIUser,
   type GatewayDispatchEvents,
 } from 'discord-api-types/v10';
+import type { AnyApiRoute } from './api/define';
 import type { StaffLevel } from './staff';
 import type {
   AutocompleteContext,
@@ -313,6 +314,8 @@ export interface Feature {
   modals?: Modal[];
   events?: EventHandler<any, any>[];
   crons?: Cron[];
+  /** Dashboard API routes (`defineApiRoute`, `src/core/api/define.ts`), mounted under `/api`. */
+  api?: AnyApiRoute[];
 }
 
 /** Declares a feature. */
