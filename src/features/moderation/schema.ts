@@ -164,6 +164,8 @@ export const modPunishments = sqliteTable(
       .where(sql`${t.kind} = 'suspend' and ${t.status} in ('held', 'pending', 'processing')`),
     index('mod_punishments_due').on(t.status, t.nextActionAt),
     index('mod_punishments_case').on(t.caseId),
+    // The dashboard's member history.
+    index('mod_punishments_guild_target').on(t.guildId, t.targetId),
   ],
 );
 

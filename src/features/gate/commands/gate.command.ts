@@ -5,15 +5,15 @@ import { defineCommandGroup, opt, sub } from '../../../core/define';
 import { UserError } from '../../../core/errors';
 import { DiscordApiError, describeDiscordError } from '../../../discord';
 import { ApplicationsRepo } from '../applications.repo';
-import { GATE_SETTINGS_KEY, gateSettingsSchema, type GateSettings } from '../config';
+import { GATE_SETTINGS_KEY, gateSettingsSchema, roleProblem, unverifiedProblem, type GateSettings } from '../config';
 import { MAX_QUESTIONS, QuestionsRepo } from '../questions.repo';
 import { addQuestion, removeQuestion } from '../questions.service';
 
 const textChannels = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
 
 function assertAssignable(ctx: CommandContext, role: APIRole, what: string): void {
-  if (role.id === ctx.guild) throw new UserError('gate_bad_role', `The ${what} cannot be @everyone.`);
-  if (role.managed) throw new UserError('gate_bad_role', `The ${what} <@&${role.id}> is managed by an integration; I cannot assign it.`);
+  const problem = roleProblem(ctx.guild, role, what);
+  if (problem) throw new UserError('gate_bad_role', problem);
 }
 
 /** Changes the gate settings from their current value (reread and retried if another change lands first). */
@@ -61,9 +61,8 @@ export const gateCommand = defineCommandGroup({
         const accepted = [o.accepted_role, o.accepted_role_2, o.accepted_role_3].filter((r): r is APIRole => Boolean(r));
         for (const role of accepted) assertAssignable(ctx, role, 'accepted role');
         if (o.unverified_role) assertAssignable(ctx, o.unverified_role, 'unverified role');
-        if (o.unverified_role && accepted.some((r) => r.id === o.unverified_role!.id)) {
-          throw new UserError('gate_bad_role', 'The unverified role cannot also be an accepted role.');
-        }
+        const clash = unverifiedProblem(accepted.map((r) => r.id), o.unverified_role?.id ?? null);
+        if (clash) throw new UserError('gate_bad_role', clash);
         const next = await updateSettings(ctx, (current) => ({
           ...current,
           acceptedRoleIds: [...new Set(accepted.map((r) => r.id))],
