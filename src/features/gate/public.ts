@@ -4,10 +4,11 @@
 import * as z from 'zod';
 import type { BaseContext } from '../../core/context';
 import type { GuildConfig } from '../../core/guild-config.repo';
+import { countPerDay, type DailyCounter } from '../../core/daily';
 import { GATE_SETTINGS_KEY } from './config';
 import { ApplicationsRepo, OPEN_STATUSES } from './applications.repo';
 import { refreshCard } from './review.service';
-import type { AvatarRisk } from './schema';
+import { gateApplications, type AvatarRisk } from './schema';
 
 export { onMemberJoin, type MemberJoin } from './join.service';
 export type { AvatarRisk } from './schema';
@@ -40,3 +41,11 @@ export async function gateHandlesJoins(config: GuildConfig): Promise<boolean> {
   const saved = await config.settings(GATE_SETTINGS_KEY, anySettings);
   return Object.keys(saved).length > 0;
 }
+
+/** Applications submitted per day (the overview; index `(guild_id, submitted_at)`). */
+export const applicationsSubmittedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
+  countPerDay(db, gateApplications, { guild: gateApplications.guildId, time: gateApplications.submittedAt }, guildId, fromMs, toMs);
+
+/** Applications decided per day (the overview; index `(guild_id, decided_at)`). */
+export const applicationsDecidedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
+  countPerDay(db, gateApplications, { guild: gateApplications.guildId, time: gateApplications.decidedAt }, guildId, fromMs, toMs);

@@ -4,6 +4,7 @@
  */
 import { and, count, eq, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { countPerDay, type DailyCounter } from '../../core/daily';
 import { modCases, type CaseType } from './schema';
 
 export { DURATION_FORMS, formatDuration, parseDuration } from './duration';
@@ -31,3 +32,7 @@ export async function caseSummary(db: Db, guildId: string, userId: string): Prom
   }
   return summary;
 }
+
+/** Cases opened per day, every numbered attempt (the overview; index `(guild_id, created_at)`). */
+export const casesOpenedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
+  countPerDay(db, modCases, { guild: modCases.guildId, time: modCases.createdAt }, guildId, fromMs, toMs);
