@@ -56,7 +56,7 @@ let loginPath = '/api/auth/login';
 
 /** The login URL that brings the user back to `returnTo` (default: here). */
 export function loginHref(returnTo = here()) {
-  return `${loginPath}?return_to=${encodeURIComponent(returnTo)}`;
+  return `${loginPath}?return=${encodeURIComponent(returnTo)}`;
 }
 
 /** Remembers `returnTo` in this tab, in case the server's login drops the parameter. */
