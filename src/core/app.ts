@@ -26,6 +26,8 @@ export interface AppOptions {
   router: Router;
   version: string;
   health?: Record<string, HealthCheck>;
+  /** The dashboard API (`src/core/api/app.ts`), mounted at `/api`. */
+  api?: Hono<{ Bindings: Env; Variables: any }, any, any>;
 }
 
 const snowflake = z.string().regex(/^\d{1,20}$/);
@@ -156,12 +158,13 @@ export function isInteractionRequest(request: Request): boolean {
 }
 
 /** Builds the bot's HTTP app. */
-export function createApp({ router, version, health = {} }: AppOptions): Hono<AppEnv> {
+export function createApp({ router, version, health = {}, api }: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/interactions', (c) => handleInteractionRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext, router));
 
   app.route('/', healthRoutes(version, health));
+  if (api) app.route('/api', api);
 
   app.onError((error, c) => {
     console.error(JSON.stringify({ msg: 'unhandled request error', path: c.req.path, error: String(error), stack: error.stack }));

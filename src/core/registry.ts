@@ -11,6 +11,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { apiRouteKey, type AnyApiRoute } from './api/define';
 import { assertCustomIdKey } from './custom-id';
 import type {
   ChatCommand,
@@ -63,6 +64,8 @@ export class Registry {
   readonly lakeHooks = new Map<string, Owned<LakeHook>[]>();
   /** Internal event handlers by internal event type. */
   readonly internalHandlers = new Map<string, Owned<InternalEventHandler>[]>();
+  /** Dashboard API routes by `METHOD /path` (`apiRouteKey`). */
+  readonly apiRoutes = new Map<string, Owned<AnyApiRoute>>();
 
   constructor(features: readonly Feature[]) {
     this.features = features;
@@ -117,6 +120,11 @@ export class Registry {
         if (cronNames.has(name)) throw new Error(`duplicate cron "${name}"`);
         cronNames.add(name);
         pushTo(this.crons, cron.schedule, { feature, def: cron });
+      }
+      for (const route of feature.api ?? []) {
+        const key = apiRouteKey(route);
+        if (this.apiRoutes.has(key)) throw new Error(`duplicate API route "${key}" (${feature.name} and ${this.apiRoutes.get(key)!.feature.name})`);
+        this.apiRoutes.set(key, { feature, def: route });
       }
     }
   }

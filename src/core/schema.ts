@@ -99,7 +99,11 @@ export const auditLog = sqliteTable(
     after: text('after', { mode: 'json' }),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('audit_log_guild_created').on(t.guildId, t.createdAt)],
+  (t) => [
+    index('audit_log_guild_created').on(t.guildId, t.createdAt),
+    // The dashboard's audit log filtered by actor.
+    index('audit_log_guild_actor').on(t.guildId, t.actorId, t.createdAt),
+  ],
 );
 
 export type CommandLogRow = typeof commandLog.$inferInsert;

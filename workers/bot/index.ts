@@ -3,6 +3,7 @@
  * consumer, and the gateway relay Durable Object. The configuration is parsed once per isolate
  * (src/core/env.ts); while it is bad every entry point reports the same error.
  */
+import { createApiApp } from '../../src/core/api/app';
 import { createApp, handleInteractionRequest, isInteractionRequest } from '../../src/core/app';
 import { appConfig } from '../../src/core/env';
 import { consumeEvents } from '../../src/core/events';
@@ -25,6 +26,7 @@ const app = createApp({
   router,
   version: VERSION,
   health: { gateway: async (env) => ({ ...(await gatewayStatus(env)) }) },
+  api: createApiApp({ registry, version: VERSION }),
 });
 app.route('/', calendarRoutes());
 

@@ -3,7 +3,7 @@
  * RETURNING: the caller that gets the row back won the transition and alone performs its
  * side effects; everyone else gets `null` and explains the current state.
  */
-import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { gateApplications, gateBlocks, type ApplicationStatus, type AvatarRisk, type GateApplicationRow, type StoredAnswer } from './schema';
 
@@ -22,6 +22,18 @@ export interface NewApplication {
   joinedAt: number | null;
   youngAccount: boolean;
   submittedAt: number;
+}
+
+/** Statuses of a decided application. */
+export const DECIDED_STATUSES = ['accepted', 'rejected', 'kicked', 'blocked'] as const satisfies readonly ApplicationStatus[];
+
+/** What the dashboard's queue lists: open (pending + claimed, oldest first), one open status, or decided (newest first). */
+export type QueueFilter = 'open' | 'pending' | 'claimed' | 'decided';
+
+/** Where a page of the list continues: the sort time and id of the last row shown. */
+export interface QueueCursor {
+  at: number;
+  id: number;
 }
 
 /** Who acts on an application: their id and staff rank (`levelRank`). */
@@ -92,6 +104,53 @@ export class ApplicationsRepo {
       this.db.select({ n: count() }).from(gateApplications).where(open),
     ]);
     return { rows, total: totals[0]?.n ?? 0 };
+  }
+
+  /**
+   * One page of applications for the dashboard, keyset-paged (no OFFSET): open ones oldest
+   * first by submission, decided ones newest first by decision. Served by the
+   * `(guild_id, status, submitted_at)` and `(guild_id, decided_at)` indexes.
+   * @returns the rows and the cursor of the next page (null on the last)
+   */
+  async list(filter: QueueFilter, limit: number, after?: QueueCursor): Promise<{ rows: GateApplicationRow[]; next: QueueCursor | null }> {
+    const a = gateApplications;
+    const guild = eq(a.guildId, this.guildId);
+    let rows: GateApplicationRow[];
+    if (filter === 'decided') {
+      const past = after ? or(lt(a.decidedAt, after.at), and(eq(a.decidedAt, after.at), lt(a.id, after.id))) : undefined;
+      rows = await this.db
+        .select()
+        .from(a)
+        .where(and(guild, isNotNull(a.decidedAt), inArray(a.status, [...DECIDED_STATUSES]), past))
+        .orderBy(desc(a.decidedAt), desc(a.id))
+        .limit(limit + 1);
+    } else {
+      // Literal statuses for `open`, so SQLite can use the partial `gate_applications_open_queue` index.
+      const status = filter === 'open' ? sql`${a.status} IN ('pending', 'claimed')` : eq(a.status, filter);
+      const past = after ? or(gt(a.submittedAt, after.at), and(eq(a.submittedAt, after.at), gt(a.id, after.id))) : undefined;
+      rows = await this.db
+        .select()
+        .from(a)
+        .where(and(guild, status, past))
+        .orderBy(asc(a.submittedAt), asc(a.id))
+        .limit(limit + 1);
+    }
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    const next = more && last ? { at: (filter === 'decided' ? last.decidedAt : last.submittedAt) ?? 0, id: last.id } : null;
+    return { rows: page, next };
+  }
+
+  /** How many applications are open, by status. */
+  async openCounts(): Promise<{ pending: number; claimed: number }> {
+    const rows = await this.db
+      .select({ status: gateApplications.status, n: count() })
+      .from(gateApplications)
+      .where(and(eq(gateApplications.guildId, this.guildId), inArray(gateApplications.status, [...OPEN_STATUSES])))
+      .groupBy(gateApplications.status);
+    const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    return { pending: by.pending ?? 0, claimed: by.claimed ?? 0 };
   }
 
   /** Claims a pending application. Null when it is not pending any more. */

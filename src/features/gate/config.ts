@@ -53,3 +53,18 @@ export function renderTemplate(template: string, values: { user: string; server:
     .replaceAll('{server}', values.server)
     .replaceAll('{memberCount}', values.memberCount === null ? '?' : String(values.memberCount));
 }
+
+/**
+ * Why a role cannot be one the gate gives or removes (`what`: "accepted role"), or null:
+ * not @everyone (its id is the guild's), not managed by an integration.
+ */
+export function roleProblem(guildId: string, role: { id: string; managed?: boolean }, what: string): string | null {
+  if (role.id === guildId) return `The ${what} cannot be @everyone.`;
+  if (role.managed) return `The ${what} <@&${role.id}> is managed by an integration; I cannot assign it.`;
+  return null;
+}
+
+/** Why the unverified role cannot be `unverifiedId` given the accepted roles, or null. */
+export function unverifiedProblem(acceptedIds: readonly string[], unverifiedId: string | null): string | null {
+  return unverifiedId && acceptedIds.includes(unverifiedId) ? 'The unverified role cannot also be an accepted role.' : null;
+}

@@ -1,4 +1,5 @@
 import { defineFeature } from '../../core/define';
+import { gateApi } from './api';
 import { gateCommand } from './commands/gate.command';
 import { modstatsCommand } from './commands/modstats.command';
 import { reviewCommand } from './commands/review.command';
@@ -35,4 +36,5 @@ export const gate = defineFeature({
   modals: [answerModal, reasonModal],
   events: [memberJoinEvent],
   crons: [staleAlertsCron, metricsRollupCron, postCardsCron],
+  api: gateApi,
 });

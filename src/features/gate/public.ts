@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { Db } from '../../db/client';
 import type { BaseContext } from '../../core/context';
 import type { GuildConfig } from '../../core/guild-config.repo';
+import { countPerDay, type DailyCounter } from '../../core/daily';
 import { GATE_SETTINGS_KEY } from './config';
 import { ApplicationsRepo, OPEN_STATUSES } from './applications.repo';
 import { refreshCard } from './review.service';
@@ -61,3 +62,10 @@ export async function latestApplication(db: Db, guildId: string, userId: string)
     .limit(1);
   return row ? { ...row, avatarRisk: row.avatarRisk ?? null } : null;
 }
+/** Applications submitted per day (the overview; index `(guild_id, submitted_at)`). */
+export const applicationsSubmittedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
+  countPerDay(db, gateApplications, { guild: gateApplications.guildId, time: gateApplications.submittedAt }, guildId, fromMs, toMs);
+
+/** Applications decided per day (the overview; index `(guild_id, decided_at)`). */
+export const applicationsDecidedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
+  countPerDay(db, gateApplications, { guild: gateApplications.guildId, time: gateApplications.decidedAt }, guildId, fromMs, toMs);

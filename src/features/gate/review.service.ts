@@ -2,9 +2,14 @@
  * Staff decisions and their side effects. The conditional UPDATE in the repository decides
  * who won a transition; only the winner reaches the side effects here. A role grant or kick
  * that Discord refuses reverts the decision (conditionally again) and offers a retry.
+ *
+ * The side effects run in a `ReviewScope`: the guild, the reviewer, and where the reviewer
+ * hears about problems (a button's ephemeral follow-up, or the dashboard's response), so the
+ * review buttons and the dashboard's API share one implementation.
  */
 import { ButtonStyle, ComponentType, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
-import type { BaseContext, InteractionContext, Reply } from '../../core/context';
+import type { BaseContext, InteractionContext, MessageData, Reply } from '../../core/context';
+import type { GuildConfig } from '../../core/guild-config.repo';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
 import { levelRank } from '../../core/staff';
@@ -21,6 +26,32 @@ const DECISION_VERBS: Record<Decision, string> = {
   kicked: 'kicked',
   blocked: 'permanently rejected',
 };
+
+/** A private message to the reviewer: content and, for a failed accept, the retry button. */
+export type ReviewNotice = Pick<MessageData, 'content' | 'components'> & { content: string };
+
+/** Where a decision's side effects run: the guild, the reviewer, and how the reviewer is told things. */
+export interface ReviewScope extends BaseContext {
+  guild: string;
+  config: GuildConfig;
+  user: { id: string; username: string };
+  /** Tells the reviewer something privately (a button: an ephemeral follow-up). */
+  notify(notice: ReviewNotice): Promise<unknown>;
+}
+
+/** The review scope of an interaction: notices are ephemeral follow-ups. */
+export function interactionScope(ctx: InteractionContext): ReviewScope {
+  return {
+    env: ctx.env,
+    db: ctx.db,
+    discord: ctx.discord,
+    waitUntil: (p) => ctx.waitUntil(p),
+    guild: ctx.guild,
+    config: ctx.config,
+    user: ctx.user,
+    notify: (notice) => ctx.followUp({ ...notice, ephemeral: true }),
+  };
+}
 
 /** The acting reviewer of an interaction. */
 export async function actorOf(ctx: InteractionContext): Promise<Actor> {
@@ -40,6 +71,28 @@ export async function refreshCard(ctx: BaseContext, app: GateApplicationRow): Pr
   await ctx.discord.channels.editMessage(app.cardChannelId, app.cardMessageId, reviewCard(app));
 }
 
+/** Why a transition did not happen: `quiet` for a repeat of the actor's own action (a double click). */
+export interface Loss {
+  quiet: boolean;
+  code: string;
+  message: string;
+}
+
+/**
+ * Explains, from an application's current state, why `actorId`'s transition to `wanted`
+ * did not happen. A repeat of the same action by the same reviewer is `quiet`.
+ */
+export function lossOf(app: GateApplicationRow, actorId: string, wanted: Decision | 'claimed' | 'pending'): Loss {
+  if (app.status === wanted && (app.decidedBy === actorId || (wanted === 'claimed' && app.claimedBy === actorId) || wanted === 'pending')) {
+    return { quiet: true, code: 'already_done', message: `Application #${app.id} is already ${wanted === 'claimed' ? 'claimed by you' : wanted}.` };
+  }
+  if (app.status === 'claimed') {
+    return { quiet: false, code: 'claimed_by_other', message: `<@${app.claimedBy}> has claimed application #${app.id}. Only staff above their level can act on it.` };
+  }
+  if (app.status === 'pending') return { quiet: false, code: 'not_claimed', message: `Application #${app.id} is not claimed.` };
+  return { quiet: false, code: 'already_decided', message: `Application #${app.id} was already ${DECISION_VERBS[app.status]} by <@${app.decidedBy}>.` };
+}
+
 /**
  * Explains why a transition did not happen, from the application's current state. A repeat
  * of the same action by the same reviewer (a double click) is answered quietly.
@@ -47,16 +100,9 @@ export async function refreshCard(ctx: BaseContext, app: GateApplicationRow): Pr
 export async function explainLoss(ctx: InteractionContext, repo: ApplicationsRepo, id: number, wanted: Decision | 'claimed' | 'pending'): Promise<Reply> {
   const app = await repo.get(id);
   if (!app) throw new UserError('unknown_application', 'That application no longer exists.');
-  if (app.status === wanted && (app.decidedBy === ctx.user.id || (wanted === 'claimed' && app.claimedBy === ctx.user.id) || wanted === 'pending')) {
-    return ctx.reply({ content: `Application #${app.id} is already ${wanted === 'claimed' ? 'claimed by you' : wanted}.`, ephemeral: true });
-  }
-  if (app.status === 'claimed') {
-    throw new UserError('claimed_by_other', `<@${app.claimedBy}> has claimed application #${app.id}. Only staff above their level can act on it.`);
-  }
-  if (app.status === 'pending') {
-    throw new UserError('not_claimed', `Application #${app.id} is not claimed.`);
-  }
-  throw new UserError('already_decided', `Application #${app.id} was already ${DECISION_VERBS[app.status]} by <@${app.decidedBy}>.`);
+  const loss = lossOf(app, ctx.user.id, wanted);
+  if (loss.quiet) return ctx.reply({ content: loss.message, ephemeral: true });
+  throw new UserError(loss.code, loss.message);
 }
 
 /** Refuses early (before a reason modal opens) when the actor cannot decide on `app`. */
@@ -116,7 +162,7 @@ async function dmApplicant(ctx: BaseContext, repo: ApplicationsRepo, app: GateAp
  * Accept's side effects, run by the reviewer who won the transition: roles, DM, welcome,
  * card. A refused role grant reverts the decision and offers a retry.
  */
-export async function completeAccept(ctx: InteractionContext, app: GateApplicationRow, settings: GateSettings): Promise<void> {
+export async function completeAccept(ctx: ReviewScope, app: GateApplicationRow, settings: GateSettings): Promise<void> {
   const repo = new ApplicationsRepo(ctx.db, ctx.guild);
   const reason = `Gatehouse: application #${app.id} accepted by ${ctx.user.username}`;
   try {
@@ -126,10 +172,9 @@ export async function completeAccept(ctx: InteractionContext, app: GateApplicati
     const why = discordFailure(error, 'update their roles') ?? 'Something went wrong while updating their roles.';
     const reverted = await repo.revertDecision(app, why);
     if (reverted) await refreshCard(ctx, reverted);
-    await ctx.followUp({
+    await ctx.notify({
       content: `Application #${app.id} was **not** accepted: ${why}\nNo message was sent to the applicant. Fix the problem, then retry.`,
       components: [retryRow(app)],
-      ephemeral: true,
     });
     if (discordFailure(error, '') === null) throw error;
     return;
@@ -155,7 +200,7 @@ export async function completeAccept(ctx: InteractionContext, app: GateApplicati
   }
   await refreshCard(ctx, current);
   if (problems.length > 0) {
-    await ctx.followUp({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}`, ephemeral: true });
+    await ctx.notify({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}` });
   }
 }
 
@@ -203,10 +248,10 @@ async function kickRefusal(ctx: BaseContext, guild: APIGuild | null, userId: str
 }
 
 /** A failed kick: the decision is undone (if still ours), the card and the reviewer say why. */
-async function kickFailed(ctx: InteractionContext, repo: ApplicationsRepo, app: GateApplicationRow, why: string, dm: string): Promise<void> {
+async function kickFailed(ctx: ReviewScope, repo: ApplicationsRepo, app: GateApplicationRow, why: string, dm: string): Promise<void> {
   const reverted = await repo.revertDecision(app, why);
   await refreshCard(ctx, reverted ?? app);
-  await ctx.followUp({ content: `Application #${app.id}: ${why} The application is still open. ${dm}`, ephemeral: true });
+  await ctx.notify({ content: `Application #${app.id}: ${why} The application is still open. ${dm}` });
 }
 
 /**
@@ -216,7 +261,7 @@ async function kickFailed(ctx: InteractionContext, repo: ApplicationsRepo, app: 
  * (after it Discord may not let the bot reach them), and a kick Discord still refuses sends
  * a correcting DM. A refused kick reverts the decision.
  */
-export async function completeNegative(ctx: InteractionContext, app: GateApplicationRow, decision: Exclude<Decision, 'accepted'>, settings: GateSettings): Promise<void> {
+export async function completeNegative(ctx: ReviewScope, app: GateApplicationRow, decision: Exclude<Decision, 'accepted'>, settings: GateSettings): Promise<void> {
   const repo = new ApplicationsRepo(ctx.db, ctx.guild);
   const guild = await guildInfo(ctx, ctx.guild);
   const server = guild?.name ?? 'the server';
@@ -246,7 +291,7 @@ function kickCorrectionDm(serverName: string): string {
 }
 
 /** Reads the settings and refuses when accepting cannot work yet. */
-export async function settingsForAccept(ctx: InteractionContext): Promise<GateSettings> {
+export async function settingsForAccept(ctx: { config: GuildConfig }): Promise<GateSettings> {
   const settings = await readGateSettings(ctx.config);
   if (settings.acceptedRoleIds.length === 0) {
     throw new UserError('gate_not_set_up', 'No accepted role is configured. An administrator must run `/gate setup` first.');

@@ -3,7 +3,7 @@
  * number is allocated inside the INSERT (`max(case_number) + 1` of the guild) and settled by
  * the `(guild_id, case_number)` unique index: a writer that loses a race retries the insert.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import type { ModAction } from './actions';
@@ -131,6 +131,28 @@ export class GuildCases {
       this.db.select({ n: count() }).from(modCases).where(where),
     ]);
     return { rows, total: totals[0]?.n ?? 0 };
+  }
+
+  /**
+   * Cases newest first, optionally one member's only, keyset-paged by case number (the
+   * `(guild_id, case_number)` and `(guild_id, target_id, …)` indexes). Deleted cases are included.
+   */
+  async page(options: { targetId?: string; beforeNumber?: number; limit: number }): Promise<{ rows: CaseRow[]; next: number | null }> {
+    const rows = await this.db
+      .select()
+      .from(modCases)
+      .where(
+        and(
+          eq(modCases.guildId, this.guildId),
+          options.targetId ? eq(modCases.targetId, options.targetId) : undefined,
+          options.beforeNumber ? lt(modCases.caseNumber, options.beforeNumber) : undefined,
+        ),
+      )
+      .orderBy(desc(modCases.caseNumber))
+      .limit(options.limit + 1);
+    const more = rows.length > options.limit;
+    const page = more ? rows.slice(0, options.limit) : rows;
+    return { rows: page, next: more ? (page.at(-1)?.caseNumber ?? null) : null };
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { and, count, eq, inArray, isNull, max } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { countPerDay, type DailyCounter } from '../../core/daily';
 import { modCases, modNotes, modPunishments, type CaseType } from './schema';
 
 export { DURATION_FORMS, formatDuration, parseDuration } from './duration';
@@ -53,3 +54,6 @@ export async function memberStanding(db: Db, guildId: string, userId: string): P
   ]);
   return { notes: notes?.n ?? 0, active: [...new Set(active.map((r) => r.kind))] };
 }
+/** Cases opened per day, every numbered attempt (the overview; index `(guild_id, created_at)`). */
+export const casesOpenedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
+  countPerDay(db, modCases, { guild: modCases.guildId, time: modCases.createdAt }, guildId, fromMs, toMs);

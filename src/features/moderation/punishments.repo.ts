@@ -4,7 +4,7 @@
  * one conditional UPDATE under a lease and a claim token, so two overlapping runs never take
  * the same row, and only the holder of the token can finish it.
  */
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { modPunishments, type PunishmentKind, type PunishmentRow } from './schema';
 import { isUniqueViolation } from '../../db/errors';
@@ -88,6 +88,16 @@ export class GuildPunishments {
         ),
       );
     return row ?? null;
+  }
+
+  /** A member's punishments, live and finished, newest first. */
+  async forTarget(targetId: string, limit = 100): Promise<PunishmentRow[]> {
+    return this.db
+      .select()
+      .from(modPunishments)
+      .where(and(eq(modPunishments.guildId, this.guildId), eq(modPunishments.targetId, targetId)))
+      .orderBy(desc(modPunishments.id))
+      .limit(limit);
   }
 
   /** The punishment a case started, if any. */

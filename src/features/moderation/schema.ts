@@ -74,6 +74,8 @@ export const modCases = sqliteTable(
   (t) => [
     uniqueIndex('mod_cases_guild_number').on(t.guildId, t.caseNumber),
     index('mod_cases_guild_target').on(t.guildId, t.targetId, t.createdAt),
+    // The dashboard overview's cases opened per day.
+    index('mod_cases_guild_created').on(t.guildId, t.createdAt),
     index('mod_cases_pending').on(t.state, t.createdAt).where(sql`${t.state} = 'pending'`),
   ],
 );
@@ -162,6 +164,8 @@ export const modPunishments = sqliteTable(
       .where(sql`${t.kind} = 'suspend' and ${t.status} in ('held', 'pending', 'processing')`),
     index('mod_punishments_due').on(t.status, t.nextActionAt),
     index('mod_punishments_case').on(t.caseId),
+    // The dashboard's member history.
+    index('mod_punishments_guild_target').on(t.guildId, t.targetId),
   ],
 );
 

@@ -9,12 +9,13 @@ import { type AnyRoute, compileRoutes, type CompiledRoute } from './route-table.
 import { channelRoutes } from './routes-channels.ts';
 import { guildRoutes } from './routes-guilds.ts';
 import { interactionRoutes } from './routes-interactions.ts';
+import { oauthRoutes } from './routes-oauth.ts';
 import { scheduledEventRoutes } from './routes-scheduled-events.ts';
 import { threadEditRoutes } from './routes-thread-edit.ts';
 import { threadRoutes } from './routes-threads.ts';
 
 /** All implemented routes. */
-export const ROUTES: readonly AnyRoute[] = [...interactionRoutes, ...channelRoutes, ...guildRoutes, ...scheduledEventRoutes, ...threadRoutes, ...threadEditRoutes];
+export const ROUTES: readonly AnyRoute[] = [...interactionRoutes, ...channelRoutes, ...guildRoutes, ...oauthRoutes, ...scheduledEventRoutes, ...threadRoutes, ...threadEditRoutes];
 
 /** The compiled table used by the dispatcher (throws at load if a route is not in Discord's spec). */
 export const ROUTE_TABLE: readonly CompiledRoute[] = compileRoutes(ROUTES);

@@ -5,14 +5,15 @@ import { defineCommandGroup, opt, sub } from '../../../core/define';
 import { UserError } from '../../../core/errors';
 import { DiscordApiError, describeDiscordError } from '../../../discord';
 import { ApplicationsRepo } from '../applications.repo';
-import { GATE_SETTINGS_KEY, gateSettingsSchema, type GateSettings } from '../config';
+import { GATE_SETTINGS_KEY, gateSettingsSchema, roleProblem, unverifiedProblem, type GateSettings } from '../config';
 import { MAX_QUESTIONS, QuestionsRepo } from '../questions.repo';
+import { addQuestion, removeQuestion } from '../questions.service';
 
 const textChannels = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
 
 function assertAssignable(ctx: CommandContext, role: APIRole, what: string): void {
-  if (role.id === ctx.guild) throw new UserError('gate_bad_role', `The ${what} cannot be @everyone.`);
-  if (role.managed) throw new UserError('gate_bad_role', `The ${what} <@&${role.id}> is managed by an integration; I cannot assign it.`);
+  const problem = roleProblem(ctx.guild, role, what);
+  if (problem) throw new UserError('gate_bad_role', problem);
 }
 
 /** Changes the gate settings from their current value (reread and retried if another change lands first). */
@@ -60,9 +61,8 @@ export const gateCommand = defineCommandGroup({
         const accepted = [o.accepted_role, o.accepted_role_2, o.accepted_role_3].filter((r): r is APIRole => Boolean(r));
         for (const role of accepted) assertAssignable(ctx, role, 'accepted role');
         if (o.unverified_role) assertAssignable(ctx, o.unverified_role, 'unverified role');
-        if (o.unverified_role && accepted.some((r) => r.id === o.unverified_role!.id)) {
-          throw new UserError('gate_bad_role', 'The unverified role cannot also be an accepted role.');
-        }
+        const clash = unverifiedProblem(accepted.map((r) => r.id), o.unverified_role?.id ?? null);
+        if (clash) throw new UserError('gate_bad_role', clash);
         const next = await updateSettings(ctx, (current) => ({
           ...current,
           acceptedRoleIds: [...new Set(accepted.map((r) => r.id))],
@@ -130,16 +130,8 @@ export const gateCommand = defineCommandGroup({
             max_length: opt.integer('Longest answer', { minValue: 1, maxValue: 4000 }),
           },
           handler: async (ctx, o) => {
-            const repo = new QuestionsRepo(ctx.db, ctx.guild);
-            const existing = await repo.list();
-            if (existing.length >= MAX_QUESTIONS) throw new UserError('gate_form_full', `The form already has ${MAX_QUESTIONS} questions. Remove one first.`);
-            if (o.min_length !== undefined && o.max_length !== undefined && o.min_length > o.max_length) {
-              throw new UserError('gate_bad_question', 'The shortest answer cannot be longer than the longest.');
-            }
-            const question = { label: o.label.trim(), style: o.style === 'paragraph' ? 'paragraph' : 'short', required: o.required ?? true, minLength: o.min_length ?? null, maxLength: o.max_length ?? null };
-            await ctx.config.audited(ctx.user.id, 'gate.question.add', null, question, repo.addStatement(question));
-            const after = await repo.list();
-            if (after.length === existing.length) throw new UserError('gate_form_full', `The form already has ${MAX_QUESTIONS} questions.`);
+            const question = { label: o.label, style: o.style === 'paragraph' ? 'paragraph' : 'short', required: o.required ?? true, minLength: o.min_length ?? null, maxLength: o.max_length ?? null };
+            const after = await addQuestion(ctx, ctx.user.id, question);
             return ctx.reply({ content: `Question ${after.length} added. The form has ${after.length} question(s) on ${Math.ceil(after.length / 5)} page(s).`, ephemeral: true });
           },
         }),
@@ -147,10 +139,9 @@ export const gateCommand = defineCommandGroup({
           description: 'Remove a question by its number',
           options: { number: opt.integer('Number shown by /gate questions list', { required: true, minValue: 1, maxValue: MAX_QUESTIONS }) },
           handler: async (ctx, { number }) => {
-            const repo = new QuestionsRepo(ctx.db, ctx.guild);
-            const question = (await repo.list())[number - 1];
-            if (!question) throw new UserError('gate_no_question', `There is no question ${number}.`);
-            await ctx.config.audited(ctx.user.id, 'gate.question.remove', question, null, repo.removeStatement(question.id));
+            const listed = (await new QuestionsRepo(ctx.db, ctx.guild).list())[number - 1];
+            if (!listed) throw new UserError('gate_no_question', `There is no question ${number}.`);
+            const question = await removeQuestion(ctx, ctx.user.id, listed.id);
             return ctx.reply({ content: `Removed question ${number}: "${question.label}".`, ephemeral: true });
           },
         }),

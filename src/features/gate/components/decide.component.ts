@@ -2,7 +2,7 @@ import { ComponentType, TextInputStyle } from 'discord-api-types/v10';
 import { encodeCustomId } from '../../../core/custom-id';
 import { defineComponent } from '../../../core/define';
 import { ApplicationsRepo } from '../applications.repo';
-import { actorOf, assertCanDecide, completeAccept, explainLoss, parseApplicationId, settingsForAccept } from '../review.service';
+import { actorOf, assertCanDecide, completeAccept, explainLoss, interactionScope, parseApplicationId, settingsForAccept } from '../review.service';
 
 /** Accept (and "Retry accept"): one conditional transition; the winner grants roles, DMs, welcomes. */
 export const acceptComponent = defineComponent({
@@ -14,7 +14,7 @@ export const acceptComponent = defineComponent({
     const repo = new ApplicationsRepo(ctx.db, ctx.guild);
     const decided = await repo.decide(id, 'accepted', await actorOf(ctx), null);
     if (!decided) return explainLoss(ctx, repo, id, 'accepted');
-    return ctx.deferUpdate(() => completeAccept(ctx, decided, settings));
+    return ctx.deferUpdate(() => completeAccept(interactionScope(ctx), decided, settings));
   },
 });
 

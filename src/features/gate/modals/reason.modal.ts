@@ -2,7 +2,7 @@ import { defineModal } from '../../../core/define';
 import { UserError } from '../../../core/errors';
 import { ApplicationsRepo, type Decision } from '../applications.repo';
 import { readGateSettings } from '../config';
-import { actorOf, completeNegative, explainLoss, parseApplicationId } from '../review.service';
+import { actorOf, completeNegative, explainLoss, interactionScope, parseApplicationId } from '../review.service';
 
 const KINDS = { reject: 'rejected', kick: 'kicked', block: 'blocked' } as const satisfies Record<string, Exclude<Decision, 'accepted'>>;
 
@@ -20,6 +20,6 @@ export const reasonModal = defineModal({
     const repo = new ApplicationsRepo(ctx.db, ctx.guild);
     const decided = await repo.decide(id, decision, await actorOf(ctx), reason);
     if (!decided) return explainLoss(ctx, repo, id, decision);
-    return ctx.deferUpdate(() => completeNegative(ctx, decided, decision, settings));
+    return ctx.deferUpdate(() => completeNegative(interactionScope(ctx), decided, decision, settings));
   },
 });

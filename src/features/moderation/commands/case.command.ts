@@ -1,5 +1,6 @@
 import { defineCommand, defineCommandGroup, defineUserCommand, opt, sub } from '../../../core/define';
 import { UserError } from '../../../core/errors';
+import { amendCaseReason } from '../case-changes.service';
 import { caseEmbed } from '../case-embed';
 import { casesPage } from '../cases-view';
 import { ModerationService } from '../moderation.service';
@@ -31,10 +32,9 @@ export const caseCommand = defineCommandGroup({
       handler: async (ctx, { number, text }) =>
         ctx.defer(
           async () => {
-            const service = ModerationService.of(ctx);
-            const row = await service.cases.amendReason(number, ctx.user.id, text);
-            if (!row) throw new UserError('unknown_case', `There is no case #${number}.`);
-            const problem = await service.modLog.refresh(row);
+            const amended = await amendCaseReason(ModerationService.of(ctx), ctx.user.id, number, text);
+            if (!amended) throw new UserError('unknown_case', `There is no case #${number}.`);
+            const { problem } = amended;
             await ctx.editOriginal({ content: [`Updated the reason of case #${number}.`, problem].filter(Boolean).join('\n') });
           },
           { ephemeral: true },

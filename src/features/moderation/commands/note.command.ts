@@ -1,6 +1,8 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { defineCommand, defineCommandGroup, opt, sub } from '../../../core/define';
 import { UserError } from '../../../core/errors';
+import { addNote } from '../case-changes.service';
+import { ModerationService } from '../moderation.service';
 import { GuildNotes } from '../notes.repo';
 
 /** `/note add|remove`: private staff notes (never shown to the member). */
@@ -16,7 +18,7 @@ export const noteCommand = defineCommandGroup({
         text: opt.string('The note', { required: true, maxLength: 1000 }),
       },
       handler: async (ctx, { member, text }) => {
-        const note = await new GuildNotes(ctx.db, ctx.guild).add(member.id, ctx.user.id, text);
+        const note = await addNote(ModerationService.of(ctx), ctx.user.id, member.id, text);
         return ctx.reply({ content: `Note ${note.id} added about <@${member.id}>.`, ephemeral: true });
       },
     }),
