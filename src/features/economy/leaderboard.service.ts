@@ -45,11 +45,11 @@ export interface BoardPage {
   own: BoardRow | null;
 }
 
-/** Reads page `page` (0-based) of a board and `userId`'s row, in one batch. */
-export async function readBoard(db: Db, key: BoardKey, page: number, userId: string): Promise<BoardPage> {
+/** The three reads of one leaderboard request: a page by position, the caller's row, the board's header. */
+export function boardQueries(db: Db, key: BoardKey, page: number, userId: string) {
   const board = and(eq(leaderboardRanks.guildId, key.guildId), eq(leaderboardRanks.currencyId, key.currencyId), eq(leaderboardRanks.season, key.season));
   const cols = { userId: leaderboardRanks.userId, balance: leaderboardRanks.balance, rank: leaderboardRanks.rank, position: leaderboardRanks.position };
-  const [rows, own, head] = await db.batch([
+  return [
     db
       .select(cols)
       .from(leaderboardRanks)
@@ -60,7 +60,12 @@ export async function readBoard(db: Db, key: BoardKey, page: number, userId: str
       .select({ entries: leaderboardBoards.entries, builtAt: leaderboardBoards.builtAt, frozen: leaderboardBoards.frozen })
       .from(leaderboardBoards)
       .where(and(eq(leaderboardBoards.guildId, key.guildId), eq(leaderboardBoards.currencyId, key.currencyId), eq(leaderboardBoards.season, key.season))),
-  ]);
+  ] as const;
+}
+
+/** Reads page `page` (0-based) of a board and `userId`'s row, in one batch. */
+export async function readBoard(db: Db, key: BoardKey, page: number, userId: string): Promise<BoardPage> {
+  const [rows, own, head] = await db.batch(boardQueries(db, key, page, userId));
   return { rows, own: own[0] ?? null, entries: head[0]?.entries ?? 0, builtAt: head[0]?.builtAt ?? 0, frozen: head[0]?.frozen ?? false };
 }
 

@@ -1,0 +1,115 @@
+/**
+ * Issue 14 (leaderboards): `/leaderboard` with the caller's own rank over 100,000 wallets of
+ * one currency. The wallets are seeded straight into D1, the every-minute cron builds the
+ * rank snapshot once (timed), then signed `/leaderboard` interactions from 2,000 different
+ * wallet owners are sent at concurrency 16 and 64 (closed loop, each request's latency
+ * recorded); each answers with its page and the invoker's rank from the snapshot.
+ *
+ * D1 rows read per request: the leaderboard's own reads (the three statements of
+ * `boardQueries`, as drizzle builds them) run on the same database with D1's `rows_read`
+ * summed, next to what "rank = 1 + count of better rows" would read for the same members.
+ * The router's per-request platform reads (staff roles, module flags) are cached per isolate
+ * and are not counted.
+ */
+import { drizzle } from 'drizzle-orm/d1';
+import type { Db } from '../../src/db/client';
+import { boardQueries } from '../../src/features/economy/leaderboard.service';
+import { slashCommand, user } from '../../src/testing/interactions';
+import { f, insertRows, measure, pct } from '../lib/gate-bench-kit';
+import { probe } from '../lib/load';
+import { signPool } from '../lib/sign';
+import { defineScenario, expectThat, type CustomResult } from '../scenario';
+
+const GUILD = '1400000000000000001';
+const CURRENCY = 'cbench000001';
+const WALLETS = 100_000;
+const CALLERS = 2_000;
+
+const owner = (i: number) => String(1500000000000000000n + BigInt(i));
+
+export default defineScenario({
+  name: 'economy leaderboard',
+  description: `/leaderboard with own rank over ${WALLETS.toLocaleString('en-US')} wallets (rank snapshot)`,
+  async run(ctx): Promise<CustomResult> {
+    const { db } = ctx.bot;
+    const now = Date.now();
+    const notes: string[] = [];
+    const seeding = Date.now();
+    await insertRows(db, 'currencies', ['id', 'guild_id', 'name', 'kind', 'created_by', 'created_at', 'updated_at'], [[CURRENCY, GUILD, 'coins', 'spendable', 'bench', now, now]]);
+    // A spread of balances with ties (as a real economy has): 1..50,000.
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rows = Array.from({ length: WALLETS }, (_, i) => [GUILD, CURRENCY, 0, owner(i), 1 + Math.floor(rand() * rand() * 50_000), 0, now] as (string | number)[]);
+    await insertRows(db, 'wallets', ['guild_id', 'currency_id', 'season', 'user_id', 'balance', 'negative_ok', 'updated_at'], rows);
+    await insertRows(db, 'leaderboard_boards', ['guild_id', 'currency_id', 'season', 'dirty_at', 'built_at'], [[GUILD, CURRENCY, 0, now, 0]]);
+    notes.push(`Seeded ${WALLETS.toLocaleString('en-US')} wallets in ${((Date.now() - seeding) / 1000).toFixed(1)} s.`);
+
+    const worker = await ctx.bot.mf.getWorker('bot');
+    const build = await measure(ctx.bot.target, () => worker.scheduled({ cron: '* * * * *', scheduledTime: new Date() }));
+    const built = await db.prepare('SELECT entries FROM leaderboard_boards WHERE guild_id = ?1 AND currency_id = ?2 AND season = 0').bind(GUILD, CURRENCY).first<{ entries: number }>();
+    notes.push(`Snapshot build (the whole every-minute trigger): ${f(build.wallMs)} ms wall, ${f(build.cpuMs)} ms workerd CPU, ${built?.entries ?? 0} ranked.`);
+
+    const payload = (i: number) => slashCommand('leaderboard', { guildId: GUILD, user: user({ id: owner((i * 48_271) % WALLETS) }) });
+    const check = await probe(ctx.bot.target, signPool(ctx.keys, 1, payload)[0]!);
+    const text = JSON.stringify(check.body);
+    expectThat(text.includes('Your rank: **#'), 'a leaderboard page with the caller’s rank', check.body);
+
+    // Rows read by the leaderboard's own statements, for a sample of callers.
+    const orm = drizzle(db as unknown as D1Database) as unknown as Db;
+    const sample = Array.from({ length: 50 }, (_, i) => owner((i * 1_999) % WALLETS));
+    const readRows: number[] = [];
+    const naiveRows: number[] = [];
+    for (const userId of sample) {
+      let sum = 0;
+      for (const q of boardQueries(orm, { guildId: GUILD, currencyId: CURRENCY, season: 0 }, 0, userId)) {
+        const { sql, params } = q.toSQL();
+        const res = await db.prepare(sql).bind(...params).all();
+        sum += res.meta.rows_read ?? 0;
+      }
+      readRows.push(sum);
+      const naive = await db
+        .prepare('SELECT 1 + count(*) AS r FROM wallets WHERE guild_id = ?1 AND currency_id = ?2 AND season = 0 AND balance > (SELECT balance FROM wallets WHERE guild_id = ?1 AND currency_id = ?2 AND season = 0 AND user_id = ?3)')
+        .bind(GUILD, CURRENCY, userId)
+        .all();
+      naiveRows.push(naive.meta.rows_read ?? 0);
+    }
+
+    // Each request's own latency (sent exactly once), closed loop at 16 and 64 in flight.
+    const out: Record<string, string | number>[] = [];
+    for (const concurrency of [16, 64]) {
+      const requests = signPool(ctx.keys, CALLERS, payload);
+      const latencies: number[] = [];
+      let errors = 0;
+      let next = 0;
+      const cpu0 = ctx.bot.target.cpuSeconds();
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < requests.length) {
+            const r = requests[next++]!;
+            const start = performance.now();
+            const res = await fetch(`${ctx.bot.target.origin}${ctx.bot.target.path}`, { method: 'POST', headers: r.headers, body: r.body });
+            const body = await res.text();
+            latencies.push(performance.now() - start);
+            if (res.status !== 200 || !body.includes('Your rank')) errors++;
+          }
+        }),
+      );
+      const wall = performance.now() - t0;
+      const cpu = ctx.bot.target.cpuSeconds() - cpu0;
+      out.push({
+        run: `closed c${concurrency}`,
+        requests: requests.length,
+        errors,
+        'req/s': f((requests.length * 1000) / wall),
+        'p50 ms': f(pct(latencies, 50), 1),
+        'p95 ms': f(pct(latencies, 95), 1),
+        'p99 ms': f(pct(latencies, 99), 1),
+        'CPU µs/req': f((cpu * 1e6) / requests.length),
+        'D1 rows read/req (board reads, median · max)': `${pct(readRows, 50)} · ${Math.max(...readRows)}`,
+        'rows read/req by count(*) rank (median · max)': `${pct(naiveRows, 50)} · ${Math.max(...naiveRows)}`,
+      });
+    }
+    return { kind: 'custom', name: `economy: /leaderboard over ${WALLETS.toLocaleString('en-US')} wallets`, rows: out, notes };
+  },
+});
