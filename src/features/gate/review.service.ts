@@ -3,6 +3,7 @@
  * who won a transition; only the winner reaches the side effects here. A role grant or kick
  * that Discord refuses reverts the decision (conditionally again) and offers a retry.
  */
+import { emitInternal } from '../../core/internal-events';
 import { ButtonStyle, ComponentType, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
 import type { BaseContext, InteractionContext, Reply } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
@@ -154,6 +155,7 @@ export async function completeAccept(ctx: InteractionContext, app: GateApplicati
     }
   }
   await refreshCard(ctx, current);
+  await emitInternal(ctx, 'application_accepted', { guildId: ctx.guild, userId: app.userId, key: `application:${app.id}` });
   if (problems.length > 0) {
     await ctx.followUp({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}`, ephemeral: true });
   }
