@@ -56,10 +56,11 @@ CREATE TABLE `leaderboard_ranks` (
 	`user_id` text NOT NULL,
 	`balance` integer NOT NULL,
 	`rank` integer NOT NULL,
+	`position` integer NOT NULL,
 	PRIMARY KEY(`guild_id`, `currency_id`, `season`, `user_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `leaderboard_ranks_rank` ON `leaderboard_ranks` (`guild_id`,`currency_id`,`season`,`rank`);--> statement-breakpoint
+CREATE INDEX `leaderboard_ranks_position` ON `leaderboard_ranks` (`guild_id`,`currency_id`,`season`,`position`);--> statement-breakpoint
 CREATE TABLE `ledger_tx` (
 	`id` text PRIMARY KEY NOT NULL,
 	`guild_id` text NOT NULL,

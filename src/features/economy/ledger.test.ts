@@ -135,7 +135,7 @@ describe.each([
     const p = prepareChange(db, change(users[0]!, 4, 'credit', 'joined'));
     const res = await db.batch([db.select({ one: sql<number>`1` }).from(wallets).limit(1), ...p.statements] as never);
     expect(p.result((res as unknown[]).slice(1))).toMatchObject({ ok: true, balance: 5, duplicate: false });
-    expect(ledgerStatements(db, change(users[0]!, 1, 'credit', 'n'))).toHaveLength(5);
+    expect(ledgerStatements(db, change(users[0]!, 1, 'credit', 'n'))).toHaveLength(6);
   });
 
   it('findCurrency by id or name; ensureCurrency returns the existing one', async () => {

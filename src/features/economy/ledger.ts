@@ -8,7 +8,9 @@
  * 3. the tx row, inserted from the wallet row stamped with this change's fresh tx id, so it
  *    exists exactly when the update happened and records the balance the update produced;
  * 4. a read of the tx under the key (ours, or the first one's when the key was used before)
- *    and of the wallet and currency, to tell the caller what happened.
+ *    and of the wallet and currency, to tell the caller what happened;
+ * 5. the leaderboard mark: the board of that season is due for a rebuild (one write per
+ *    rebuild at most: skipped while it is already marked).
  *
  * No value is read before the write: the batch runs as one SQLite transaction, so concurrent
  * changes serialise and each sees the balance the last one left. The wallet's CHECK
@@ -20,7 +22,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { BALANCE_LIMIT, currencies, ledgerTx, wallets } from './schema';
+import { BALANCE_LIMIT, currencies, leaderboardBoards, ledgerTx, wallets } from './schema';
 
 /** Largest amount one change may move. */
 export const MAX_CHANGE = 1_000_000_000;
@@ -79,7 +81,7 @@ export interface PreparedChange {
 }
 
 /** Builds the four statements of `change` (validated). */
-export function prepareChange(db: Db, change: LedgerChange, txId = newTxId()): PreparedChange {
+export function prepareChange(db: Db, change: LedgerChange, txId = newTxId(), requires?: string): PreparedChange {
   validateChange(change);
   const { guildId: g, currencyId: c, userId: u, idempotencyKey: key } = change;
   const credit = change.direction === 'credit';
@@ -87,7 +89,10 @@ export function prepareChange(db: Db, change: LedgerChange, txId = newTxId()): P
   const now = Date.now();
   const limit = sql.raw(String(BALANCE_LIMIT));
   const liveCurrency: SQL = sql`SELECT season FROM currencies WHERE id = ${c} AND guild_id = ${g} AND archived = 0`;
-  const unused: SQL = sql`NOT EXISTS (SELECT 1 FROM ledger_tx WHERE guild_id = ${g} AND idempotency_key = ${key})`;
+  // `requires`: another change of the same batch (a transfer's debit) that must have happened.
+  const unused: SQL = sql`NOT EXISTS (SELECT 1 FROM ledger_tx WHERE guild_id = ${g} AND idempotency_key = ${key})${
+    requires ? sql` AND EXISTS (SELECT 1 FROM ledger_tx WHERE id = ${requires})` : sql``
+  }`;
 
   // Column order of `wallets` and `ledger_tx` (drizzle inserts a SELECT into every column).
   const ensureWallet = db
@@ -121,9 +126,20 @@ export function prepareChange(db: Db, change: LedgerChange, txId = newTxId()): P
     .leftJoin(wallets, and(eq(wallets.guildId, g), eq(wallets.currencyId, c), eq(wallets.season, currencies.season), eq(wallets.userId, u)))
     .where(and(eq(currencies.id, c), eq(currencies.guildId, g)));
 
+  // The board of the wallet's season is marked dirty once per rebuild (skipped while it is
+  // already dirty), so the snapshot cron knows what to rebuild without scanning the ledger.
+  const markBoard = db
+    .insert(leaderboardBoards)
+    .select(sql`SELECT guild_id, id, season, ${now}, 0, 0, 0 FROM currencies WHERE id = ${c} AND guild_id = ${g}`)
+    .onConflictDoUpdate({
+      target: [leaderboardBoards.guildId, leaderboardBoards.currencyId, leaderboardBoards.season],
+      set: { dirtyAt: now },
+      setWhere: sql`${leaderboardBoards.dirtyAt} <= ${leaderboardBoards.builtAt} AND ${leaderboardBoards.frozen} = 0`,
+    });
+
   return {
     txId,
-    statements: [ensureWallet, guardedUpdate, insertTx, readTx, readState],
+    statements: [ensureWallet, guardedUpdate, insertTx, readTx, readState, markBoard],
     result(results) {
       const tx = (results[3] as { id: string; balanceAfter: number }[])[0];
       if (tx) return { ok: true, balance: tx.balanceAfter, txId: tx.id, duplicate: tx.id !== txId };
@@ -133,6 +149,51 @@ export function prepareChange(db: Db, change: LedgerChange, txId = newTxId()): P
       return { ok: false, reason: credit ? 'max_balance' : 'insufficient' };
     },
   };
+}
+
+/** A transfer between two members of one currency (`/give`). */
+export interface LedgerTransfer {
+  guildId: string;
+  currencyId: string;
+  fromUserId: string;
+  toUserId: string;
+  amount: number;
+  /** The two rows get `<key>:debit` and `<key>:credit`. */
+  idempotencyKey: string;
+  actorId: string;
+  reason?: string;
+}
+
+/** What a transfer did: the sender's result (a refusal of the recipient's side is `max_balance`). */
+export type TransferResult = { ok: true; duplicate: boolean; fromBalance: number; toBalance: number; fromTxId: string; toTxId: string } | { ok: false; reason: 'insufficient' | 'max_balance' | 'unknown_currency' | 'archived' };
+
+/**
+ * Moves `amount` from one wallet to another in one batch: the debit, the credit (only when
+ * the debit happened), and a tripwire that inserts a zero-amount tx (refused by the ledger's
+ * CHECK, rolling the whole batch back) when the debit happened but the credit did not, so
+ * money is never destroyed or created by half a transfer.
+ */
+export async function applyTransfer(db: Db, transfer: LedgerTransfer): Promise<TransferResult> {
+  const base = { guildId: transfer.guildId, currencyId: transfer.currencyId, amount: transfer.amount, source: 'transfer', actorId: transfer.actorId, reason: transfer.reason };
+  const debit = prepareChange(db, { ...base, userId: transfer.fromUserId, direction: 'debit', idempotencyKey: `${transfer.idempotencyKey}:debit` });
+  const credit = prepareChange(db, { ...base, userId: transfer.toUserId, direction: 'credit', idempotencyKey: `${transfer.idempotencyKey}:credit` }, newTxId(), debit.txId);
+  const tripwire = db.insert(ledgerTx).select(
+    sql`SELECT ${newTxId()}, ${transfer.guildId}, ${transfer.currencyId}, ${transfer.toUserId}, 0, 0, NULL, 'half transfer', 'transfer', ${`${transfer.idempotencyKey}:tripwire`}, 0, NULL, 0
+      WHERE EXISTS (SELECT 1 FROM ledger_tx WHERE id = ${debit.txId}) AND NOT EXISTS (SELECT 1 FROM ledger_tx WHERE id = ${credit.txId})`,
+  );
+  let results: unknown[];
+  try {
+    results = [...(await db.batch([...debit.statements, ...credit.statements, tripwire] as unknown as Batch))] as unknown[];
+  } catch (error) {
+    if (/CHECK constraint failed/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message))) return { ok: false, reason: 'max_balance' };
+    throw error;
+  }
+  const n = STATEMENTS_PER_CHANGE;
+  const from = debit.result(results.slice(0, n));
+  if (!from.ok) return from;
+  const to = credit.result(results.slice(n, 2 * n));
+  if (!to.ok) return to;
+  return { ok: true, duplicate: from.duplicate, fromBalance: from.balance, toBalance: to.balance, fromTxId: from.txId, toTxId: to.txId };
 }
 
 /** Statements of `change` to join another batch (read their outcome with `prepareChange`). */
@@ -148,8 +209,11 @@ export async function applyChange(db: Db, change: LedgerChange): Promise<LedgerR
   return result!;
 }
 
-/** Changes per batch in `applyChanges` (5 statements each). */
+/** Changes per batch in `applyChanges` (`STATEMENTS_PER_CHANGE` statements each). */
 export const CHANGES_PER_BATCH = 20;
+
+/** Statements of one change. */
+export const STATEMENTS_PER_CHANGE = 6;
 
 /**
  * Applies many changes, `CHANGES_PER_BATCH` to a batch; each change is still guarded on its
@@ -180,7 +244,7 @@ export async function applyChanges(db: Db, changes: readonly LedgerChange[]): Pr
       out.push({ ok: true, balance: first.balanceAfter, txId: first.id, duplicate: true });
       continue;
     }
-    prepared.forEach((p, k) => out.push(p.result(results.slice(k * 5, k * 5 + 5))));
+    prepared.forEach((p, k) => out.push(p.result(results.slice(k * STATEMENTS_PER_CHANGE, (k + 1) * STATEMENTS_PER_CHANGE))));
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
 import type { Db } from '../../db/client';
 import { GuildCurrencies, type CurrencySpec } from './currencies.repo';
+import { checkWalletMilestones } from './milestones.service';
 import { applyChange as applyOne, type LedgerChange, type LedgerResult } from './ledger';
 import { currencies, ledgerTx, wallets, type Currency } from './schema';
 
@@ -132,10 +133,11 @@ export function currencyChangedEvent(change: LedgerChange, result: LedgerResult)
   };
 }
 
-/** Reports a change that moved money to every `currency_changed` listener (milestones among them). */
+/** Reports a change that moved money: the wallet milestones it reached, then every `currency_changed` listener. */
 export async function notifyCurrencyChanged(ctx: BaseContext, change: LedgerChange, result: LedgerResult): Promise<void> {
   const event = currencyChangedEvent(change, result);
   if (!event) return;
+  await checkWalletMilestones(ctx, event);
   for (const listener of listeners) await listener(ctx, event);
 }
 
@@ -145,3 +147,5 @@ export async function applyChangeAndNotify(ctx: BaseContext, change: LedgerChang
   await notifyCurrencyChanged(ctx, change, result);
   return result;
 }
+
+export { applyTransfer, type LedgerTransfer, type TransferResult } from './ledger';

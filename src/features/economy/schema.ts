@@ -130,11 +130,14 @@ export const leaderboardRanks = sqliteTable(
     season: integer('season').notNull(),
     userId: text('user_id').notNull(),
     balance: integer('balance').notNull(),
+    /** 1 + the number of members with more (ties share a rank). */
     rank: integer('rank').notNull(),
+    /** 1, 2, 3… in board order (ties by user id): pages read `position BETWEEN a AND b`. */
+    position: integer('position').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.guildId, t.currencyId, t.season, t.userId] }),
-    index('leaderboard_ranks_rank').on(t.guildId, t.currencyId, t.season, t.rank),
+    index('leaderboard_ranks_position').on(t.guildId, t.currencyId, t.season, t.position),
   ],
 );
 
