@@ -20,7 +20,7 @@ afterEach(async () => {
 const db = () => getDb(w.env);
 
 describe('levels', () => {
-  it('level-ups from message XP: stack and replace rewards, announced in the message channel once, not for a member who opted out', async () => {
+  it('level-ups from message XP: stack and replace rewards, announced in the message channel once, not for a member who opted out', { timeout: 30_000 }, async () => {
     await w.run(w.admin, 'rules', { preset: 'mee6-messages' }, 'preset');
     const r = await w.roles();
     expect((await w.run(w.admin, 'levels', { level: 1, role: { role: r.L1!.id }, mode: 'stack' }, 'reward')).content).toContain('(stack)');
@@ -46,7 +46,7 @@ describe('levels', () => {
     expect((await w.run(a, 'rank', {})).content).toMatch(/level \*\*2\*\*/);
   });
 
-  it('backfill brings every member in line with a changed reward within the cron budget, without announcements; awards level up through currency_changed', async () => {
+  it('backfill brings every member in line with a changed reward within the cron budget, without announcements; awards level up through currency_changed', { timeout: 30_000 }, async () => {
     await w.run(w.admin, 'rules', { preset: 'mee6-messages' }, 'preset');
     const xp = (await findCurrency(db(), w.g.guildId, 'xp'))!;
     const members = [await w.member(), await w.member(), await w.member()];
