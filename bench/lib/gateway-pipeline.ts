@@ -168,6 +168,8 @@ interface ShardHealth {
 
 /** Everything one pipeline run measured. */
 export interface PipelineRun {
+  /** The run's guild (its rows in D1 are the run's). */
+  guildId: string;
   name: string;
   sent: number;
   /** Events the relay sent to the queue during the run (resends after a resume count again). */
@@ -304,6 +306,8 @@ export async function runPipeline(
     /** Message content of event `i` (default: ~100 ASCII characters). */
     content?: (i: number) => string;
     stallMs?: number;
+    /** Seeds the run's guild in the bot's D1 before the burst (e.g. a rules preset). */
+    seed?: (db: BenchD1, guildId: string) => Promise<void>;
     log?: (msg: string) => void;
     progress?: (doneSoFar: number, ms: number) => void;
   },
@@ -321,6 +325,7 @@ export async function runPipeline(
     idBase: (BigInt(Date.now()) - DISCORD_EPOCH) << 22n,
   };
   await bot.db.prepare('INSERT INTO guild_channels (guild_id, purpose, channel_id) VALUES (?, ?, ?)').bind(run.guildId, 'welcome', rig.welcomeChannelId).run();
+  await options.seed?.(bot.db, run.guildId);
   const events = makeEvents(run, options.count, options.joinEvery, options.content);
   const joins = events.filter((e) => e.joinUser);
   const wanted = new Set(events.map((e) => e.sourceId));
@@ -423,6 +428,7 @@ export async function runPipeline(
   for (let i = 1; i < beats.length; i++) if (beats[i]!.conn === beats[i - 1]!.conn) maxGap = Math.max(maxGap ?? 0, beats[i]!.at - beats[i - 1]!.at);
 
   return {
+    guildId: run.guildId,
     name: options.name,
     sent: events.length,
     forwarded: (afterHealth?.eventsForwarded ?? 0) - (beforeHealth?.eventsForwarded ?? 0),

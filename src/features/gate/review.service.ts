@@ -7,6 +7,7 @@
  * hears about problems (a button's ephemeral follow-up, or the dashboard's response), so the
  * review buttons and the dashboard's API share one implementation.
  */
+import { emitInternal } from '../../core/internal-events';
 import { ButtonStyle, ComponentType, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
 import type { BaseContext, InteractionContext, MessageData, Reply } from '../../core/context';
 import type { GuildConfig } from '../../core/guild-config.repo';
@@ -199,6 +200,7 @@ export async function completeAccept(ctx: ReviewScope, app: GateApplicationRow, 
     }
   }
   await refreshCard(ctx, current);
+  await emitInternal(ctx, 'application_accepted', { guildId: ctx.guild, userId: app.userId, key: `application:${app.id}` });
   if (problems.length > 0) {
     await ctx.notify({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}` });
   }
