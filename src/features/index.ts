@@ -7,10 +7,11 @@ import { avatarScan } from './avatar-scan';
 import { gate } from './gate';
 import { info } from './info';
 import { moderation } from './moderation';
+import { modmail } from './modmail';
 import { platform } from './platform';
 import { reminders } from './reminders';
 import { roleMenus } from './role-menus';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, modmail];
