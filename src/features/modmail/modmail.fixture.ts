@@ -3,7 +3,12 @@
  * channel and a `tickets` forum, the `modmail` purpose set, and helpers to read tickets and
  * their transcripts.
  */
-import { ChannelType, type APIUser } from 'discord-api-types/v10';
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { ChannelType, type APIUser, type GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
+import worker from '../../../workers/bot/index';
+import type { QueuedEvent } from '../../core/events';
+import { createDiscord } from '../../discord';
+import { snowflake } from '../../testing/snowflake';
 import { eq } from 'drizzle-orm';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
@@ -42,3 +47,46 @@ export async function modmailWorld(options: { forum?: boolean } = {}): Promise<M
 }
 
 export type { Person };
+
+// ------------------------------------------------------------------------- gateway DMs
+
+
+/** The DM channel between the bot and `userId` on the fake. */
+export async function dmChannelOf(env: Env, userId: string): Promise<string> {
+  return (await createDiscord(env).users.openDm(userId)).id;
+}
+
+/** A DM `MESSAGE_CREATE` as the relay queues it. */
+export function dmEvent(user: APIUser, channelId: string, content: string, extra: Partial<GatewayMessageCreateDispatchData> = {}, at = Date.now()): QueuedEvent {
+  const id = snowflake(at);
+  const payload = {
+    id,
+    channel_id: channelId,
+    author: user,
+    content,
+    timestamp: new Date(at).toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    ...extra,
+  } as unknown as GatewayMessageCreateDispatchData;
+  return { type: 'MESSAGE_CREATE', sourceId: id, guildId: null, payload, receivedAt: at };
+}
+
+/** Delivers events as one queue batch (one message each); resolves with what was acked and retried. */
+export async function deliver(env: Env, events: QueuedEvent[]): Promise<{ acked: string[]; retried: string[] }> {
+  const batch = createMessageBatch<QueuedEvent>(
+    'gatehouse-events',
+    events.map((body, i) => ({ id: `m-${body.sourceId}-${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return { acked: result.explicitAcks, retried: result.retryMessages.map((m: { msgId: string }) => m.msgId) };
+}
