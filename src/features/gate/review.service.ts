@@ -14,6 +14,7 @@ import { ApplicationsRepo, type Actor, type Decision } from './applications.repo
 import { readGateSettings, renderTemplate, type GateSettings } from './config';
 import { reviewCard } from './review-card';
 import type { GateApplicationRow } from './schema';
+import { closeTicketFor } from '../modmail/public';
 
 const DECISION_VERBS: Record<Decision, string> = {
   accepted: 'accepted',
@@ -154,6 +155,7 @@ export async function completeAccept(ctx: InteractionContext, app: GateApplicati
     }
   }
   await refreshCard(ctx, current);
+  await closeTicketFor(ctx, ctx.guild, app.userId, `Application #${app.id} accepted.`);
   if (problems.length > 0) {
     await ctx.followUp({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}`, ephemeral: true });
   }
@@ -238,6 +240,7 @@ export async function completeNegative(ctx: InteractionContext, app: GateApplica
     }
   }
   await refreshCard(ctx, current);
+  await closeTicketFor(ctx, ctx.guild, app.userId, `Application #${app.id} ${DECISION_VERBS[decision]}.`);
 }
 
 /** The DM that takes back "You are being removed" when Discord refused the kick after all. */
