@@ -1,7 +1,7 @@
-import { ApplicationCommandType, type APIMessage, type APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type { APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { send } from '../../testing/harness';
-import { modalSubmit, slashCommand, subcommand, user as makeUser } from '../../testing/interactions';
+import { messageCommand, modalSubmit } from '../../testing/interactions';
 import { snowflake } from '../../testing/snowflake';
 import { asTicketMember, deliver, dmChannelOf, dmEvent, modmailWorld, type ModmailWorld, type Person } from './modmail.fixture';
 import { openTicket } from './objects';
@@ -117,14 +117,7 @@ describe('modmail: relay', () => {
     const dmsBefore = (await w.fake.dms(member.user.id)).length;
     // …until "Send to member" sends it; pressing it twice sends it once.
     const sendIt = () =>
-      send(
-        {
-          ...slashCommand('Send to member', { guildId: w.g.guildId, channelId: ticket.threadId!, user: w.helper.user, roles: w.helper.roles }),
-          data: { id: snowflake(), name: 'Send to member', type: ApplicationCommandType.Message, target_id: note.id, resolved: { messages: { [note.id]: note as APIMessage } } },
-        },
-        w.env,
-        { fake: w.fake },
-      );
+      send(messageCommand('Send to member', note, { guildId: w.g.guildId, channelId: ticket.threadId!, user: w.helper.user, roles: w.helper.roles }), w.env, { fake: w.fake });
     await sendIt();
     await sendIt();
     const dms = await w.fake.dms(member.user.id);
@@ -153,7 +146,5 @@ describe('modmail: relay', () => {
     expect(post.content).toBe(`<@${w.helper.user.id}>`);
     const call = (await w.fake.calls({ method: 'POST', route: '/channels/{channel_id}/messages' })).at(-1)!;
     expect((call.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [], users: [w.helper.user.id], roles: [] });
-    void makeUser;
-    void subcommand;
   });
 });
