@@ -8,7 +8,6 @@ import { ChannelType, type APIUser, type GatewayMessageCreateDispatchData } from
 import worker from '../../../workers/bot/index';
 import type { QueuedEvent } from '../../core/events';
 import { createDiscord } from '../../discord';
-import { snowflake } from '../../testing/snowflake';
 import { eq } from 'drizzle-orm';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
@@ -56,27 +55,21 @@ export async function dmChannelOf(env: Env, userId: string): Promise<string> {
   return (await createDiscord(env).users.openDm(userId)).id;
 }
 
-/** A DM `MESSAGE_CREATE` as the relay queues it. */
-export function dmEvent(user: APIUser, channelId: string, content: string, extra: Partial<GatewayMessageCreateDispatchData> = {}, at = Date.now()): QueuedEvent {
-  const id = snowflake(at);
-  const payload = {
-    id,
-    channel_id: channelId,
-    author: user,
-    content,
-    timestamp: new Date(at).toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    ...extra,
-  } as unknown as GatewayMessageCreateDispatchData;
-  return { type: 'MESSAGE_CREATE', sourceId: id, guildId: null, payload, receivedAt: at };
+/**
+ * A DM the user sent at `at`: written in the fake's DM channel (as Discord has it), and its
+ * `MESSAGE_CREATE` as the relay queues it (`extra` fields, e.g. attachments, go in the event).
+ */
+export async function dmEvent(
+  fake: ModmailWorld['fake'],
+  user: APIUser,
+  channelId: string,
+  content: string,
+  extra: Partial<GatewayMessageCreateDispatchData> = {},
+  at = Date.now(),
+): Promise<QueuedEvent> {
+  const message = await fake.seedMessage(channelId, { authorId: user.id, content, timestamp: at });
+  const payload = { ...message, author: user, ...extra } as unknown as GatewayMessageCreateDispatchData;
+  return { type: 'MESSAGE_CREATE', sourceId: message.id, guildId: null, payload, receivedAt: at };
 }
 
 /** Delivers events as one queue batch (one message each); resolves with what was acked and retried. */

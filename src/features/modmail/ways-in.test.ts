@@ -93,8 +93,8 @@ describe('modmail: the ways in', () => {
   it('a plain DM through the gateway: held, confirm button, then relayed in order into the new ticket', async () => {
     const member = await w.member();
     const dm = await dmChannelOf(w.env, member.user.id);
-    const first = dmEvent(member.user, dm, 'I need help', {}, Date.now() - 2000);
-    const second = dmEvent(member.user, dm, 'with my role', {}, Date.now() - 1000);
+    const first = await dmEvent(w.fake, member.user, dm, 'I need help', {}, Date.now() - 2000);
+    const second = await dmEvent(w.fake, member.user, dm, 'with my role', {}, Date.now() - 1000);
     expect((await deliver(w.env, [second, first])).retried).toEqual([]);
     expect(await w.tickets()).toHaveLength(0);
     const prompts = (await w.fake.messages(dm)).filter((m) => m.author.bot);
@@ -112,7 +112,7 @@ describe('modmail: the ways in', () => {
     const relayed = (await w.fake.messages(ticket!.threadId!)).slice(1).map((m) => m.embeds[0]?.description);
     expect(relayed).toEqual(['I need help', 'with my role']);
     // A later DM goes straight to the ticket; a redelivery relays nothing twice.
-    const third = dmEvent(member.user, dm, 'still there?');
+    const third = await dmEvent(w.fake, member.user, dm, 'still there?');
     await deliver(w.env, [third]);
     await deliver(w.env, [third]);
     expect((await w.fake.messages(ticket!.threadId!)).slice(1).map((m) => m.embeds[0]?.description)).toEqual(['I need help', 'with my role', 'still there?']);
