@@ -18,7 +18,7 @@ import worker, { registry } from '../../workers/bot/index';
 import type { FakeDiscord } from '../testing/fake-discord/client';
 import type { SeededGuild } from '../testing/fake-discord/types';
 import { fakeDiscord } from '../testing/harness';
-import { autocomplete, buttonPress, group, modalSubmit, option, ping, sign, slashCommand, subcommand, user, userCommand } from '../testing/interactions';
+import { autocomplete, buttonPress, group, messageCommand, modalSubmit, option, ping, sign, slashCommand, subcommand, user, userCommand } from '../testing/interactions';
 import { encodeCustomId } from './custom-id';
 import type { OptionDef, OptionDefs } from './define';
 import { resolveChatLeaf } from './registry';
@@ -164,6 +164,10 @@ function corpus(w: World): unknown[] {
   }
   for (const { def } of registry.commands.values()) {
     if (def.kind === 'user') out.push(userCommand(def.name, w.target, { ...asAdmin, targetMember: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } as never }));
+    if (def.kind === 'message') {
+      const target = { id: '1', channel_id: '1', author: w.target, content: 'fuzz text', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0 };
+      out.push(messageCommand(def.name, target as never, asAdmin));
+    }
   }
   const args = ['1', w.target.id];
   for (const key of registry.components.keys()) {

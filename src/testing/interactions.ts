@@ -176,6 +176,14 @@ export function userCommand(name: string, target: APIUser, opts: InteractionBase
   } as unknown as APIInteraction;
 }
 
+/** A message context-menu command on `target`. */
+export function messageCommand(name: string, target: APIMessage, opts: InteractionBase = {}): APIInteraction {
+  return {
+    ...base(InteractionType.ApplicationCommand, opts),
+    data: { id: snowflake(), name, type: ApplicationCommandType.Message, target_id: target.id, resolved: { messages: { [target.id]: target } } },
+  } as unknown as APIInteraction;
+}
+
 /** A button press on a message. */
 export function buttonPress(customId: string, opts: InteractionBase & { message?: Partial<APIMessage> } = {}): APIInteraction {
   const b = base(InteractionType.MessageComponent, opts);

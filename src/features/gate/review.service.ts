@@ -20,6 +20,7 @@ import { ApplicationsRepo, type Actor, type Decision } from './applications.repo
 import { readGateSettings, renderTemplate, type GateSettings } from './config';
 import { reviewCard } from './review-card';
 import type { GateApplicationRow } from './schema';
+import { closeTicketFor } from '../modmail/public';
 
 const DECISION_VERBS: Record<Decision, string> = {
   accepted: 'accepted',
@@ -201,6 +202,7 @@ export async function completeAccept(ctx: ReviewScope, app: GateApplicationRow, 
   }
   await refreshCard(ctx, current);
   await emitInternal(ctx, 'application_accepted', { guildId: ctx.guild, userId: app.userId, key: `application:${app.id}` });
+  await closeTicketFor(ctx, ctx.guild, app.userId, `Application #${app.id} accepted.`);
   if (problems.length > 0) {
     await ctx.notify({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}` });
   }
@@ -285,6 +287,7 @@ export async function completeNegative(ctx: ReviewScope, app: GateApplicationRow
     }
   }
   await refreshCard(ctx, current);
+  await closeTicketFor(ctx, ctx.guild, app.userId, `Application #${app.id} ${DECISION_VERBS[decision]}.`);
 }
 
 /** The DM that takes back "You are being removed" when Discord refused the kick after all. */

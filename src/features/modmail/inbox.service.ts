@@ -1,15 +1,31 @@
 /**
- * A user's DM inbox (run by their inbox object, one drain at a time): DMs are stored under
- * `pending:<padded message id>`, so storage order is message order, and relayed oldest first
- * into the user's most recently active open ticket. With no open ticket they move to `held:`
- * and the user is asked, once, whether to contact staff (a confirm button, or a server picker
- * when several servers qualify); confirming opens the ticket and releases the held DMs in
- * order. A DM leaves `pending:` only after it was recorded and posted, so a failure relays it
- * on the next delivery instead of losing it.
+ * A user's DM inbox (run by their inbox object, one drain at a time). Gateway events are only
+ * triggers: their delivery order is not message order (a batch runs its events concurrently,
+ * and batches overlap). So the inbox keeps a cursor, the id of the last DM it relayed or held,
+ * and on each drain reads the DM channel's history after the cursor: every message the user
+ * sent since, in Discord's order, whichever event arrived first. A flood is relayed in the
+ * order it was typed, and a DM whose event was lost is relayed with the next one. Without a
+ * cursor yet (the user's first DM), the history of the minute before it is read, never older
+ * conversation.
+ *
+ * Each DM is relayed, oldest first, into the user's most recently active open ticket. With no
+ * open ticket it is held (`held:<padded id>`) and the user is asked, once an hour at most,
+ * whether to contact staff (a confirm button, or a server picker when several servers
+ * qualify); confirming opens the ticket and releases the held DMs in order. The cursor moves
+ * past a DM only once it was recorded and posted (or held), so a failure relays it on the next
+ * delivery instead of losing it.
  */
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow } from 'discord-api-types/v10';
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageType,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIMessage,
+} from 'discord-api-types/v10';
 import type { BaseContext } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
+import { snowflakeTime } from '../../discord/snowflake';
 import { clip } from './card';
 import { relayFromMember } from './relay.service';
 import { modmailGuildsOf } from './shared-guilds';
@@ -19,55 +35,95 @@ import type { InboundDm } from './ticket.types';
 /** Storage keys of the inbox. */
 export const PENDING_PREFIX = 'pending:';
 export const HELD_PREFIX = 'held:';
-export const DONE_PREFIX = 'done:';
+export const CURSOR_KEY = 'cursor';
 export const PROMPTED_KEY = 'prompted';
-/** How many relayed message ids the inbox remembers (a fast path; entries dedupe anyway). */
-const DONE_KEEP = 500;
 /** A user who ignored the prompt is asked again after this long (ms). */
 const PROMPT_AGAIN_MS = 3_600_000;
+/** Most history messages one drain reads (Discord's page). */
+const HISTORY_PAGE = 100;
+/** On a user's first DM, how far back (ms) the history is read for the rest of its burst. */
+const FIRST_BURST_MS = 60_000;
+const RELAYED_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
 
 /** Snowflakes zero-padded to 20 digits: key order is message order. */
-export function pendingKey(messageId: string): string {
-  return PENDING_PREFIX + messageId.padStart(20, '0');
+export function padId(messageId: string): string {
+  return messageId.padStart(20, '0');
 }
 
-/** Relays (or holds) every pending DM, oldest first. */
-export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage): Promise<void> {
-  const pending = [...kv.list<InboundDm>({ prefix: PENDING_PREFIX })];
-  if (pending.length === 0) return;
-  const userId = pending[0]![1].author.id;
-  const [ticket] = await openTicketsOfUser(ctx.db, userId);
-  for (const [key, dm] of pending) {
-    if (!ticket) {
-      kv.put(HELD_PREFIX + key.slice(PENDING_PREFIX.length), dm);
-      kv.delete(key);
-      continue;
+/** Whether `id` is at or before the cursor (relayed or held already). */
+export function seen(kv: SyncKvStorage, id: string): boolean {
+  const cursor = kv.get<string>(CURSOR_KEY);
+  return cursor !== undefined && padId(id) <= padId(cursor);
+}
+
+/** A DM from the channel's history, as the inbox keeps it. */
+export function inboundFromMessage(message: APIMessage, author: InboundDm['author']): InboundDm {
+  return {
+    messageId: message.id,
+    channelId: message.channel_id,
+    author,
+    content: message.content ?? '',
+    attachments: message.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, url: a.url, ...(a.content_type ? { contentType: a.content_type } : {}) })),
+    sentAt: snowflakeTime(message.id) ?? Date.now(),
+  };
+}
+
+/** The pending DMs plus everything the user sent after the cursor, oldest first, once each. */
+async function backlog(ctx: BaseContext, kv: SyncKvStorage, pending: InboundDm[]): Promise<InboundDm[]> {
+  const byId = new Map(pending.map((dm) => [dm.messageId, dm]));
+  const cursor = kv.get<string>(CURSOR_KEY);
+  const newest = pending.reduce((a, b) => (padId(a.messageId) < padId(b.messageId) ? b : a));
+  try {
+    // After the cursor; or, on the user's first DM, what they sent just before it (a burst
+    // whose first event is late), never older conversation.
+    const history = await ctx.discord.channels.listMessages(newest.channelId, cursor ? { after: cursor, limit: HISTORY_PAGE } : { limit: HISTORY_PAGE });
+    const since = cursor ? 0 : newest.sentAt - FIRST_BURST_MS;
+    for (const m of history) {
+      if (m.author.id !== newest.author.id || !RELAYED_TYPES.has(m.type) || byId.has(m.id)) continue;
+      if ((snowflakeTime(m.id) ?? 0) >= since) byId.set(m.id, inboundFromMessage(m, newest.author));
     }
-    await relayFromMember(ctx, ticket, {
-      member: dm.author,
-      content: dm.content,
-      attachments: dm.attachments,
-      sourceId: dm.messageId,
-      dmMessageId: dm.messageId,
-      at: dm.sentAt,
-    });
-    kv.delete(key);
-    kv.put(DONE_PREFIX + dm.messageId, Date.now());
+  } catch (error) {
+    // Without history the delivered DMs still go, in id order.
+    console.error(JSON.stringify({ msg: 'modmail inbox history failed', error: String(error) }));
   }
+  return [...byId.values()].filter((dm) => !seen(kv, dm.messageId)).sort((a, b) => (padId(a.messageId) < padId(b.messageId) ? -1 : 1));
+}
+
+/** Relays (or holds) every DM not relayed yet, oldest first. */
+export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage): Promise<void> {
+  const stored = [...kv.list<InboundDm>({ prefix: PENDING_PREFIX })];
+  if (stored.length === 0) return;
+  const dms = await backlog(ctx, kv, stored.map(([, dm]) => dm));
+  const [ticket] = await openTicketsOfUser(ctx.db, stored[0]![1].author.id);
+  for (const dm of dms) {
+    if (ticket) {
+      await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
+    } else {
+      kv.put(HELD_PREFIX + padId(dm.messageId), dm);
+    }
+    kv.put(CURSOR_KEY, dm.messageId);
+    kv.delete(PENDING_PREFIX + padId(dm.messageId));
+  }
+  for (const [key] of stored) kv.delete(key);
   const prompted = kv.get<number>(PROMPTED_KEY);
-  if (!ticket && (!prompted || Date.now() - prompted > PROMPT_AGAIN_MS)) {
-    const first = pending[0]![1];
-    await promptToOpen(ctx, first);
+  if (!ticket && dms.length > 0 && (!prompted || Date.now() - prompted > PROMPT_AGAIN_MS)) {
+    await promptToOpen(ctx, dms[0]!);
     kv.put(PROMPTED_KEY, Date.now());
   }
-  pruneDone(kv);
 }
 
-function pruneDone(kv: SyncKvStorage): void {
-  const done = [...kv.list<number>({ prefix: DONE_PREFIX })];
-  if (done.length <= DONE_KEEP) return;
-  done.sort((a, b) => a[1] - b[1]);
-  for (const [key] of done.slice(0, done.length - DONE_KEEP)) kv.delete(key);
+/** Relays the held DMs into the user's open ticket, oldest first; how many. */
+export async function releaseHeldDms(ctx: BaseContext, kv: SyncKvStorage): Promise<number> {
+  const held = [...kv.list<InboundDm>({ prefix: HELD_PREFIX })];
+  if (held.length === 0) return 0;
+  const [ticket] = await openTicketsOfUser(ctx.db, held[0]![1].author.id);
+  if (!ticket) return 0;
+  for (const [key, dm] of held) {
+    await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
+    kv.delete(key);
+  }
+  kv.delete(PROMPTED_KEY);
+  return held.length;
 }
 
 /** Asks a user with no open ticket whether their DMs should go to staff, and of which server. */

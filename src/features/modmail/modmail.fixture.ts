@@ -3,7 +3,11 @@
  * channel and a `tickets` forum, the `modmail` purpose set, and helpers to read tickets and
  * their transcripts.
  */
-import { ChannelType, type APIUser } from 'discord-api-types/v10';
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { ChannelType, type APIUser, type GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
+import worker from '../../../workers/bot/index';
+import type { QueuedEvent } from '../../core/events';
+import { createDiscord } from '../../discord';
 import { eq } from 'drizzle-orm';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
@@ -42,3 +46,40 @@ export async function modmailWorld(options: { forum?: boolean } = {}): Promise<M
 }
 
 export type { Person };
+
+// ------------------------------------------------------------------------- gateway DMs
+
+
+/** The DM channel between the bot and `userId` on the fake. */
+export async function dmChannelOf(env: Env, userId: string): Promise<string> {
+  return (await createDiscord(env).users.openDm(userId)).id;
+}
+
+/**
+ * A DM the user sent at `at`: written in the fake's DM channel (as Discord has it), and its
+ * `MESSAGE_CREATE` as the relay queues it (`extra` fields, e.g. attachments, go in the event).
+ */
+export async function dmEvent(
+  fake: ModmailWorld['fake'],
+  user: APIUser,
+  channelId: string,
+  content: string,
+  extra: Partial<GatewayMessageCreateDispatchData> = {},
+  at = Date.now(),
+): Promise<QueuedEvent> {
+  const message = await fake.seedMessage(channelId, { authorId: user.id, content, timestamp: at });
+  const payload = { ...message, author: user, ...extra } as unknown as GatewayMessageCreateDispatchData;
+  return { type: 'MESSAGE_CREATE', sourceId: message.id, guildId: null, payload, receivedAt: at };
+}
+
+/** Delivers events as one queue batch (one message each); resolves with what was acked and retried. */
+export async function deliver(env: Env, events: QueuedEvent[]): Promise<{ acked: string[]; retried: string[] }> {
+  const batch = createMessageBatch<QueuedEvent>(
+    'gatehouse-events',
+    events.map((body, i) => ({ id: `m-${body.sourceId}-${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return { acked: result.explicitAcks, retried: result.retryMessages.map((m: { msgId: string }) => m.msgId) };
+}

@@ -31,6 +31,32 @@ describe('/snippet', () => {
 
     expect((await w.run(w.moderator, 'snippet', { name: 'wait' }, 'remove')).content).toBe('Removed the snippet `wait` (used 0×).');
     expect((await w.run(w.moderator, 'snippet', { name: 'wait' }, 'remove')).content).toBe('There is no snippet `wait`.');
-    expect((await w.run(w.helper, 'snippet', { name: 'welcome' }, 'use')).content).toBe("`/snippet use` works in a modmail ticket's staff thread.");
+    expect((await w.run(w.helper, 'snippet', { name: 'welcome' }, 'use')).content).toBe('This only works in a modmail ticket’s thread.');
+  });
+});
+
+describe('/snippet use in a ticket', () => {
+  it('sends the snippet through the reply path, anonymous by its setting or as asked, and records the use', async () => {
+    const { opsWorld } = await import('./modmail-ops.fixture');
+    const o = await opsWorld();
+    const member = await o.member();
+    const ticket = await o.open(member);
+    await o.run(o.moderator, 'snippet', { name: 'hello', content: 'Hi, how can we help?', anonymous: true }, 'add');
+    await o.run(o.helper, 'snippet', { name: 'hello' }, 'use', { channelId: ticket.threadId! });
+    await o.run(o.helper, 'snippet', { name: 'hello', anonymous: false }, 'use', { channelId: ticket.threadId! });
+    const entries = (await o.transcript(ticket.id)).slice(2);
+    expect(entries.map((e) => [e.kind, e.action, e.anonymous, e.content])).toEqual([
+      ['action', 'snippet', false, 'Snippet `hello` (anonymous)'],
+      ['message_out', null, true, 'Hi, how can we help?'],
+      ['action', 'snippet', false, 'Snippet `hello`'],
+      ['message_out', null, false, 'Hi, how can we help?'],
+    ]);
+    const dms = (await o.fake.calls({ method: 'POST', route: '/channels/{channel_id}/messages' }))
+      .map((c) => (c.body as { embeds?: { author?: { name?: string }; description?: string }[] }).embeds?.[0])
+      .filter((e) => e?.description === 'Hi, how can we help?')
+      .map((e) => e!.author?.name);
+    expect(dms).toEqual(['Staff team', o.helper.user.username]);
+    expect((await o.run(o.helper, 'snippet', {}, 'list')).message?.embeds?.[0]?.description).toContain('`hello` · anonymous · used 2×');
+    await o.fake.assertNoViolations();
   });
 });

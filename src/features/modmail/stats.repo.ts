@@ -32,8 +32,15 @@ function median(values: number[]): number | null {
 export async function modmailStats(db: Db, guildId: string, since: number, botId: string): Promise<ModmailStats> {
   const t = modmailTickets;
   const inWindow = and(eq(t.guildId, guildId), gte(t.openedAt, since));
-  const [times, categories, replies, closers] = await db.batch([
-    db.select({ state: t.state, openedAt: t.openedAt, firstResponseAt: t.firstResponseAt, closedAt: t.closedAt }).from(t).where(inWindow),
+  const [times, firsts, categories, replies, closers] = await db.batch([
+    db.select({ state: t.state, openedAt: t.openedAt, closedAt: t.closedAt }).from(t).where(inWindow),
+    // The first answer by a person: the ticket's own first_response_at also counts the bot's greeting.
+    db
+      .select({ ticketId: t.id, openedAt: t.openedAt, first: sql<number>`min(${modmailEntries.createdAt})` })
+      .from(modmailEntries)
+      .innerJoin(t, eq(t.id, modmailEntries.ticketId))
+      .where(and(inWindow, sql`${modmailEntries.kind} IN ('message_out', 'undelivered')`, sql`${modmailEntries.authorId} <> ${botId}`))
+      .groupBy(t.id),
     db
       .select({ name: sql<string | null>`${modmailCategories.name}`, tickets: count() })
       .from(t)
@@ -54,13 +61,14 @@ export async function modmailStats(db: Db, guildId: string, since: number, botId
   ]);
   const staff = new Map<string, { userId: string; replied: number; closed: number }>();
   const of = (id: string) => staff.get(id) ?? (staff.set(id, { userId: id, replied: 0, closed: 0 }).get(id)!);
-  for (const r of replies) of(r.userId).replied = r.tickets;
+  // The bot's own messages (the greeting) are not a staff member's answer.
+  for (const r of replies) if (r.userId !== botId) of(r.userId).replied = r.tickets;
   for (const c of closers) if (c.userId !== botId) of(c.userId).closed = c.tickets;
   return {
     opened: times.length,
     closed: times.filter((r) => r.state === 'closed').length,
     open: times.filter((r) => r.state === 'open').length,
-    medianFirstResponseMs: median(times.flatMap((r) => (r.firstResponseAt === null ? [] : [r.firstResponseAt - r.openedAt]))),
+    medianFirstResponseMs: median(firsts.map((r) => r.first - r.openedAt)),
     medianTimeToCloseMs: median(times.flatMap((r) => (r.state === 'closed' && r.closedAt !== null ? [r.closedAt - r.openedAt] : []))),
     byCategory: categories.map((c) => ({ name: c.name ?? 'No category', tickets: c.tickets })).sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name)),
     byStaff: [...staff.values()].sort((a, b) => b.replied + b.closed - (a.replied + a.closed) || a.userId.localeCompare(b.userId)),

@@ -5,7 +5,8 @@
  * its card, in that order), and holds the ticket's timers in one alarm (timed close, stale
  * warnings, auto-close: their handlers are modmail-ops', `ops-hooks.ts`). One more instance per
  * user (`inboxObjectName(userId)`) is that user's DM inbox: it takes their gateway DMs in any
- * order, and relays them in message order, holding them while no ticket is open.
+ * order, and relays them in message order (read back from the DM channel's history), holding
+ * them while no ticket is open.
  *
  * Nothing here must survive in memory: timers and held DMs are in the object's storage, the
  * ticket in D1 (the partial unique index is the last word on "one open ticket"), and every
@@ -14,7 +15,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { lazyServices } from '../../core/interaction-context';
 import type { BaseContext } from '../../core/context';
-import { DONE_PREFIX, HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, drainInbox, heldSubject, pendingKey } from './inbox.service';
+import { HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, drainInbox, heldSubject, padId, releaseHeldDms, seen } from './inbox.service';
 import { openTicketNow } from './open.service';
 import { ticketAlarmHandlers, type TicketAlarmContext } from './ops-hooks';
 import type { DmOutcome, InboundDm, OpenOutcome, OpenRequest, TicketTimer } from './ticket.types';
@@ -31,8 +32,6 @@ export function inboxObjectName(userId: string): string {
 
 const TIMER_PREFIX = 'timer:';
 const API_BASE_KEY = 'apiBase';
-/** How long an idle inbox waits for the rest of a burst before relaying (ms). */
-const INBOX_SETTLE_MS = 30;
 /** A timer whose handler threw is tried again this much later. */
 const TIMER_RETRY_MS = 60_000;
 
@@ -40,8 +39,6 @@ const TIMER_RETRY_MS = 60_000;
 export class ModmailTicket extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
   private services: BaseContext | undefined;
-  /** Inbox deliveries in flight (in memory: only used to decide whether to wait for a burst). */
-  private draining = 0;
 
   /** Runs `work` after everything queued before it: one open (or inbox drain) at a time. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -133,49 +130,25 @@ export class ModmailTicket extends DurableObject<Env> {
   // -------------------------------------------------------------------------- DM inbox
 
   /**
-   * Takes one gateway DM (inbox instances only): stores it, then relays every stored DM in
-   * message-id order (so a flood arrives in the thread in the order it was typed), or holds
-   * them while the user has no open ticket and asks them to confirm. A DM seen before is a
+   * Takes one gateway DM (inbox instances only) and relays, in message order, it and every DM
+   * the user sent before it that was not relayed yet (see `inbox.service.ts`), or holds them
+   * while the user has no open ticket and asks them to confirm. A DM seen before is a
    * duplicate. Resolves once this DM was relayed or held; rejects (the event is retried) when
    * Discord failed, leaving it stored for the next delivery.
    */
   async deliverDm(dm: InboundDm, apiBase?: string): Promise<DmOutcome> {
     const kv = this.ctx.storage.kv;
-    this.svc(apiBase);
-    const key = pendingKey(dm.messageId);
-    if (kv.get(DONE_PREFIX + dm.messageId)) return 'duplicate';
-    if (!kv.get(key) && !kv.get(HELD_PREFIX + key.slice(PENDING_PREFIX.length))) kv.put(key, dm);
-    // A flood's deliveries race each other here; when the inbox was idle, wait a moment so the
-    // first drain sees the whole burst and relays it in message order.
-    if (this.draining === 0) await new Promise((resolve) => setTimeout(resolve, INBOX_SETTLE_MS));
-    this.draining++;
-    try {
-      await this.serial(() => drainInbox(this.svc(), kv));
-    } finally {
-      this.draining--;
-    }
-    if (kv.get(DONE_PREFIX + dm.messageId)) return 'relayed';
-    return 'held';
+    const services = this.svc(apiBase);
+    if (seen(kv, dm.messageId)) return 'duplicate';
+    kv.put(PENDING_PREFIX + padId(dm.messageId), dm);
+    await this.serial(() => drainInbox(services, kv));
+    return kv.get(HELD_PREFIX + padId(dm.messageId)) ? 'held' : 'relayed';
   }
 
-  /**
-   * Relays the DMs held for this user into their (now open) ticket, in order: called after
-   * the user confirmed a ticket from the DM prompt.
-   */
+  /** Relays the DMs held for this user into their (now open) ticket, in order: after they confirmed. */
   releaseHeld(apiBase?: string): Promise<number> {
-    const kv = this.ctx.storage.kv;
-    this.svc(apiBase);
-    return this.serial(async () => {
-      let n = 0;
-      for (const [key, dm] of kv.list<InboundDm>({ prefix: HELD_PREFIX })) {
-        kv.put(PENDING_PREFIX + key.slice(HELD_PREFIX.length), dm);
-        kv.delete(key);
-        n++;
-      }
-      kv.delete(PROMPTED_KEY);
-      await drainInbox(this.svc(), kv);
-      return n;
-    });
+    const services = this.svc(apiBase);
+    return this.serial(() => releaseHeldDms(services, this.ctx.storage.kv));
   }
 
   /** Drops the held DMs (the user cancelled the prompt); they were never sent anywhere. */

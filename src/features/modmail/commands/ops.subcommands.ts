@@ -31,6 +31,7 @@ export const opsModmailSubcommands = {
   block: sub({
     description: 'Stop a member from opening modmail tickets',
     level: 'moderator',
+    guildOnly: true,
     options: {
       member: opt.user('Who', { required: true }),
       duration: opt.string('For how long (7d, 1w); empty: until unblocked', { maxLength: 20 }),
@@ -47,6 +48,7 @@ export const opsModmailSubcommands = {
   unblock: sub({
     description: 'Let a blocked member open modmail tickets again',
     level: 'moderator',
+    guildOnly: true,
     options: { member: opt.user('Who', { required: true }) },
     handler: async (ctx, { member }) => {
       const lifted = await new GuildModmailBlocks(ctx.db, ctx.guild).unblock(member.id);
@@ -57,6 +59,7 @@ export const opsModmailSubcommands = {
   stats: sub({
     description: 'Modmail response and close times, per staff member and category',
     level: 'moderator',
+    guildOnly: true,
     options: { days: opt.integer('Over the last N days (default 30)', { minValue: 1, maxValue: 365 }) },
     handler: async (ctx, { days }) => {
       const span = days ?? 30;
@@ -83,6 +86,7 @@ export const opsModmailSubcommands = {
   limits: sub({
     description: 'Show or change closing, staleness, admission and attachment limits',
     level: 'administrator',
+    guildOnly: true,
     options: {
       reopen_window: opt.string('How long after closing staff may reopen (24h; off)', { maxLength: 20 }),
       stale_after: opt.string('Warn in the thread after this long without a message (48h; off)', { maxLength: 20 }),

@@ -62,6 +62,7 @@ export const snippetCommand = defineCommandGroup({
     }),
     use: sub({
       description: 'Send a snippet to the member of this ticket',
+      ephemeral: false,
       options: { name: nameOption, anonymous: opt.boolean('Send it as the staff team (default: the snippet’s setting)') },
       handler: async (ctx, { name, anonymous }) => useSnippet(ctx, snippetName(name), anonymous),
     }),

@@ -1,0 +1,39 @@
+import { defineModal } from '../../../core/define';
+import { UserError } from '../../../core/errors';
+import { REPLY_MAX, openTicketById, replyFromStaff, ticketMember } from '../interaction';
+import { relayFromMember } from '../relay.service';
+import { GuildTickets } from '../tickets.repo';
+
+/** The staff reply modal's submit: sends it and shows the copy in the thread. */
+export const staffReplyModalSubmit = defineModal({
+  key: 'modmail.sreplied',
+  level: 'helper',
+  ephemeral: false,
+  handler: async (ctx, [ticketId, anonymous], fields) => {
+    const ticket = await openTicketById(ctx, ticketId);
+    const text = fields.text ?? '';
+    if (!text.trim()) throw new UserError('empty_reply', 'The reply is empty: write something to send.');
+    return ctx.defer(() => replyFromStaff(ctx, ticket, text, anonymous === '1', ctx.interaction.id));
+  },
+});
+
+/** The member's reply modal's submit (from the bot's DMs): relayed into their open ticket. */
+export const memberReplyModalSubmit = defineModal({
+  key: 'modmail.mreplied',
+  guildOnly: false,
+  handler: async (ctx, [guildId], fields) => {
+    if (!guildId) throw new UserError('bad_request', 'This form has expired.');
+    const text = (fields.text ?? '').trim();
+    if (!text) throw new UserError('empty_reply', 'Your message was empty: nothing was sent.');
+    if (text.length > REPLY_MAX) throw new UserError('reply_too_long', `Your message is ${text.length} characters; at most ${REPLY_MAX} fit.`);
+    const ticket = await new GuildTickets(ctx.db, guildId).openFor(ctx.user.id);
+    if (!ticket) throw new UserError('ticket_closed', 'This conversation is closed. Use `/modmail open` to start a new one.');
+    return ctx.defer(
+      async () => {
+        await relayFromMember(ctx, ticket, { member: ticketMember(ctx.user), content: text, attachments: [], sourceId: ctx.interaction.id });
+        await ctx.editOriginal('Sent to the staff.');
+      },
+      { ephemeral: true },
+    );
+  },
+});
