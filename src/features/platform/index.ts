@@ -1,3 +1,4 @@
+import { dashboardSessionSweepCron } from '../../core/api/session-sweep.cron';
 import { defineFeature } from '../../core/define';
 import { gatewayKeepAliveCron, gatewayReplanCron } from '../../core/gateway/keep-alive.cron';
 import { eventRetentionCron } from '../../core/gateway/retention.cron';
@@ -14,6 +15,6 @@ export const platform = defineFeature({
   toggleable: false,
   channels: { bot_log: 'Gatehouse reports its own problems here' },
   commands: [configCommand, helpCommand, pingCommand, gatewayCommand],
-  crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron],
+  crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron, dashboardSessionSweepCron],
   api: [guildSummaryRoute],
 });
