@@ -36,8 +36,12 @@ export interface ApiUser {
 export interface ApiGrant {
   /** Owner, Administrator or Manage Server (managers pass every staff level). */
   manager: boolean;
-  /** The staff level from the guild's role mapping; `administrator` for managers. */
+  /** The staff level from the guild's role mapping (or a delegation); `administrator` for managers. */
   level: StaffLevel;
+  /** Set when a read-only delegation raised `level`: the level writes are checked against. */
+  writeLevel?: StaffLevel;
+  /** The delegated access that raised `level`, if any (`grants.repo.ts`). */
+  delegated?: { level: StaffLevel; write: boolean; expiresAt: number };
 }
 
 /** The guild a route runs in, as the bot sees it. */
