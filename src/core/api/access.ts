@@ -8,7 +8,8 @@
 import { PermissionFlagsBits, RESTJSONErrorCodes, type APIRole } from 'discord-api-types/v10';
 import { DiscordApiError, type Discord } from '../../discord';
 import { memberPermissions } from '../../discord/permissions';
-import { meetsLevel, resolveLevel, type StaffLevel } from '../staff';
+import { levelRank, meetsLevel, resolveLevel, type StaffLevel } from '../staff';
+import type { Delegation } from './grants.repo';
 import type { ApiAccess, ApiGrant, ApiGuildInfo } from './define';
 import { ApiError } from './errors';
 
@@ -86,8 +87,14 @@ export function grantOf(facts: AccessFacts, userId: string, mapping: ReadonlyMap
   return { manager: false, level: resolveLevel({ userId, roleIds: facts.memberRoles, permissions: permissions.toString(), ownerId: facts.guild.ownerId }, mapping) };
 }
 
-/** True when `grant` satisfies `access` (managers pass every level). */
-export function allows(grant: ApiGrant, access: ApiAccess): boolean {
+/** Raises a non-manager's grant by a delegation stronger than their roles (never to manager). */
+export function withDelegation(grant: ApiGrant, delegated: Delegation | null): ApiGrant {
+  if (grant.manager || !delegated || levelRank(delegated.level) <= levelRank(grant.level)) return grant;
+  return { manager: false, level: delegated.level, delegated, ...(delegated.write ? {} : { writeLevel: grant.level }) };
+}
+
+/** True when `grant` satisfies `access` for a read or a `write` (managers pass every level). */
+export function allows(grant: ApiGrant, access: ApiAccess, write = false): boolean {
   if (grant.manager) return true;
-  return access !== 'manager' && meetsLevel(grant.level, access);
+  return access !== 'manager' && meetsLevel(write ? (grant.writeLevel ?? grant.level) : grant.level, access);
 }

@@ -161,3 +161,18 @@ describe('token encryption', () => {
     expect(await decryptToken(`${SECRET}x`, sealed)).toBeNull();
   });
 });
+
+describe('the session sweep', () => {
+  it('deletes expired sessions only', async () => {
+    const w = await dashboardWorld();
+    const { dashboardSessionSweepCron } = await import('./session-sweep.cron');
+    const live = await signIn(w.env, { userId: w.ids.helper });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - SESSION_IDLE_MS - 60_000);
+    await signIn(w.env, { userId: w.ids.member });
+    vi.useRealTimers();
+    await dashboardSessionSweepCron.handler({ db: getDb(w.env) } as never);
+    expect(await getDb(w.env).select().from(dashboardSessions).where(eq(dashboardSessions.userId, w.ids.member))).toEqual([]);
+    expect((await api(w.env, 'GET', '/api/me', { cookie: live })).status).toBe(200);
+  });
+});

@@ -36,8 +36,12 @@ export interface ApiUser {
 export interface ApiGrant {
   /** Owner, Administrator or Manage Server (managers pass every staff level). */
   manager: boolean;
-  /** The staff level from the guild's role mapping; `administrator` for managers. */
+  /** The staff level from the guild's role mapping (or a delegation); `administrator` for managers. */
   level: StaffLevel;
+  /** Set when a read-only delegation raised `level`: the level writes are checked against. */
+  writeLevel?: StaffLevel;
+  /** The delegated access that raised `level`, if any (`grants.repo.ts`). */
+  delegated?: { level: StaffLevel; write: boolean; expiresAt: number };
 }
 
 /** The guild a route runs in, as the bot sees it. */
@@ -122,7 +126,7 @@ const PATH = /^\/guilds\/\{guildId\}(\/[A-Za-z0-9._~-]+|\/\{[A-Za-z][A-Za-z0-9]*
  * ```
  */
 export function defineApiRoute<R extends ApiRequest = {}, S extends z.ZodType = z.ZodType>(route: ApiRoute<R, S>): ApiRoute<R, S> {
-  if (!PATH.test(route.path)) throw new Error(`API route path "${route.path}" must look like /guilds/{guildId}/things/{thingId}`);
+  if (!PATH.test(route.path) || route.path.split('/').some((part) => /^\.+$/.test(part))) throw new Error(`API route path "${route.path}" must look like /guilds/{guildId}/things/{thingId}`);
   const declared = new Set(Object.keys(route.request?.params?.shape ?? {}));
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
     if (name !== 'guildId' && !declared.has(name!)) throw new Error(`API route ${route.path}: request.params does not declare "${name}"`);

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type * as z from 'zod';
+import { ConfigError } from '../env';
 import { errorRef, UserError } from '../errors';
 
 /** An expected API failure with its HTTP status (401, 403, 404, 409, 429, 503 …). */
@@ -41,6 +42,7 @@ export function invalidResponse(c: Context, issues: readonly z.core.$ZodIssue[])
 export function apiErrorResponse(c: Context, error: unknown): Response {
   if (error instanceof ApiError) return c.json({ ...error.extra, error: error.code, message: error.message }, error.status);
   if (error instanceof UserError) return c.json({ error: error.code, message: error.message }, 400);
+  if (error instanceof ConfigError) return c.json({ error: 'unconfigured', message: error.message }, 503);
   const ref = errorRef();
   console.error(
     JSON.stringify({ msg: 'api request failed', ref, method: c.req.method, route: c.req.routePath, error: String(error), stack: error instanceof Error ? error.stack : undefined }),

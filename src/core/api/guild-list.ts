@@ -7,7 +7,7 @@
  * route (bot token, ≤ 60 s old).
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { getDb } from '../../db/client';
 import { DiscordApiError, RateLimitedError } from '../../discord';
@@ -15,7 +15,9 @@ import { appConfig } from '../env';
 import { staffRoles } from '../schema';
 import { meetsLevel, type StaffLevel } from '../staff';
 import { GuildConfig } from '../guild-config.repo';
-import { accessFacts, grantOf } from './access';
+import { accessFacts, grantOf, withDelegation } from './access';
+import { GuildGrants } from './grants.repo';
+import { dashboardGrants } from './schema';
 import { discordOf, type ApiEnv } from './context';
 import { ApiError } from './errors';
 import { currentUserGuilds } from './oauth';
@@ -91,8 +93,16 @@ export async function guildPicker(c: Context<ApiEnv>, session: Session, refresh:
   const { guilds, at, note } = await userGuilds(c, session, refresh);
   const db = getDb(c.env);
   const ids = guilds.map((g) => g.id);
+  // Guilds where a role could make them staff: a role mapping, or a delegated grant.
+  const some = ids.slice(0, 90);
   const mapped = new Set(
-    ids.length ? (await db.selectDistinct({ guildId: staffRoles.guildId }).from(staffRoles).where(inArray(staffRoles.guildId, ids.slice(0, 90)))).map((r) => r.guildId) : [],
+    ids.length
+      ? (
+          await db.all<{ guildId: string }>(
+            sql`SELECT DISTINCT ${staffRoles.guildId} AS guildId FROM ${staffRoles} WHERE ${inArray(staffRoles.guildId, some)} UNION SELECT DISTINCT ${dashboardGrants.guildId} FROM ${dashboardGrants} WHERE ${inArray(dashboardGrants.guildId, some)}`,
+          )
+        ).map((r) => r.guildId)
+      : [],
   );
   const candidates = guilds.filter((g) => canManage(g) || mapped.has(g.id)).slice(0, PICKER_MAX_CHECKED);
   const config = appConfig(c.env);
@@ -102,9 +112,10 @@ export async function guildPicker(c: Context<ApiEnv>, session: Session, refresh:
       const base = { id: g.id, name: g.name, icon: g.icon };
       try {
         const facts = await accessFacts(discord, g.id, session.user.id);
-        const grant = grantOf(facts, session.user.id, await new GuildConfig(db, g.id).staffRoleMap());
+        const roleGrant = grantOf(facts, session.user.id, await new GuildConfig(db, g.id).staffRoleMap());
+        const grant = roleGrant && !roleGrant.manager ? withDelegation(roleGrant, await new GuildGrants(db, g.id).delegation(session.user.id, facts.memberRoles ?? [])) : roleGrant;
         if (!grant || (!grant.manager && !meetsLevel(grant.level, 'helper'))) return null;
-        return { ...base, botPresent: true, ...grant };
+        return { ...base, botPresent: true, manager: grant.manager, level: grant.level };
       } catch (error) {
         if (!(error instanceof ApiError && error.code === 'guild_unavailable')) throw error;
         return canManage(g) ? { ...base, botPresent: false, manager: true, level: 'administrator', invite: inviteUrl(config.DISCORD_API_BASE, config.DISCORD_APPLICATION_ID, g.id) } : null;

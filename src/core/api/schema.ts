@@ -2,7 +2,7 @@
  * Dashboard tables: sessions (the cookie holds a random id; only its SHA-256 is stored) and
  * delegated access grants.
  */
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** One signed-in browser. Rolling expiry: `expires_at` moves forward as the session is used. */
 export const dashboardSessions = sqliteTable(
@@ -26,3 +26,25 @@ export const dashboardSessions = sqliteTable(
 );
 
 export type DashboardSessionRow = typeof dashboardSessions.$inferSelect;
+
+/**
+ * Delegated dashboard access: a manager grants a user or a role a staff level on the dashboard
+ * (`write: false`: reads only) until `expires_at`. Every change is audited.
+ */
+export const dashboardGrants = sqliteTable(
+  'dashboard_grants',
+  {
+    guildId: text('guild_id').notNull(),
+    /** `user` or `role`. */
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    level: text('level').notNull(),
+    write: integer('write', { mode: 'boolean' }).notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    grantedBy: text('granted_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.subjectKind, t.subjectId] })],
+);
+
+export type DashboardGrantRow = typeof dashboardGrants.$inferSelect;

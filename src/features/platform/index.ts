@@ -1,7 +1,8 @@
+import { dashboardSessionSweepCron } from '../../core/api/session-sweep.cron';
 import { defineFeature } from '../../core/define';
 import { gatewayKeepAliveCron, gatewayReplanCron } from '../../core/gateway/keep-alive.cron';
 import { eventRetentionCron } from '../../core/gateway/retention.cron';
-import { guildSummaryRoute } from './api';
+import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './api';
 import { configCommand } from './commands/config.command';
 import { gatewayCommand } from './commands/gateway.command';
 import { helpCommand } from './commands/help.command';
@@ -14,6 +15,6 @@ export const platform = defineFeature({
   toggleable: false,
   channels: { bot_log: 'Gatehouse reports its own problems here' },
   commands: [configCommand, helpCommand, pingCommand, gatewayCommand],
-  crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron],
-  api: [guildSummaryRoute],
+  crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron, dashboardSessionSweepCron],
+  api: [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute],
 });
