@@ -88,6 +88,17 @@ export const configSchema = z.object({
       }
       return ids;
     }),
+  DASHBOARD_SECRET: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return null;
+      if (value.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be at least 32 characters (or unset: the Discord token is then not kept after login)' });
+        return z.NEVER;
+      }
+      return value;
+    }),
   HEALTH_TOKEN: z
     .string()
     .optional()
@@ -108,6 +119,7 @@ export const configSchema = z.object({
  */
 export interface OptionalSecrets {
   HEALTH_TOKEN?: string;
+  DASHBOARD_SECRET?: string;
   TURSO_AUTH_TOKEN?: string;
 }
 

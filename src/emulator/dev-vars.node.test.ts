@@ -14,6 +14,7 @@ describe('.dev.vars of npm start', () => {
       expect(vars.DISCORD_PUBLIC_KEY).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.parse(readFileSync(join(dir, '.dev.keys.json'), 'utf8'))).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
       expect(isLocalDiscord(vars)).toBe(true);
+      expect(vars.DASHBOARD_SECRET).toMatch(/^[0-9a-f]{48}$/);
       expect(ensureDevVars(dir)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * The development values `npm start` writes to `.dev.vars` on a fresh clone, and the test of
  * whether a `.dev.vars` points at the local emulator (then `npm start` runs it) or at Discord.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseVars } from '../../scripts/vars';
@@ -24,6 +24,7 @@ export function devVarsText(publicHex: string, restPort: number = DEFAULT_PORTS.
     `DISCORD_APPLICATION_ID=${DEV_APPLICATION_ID}`,
     `DISCORD_BOT_TOKEN=${DEV_BOT_TOKEN}`,
     'DISCORD_CLIENT_SECRET=local-dev-secret',
+    `DASHBOARD_SECRET=${randomBytes(24).toString('hex')}`,
     `DISCORD_API_BASE=http://127.0.0.1:${restPort}/api/v10`,
     '',
   ].join('\n');

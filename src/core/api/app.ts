@@ -16,6 +16,7 @@ import type { Registry } from '../registry';
 import { apiContext, type ApiEnv } from './context';
 import { apiRouteKey, type AnyApiRoute } from './define';
 import { apiErrorResponse, ApiError, invalidResponse } from './errors';
+import { authRoutes } from './auth';
 import { guildMiddleware, isWrite, requireAccess } from './guild';
 import { openApiDocument } from './openapi';
 import { readSession, SESSION_COOKIE } from './session';
@@ -102,6 +103,7 @@ export function createApiApp({ registry, version }: ApiOptions): Hono<ApiEnv> {
   });
   api.use('*', originCheck);
   api.use('*', sessionLoader);
+  api.route('/', authRoutes());
   api.use('/guilds/:guildId/*', guildMiddleware);
 
   for (const { def } of registry.apiRoutes.values()) mount(api, registry, def);

@@ -10,6 +10,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { dispatch, routeMatches, SOURCE_HEADER } from './dispatch.ts';
+import { addOAuthRoutes } from './oauth.ts';
 import { randomHex } from './snowflake.ts';
 import { SessionState } from './state.ts';
 import { Permission, type PermissionName, parsePermissions } from './permissions.ts';
@@ -325,6 +326,7 @@ export function createFakeDiscordApp(options: FakeDiscordAppOptions = {}): Hono 
     return c.body(null, 204);
   });
   ctl.get('/s/:sid/violations', (c) => c.json(session(c.req.param('sid')).violations));
+  ctl.get('/s/:sid/oauth', (c) => c.json(session(c.req.param('sid')).oauth.summary()));
 
   ctl.post('/s/:sid/fail', async (c) => {
     const s = session(c.req.param('sid'));
@@ -378,6 +380,7 @@ export function createFakeDiscordApp(options: FakeDiscordAppOptions = {}): Hono 
     return dispatch(entry.state, req, apiPath, url.searchParams);
   };
 
+  addOAuthRoutes(app, (sid) => sessions.get(sid)?.state, DEFAULT_SESSION);
   app.all('/s/:sid/api/*', (c) => serveApi(c.req.raw, c.req.param('sid'), `/s/${c.req.param('sid')}/api`));
   app.all('/api/*', (c) => serveApi(c.req.raw, DEFAULT_SESSION, '/api'));
 

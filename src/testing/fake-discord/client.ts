@@ -243,6 +243,16 @@ export class FakeDiscord {
     return this.req('GET', '/violations');
   }
 
+  /** OAuth2: the token exchanges answered (user, scopes), the access tokens revoked, how many are live. */
+  oauth(): Promise<{ grants: { userId: string; scopes: string[] }[]; revoked: string[]; live: number }> {
+    return this.req('GET', '/oauth');
+  }
+
+  /** The authorize page's URL of this session (`…/s/<id>/oauth2/authorize`). */
+  get authorizeUrl(): string {
+    return this.apiBase.replace(/\/api\/v10$/, '/oauth2/authorize');
+  }
+
   /** Throw a readable {@link FakeDiscordViolationError} if any violation was recorded. */
   async assertNoViolations(): Promise<void> {
     const violations = await this.violations();

@@ -235,7 +235,12 @@ export async function dispatch(state: SessionState, req: Request, apiPath: strin
       return fail(404, new DiscordHttpError(404, 0, '404: Not Found'));
     }
 
-    if (routeDef.auth === 'bot') {
+    let bearer: { userId: string; scopes: string[] } | null = null;
+    const bearerToken = routeDef.auth === 'user' ? /^Bearer (\S+)$/.exec(req.headers.get('authorization') ?? '')?.[1] : undefined;
+    if (bearerToken !== undefined) {
+      bearer = state.oauth.bearer(bearerToken);
+      if (!bearer) return fail(401, new DiscordHttpError(401, 0, '401: Unauthorized'));
+    } else if (routeDef.auth === 'bot' || routeDef.auth === 'user') {
       const auth = req.headers.get('authorization') ?? '';
       const m = /^Bot (\S+)$/.exec(auth);
       if (!m) {
@@ -287,7 +292,7 @@ export async function dispatch(state: SessionState, req: Request, apiPath: strin
 
     try {
       const source = req.headers.get(SOURCE_HEADER) === 'http-response' ? 'http-response' : 'api';
-      const result = await routeDef.handler({ state, params, query: search, body: body ?? undefined, files, reason, source });
+      const result = await routeDef.handler({ state, params, query: search, body: body ?? undefined, files, reason, source, bearer });
       return { status: result.status, body: result.body ?? null, headers: rl, injected: false };
     } catch (e) {
       if (e instanceof ViolationError) {

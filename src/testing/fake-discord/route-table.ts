@@ -25,6 +25,8 @@ export interface RouteContext<B> {
   reason: string | null;
   /** `http-response`: an interaction callback the bot returned as its HTTP response, reported by the test harness. */
   source: 'api' | 'http-response';
+  /** On `user` routes called with an OAuth2 bearer token: whose it is and its scopes. */
+  bearer: { userId: string; scopes: string[] } | null;
 }
 
 /** What a handler returns (errors are thrown as `DiscordHttpError`/`ViolationError`). */
@@ -42,8 +44,11 @@ export interface BodyMeta {
 export interface RouteDef<M extends HttpMethod, B> {
   method: M;
   path: SpecPath<M>;
-  /** `bot`: requires `Authorization: Bot <token>`. `none`: interaction webhooks/callbacks. */
-  auth: 'bot' | 'none';
+  /**
+   * `bot`: requires `Authorization: Bot <token>`. `user`: that, or `Bearer <OAuth2 access
+   * token>` (handlers see `bearer`). `none`: interaction webhooks/callbacks.
+   */
+  auth: 'bot' | 'user' | 'none';
   /** Body validation; routes without it ignore any body. */
   body?: (body: unknown, meta: BodyMeta) => FlatIssue[];
   /** Query validation. */
@@ -55,7 +60,7 @@ export interface RouteDef<M extends HttpMethod, B> {
 export interface AnyRoute {
   method: HttpMethod;
   path: string;
-  auth: 'bot' | 'none';
+  auth: 'bot' | 'user' | 'none';
   body?: (body: unknown, meta: BodyMeta) => FlatIssue[];
   query?: (query: URLSearchParams) => FlatIssue[];
   handler: (ctx: RouteContext<unknown>) => RouteResult | Promise<RouteResult>;

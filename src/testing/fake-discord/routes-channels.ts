@@ -273,8 +273,8 @@ export const channelRoutes: AnyRoute[] = [
   route()({
     method: 'GET',
     path: '/users/@me',
-    auth: 'bot',
-    handler: ({ state }) => ({ status: 200, body: { ...state.renderUser(state.botUserId), verified: true, mfa_enabled: true, locale: 'en-US' } }),
+    auth: 'user',
+    handler: ({ state, bearer }) => ({ status: 200, body: { ...state.renderUser(bearer?.userId ?? state.botUserId), verified: true, mfa_enabled: true, locale: 'en-US' } }),
   }),
 
   route()({

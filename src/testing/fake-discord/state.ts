@@ -6,6 +6,7 @@
  * Portable: no Node APIs.
  */
 import { NonceLedger } from './nonces.ts';
+import { OAuthLedger } from './oauth.ts';
 import type {
   APIApplication,
   APITeamMember,
@@ -204,6 +205,8 @@ export class SessionState {
   rateBuckets = new Map<string, RateBucket>();
   /** Nonces of messages posted with `enforce_nonce` (see nonces.ts). */
   nonces = new NonceLedger();
+  /** OAuth2 codes and bearer tokens (see oauth.ts). */
+  oauth = new OAuthLedger();
   seq = 0;
   /** Called after each recorded REST call (the emulator pushes calls to its page from here). */
   onCall: ((call: RecordedCall) => void) | null = null;
@@ -238,6 +241,7 @@ export class SessionState {
     this.gateway = { url: 'ws://127.0.0.1:0/', shards: 1 };
     this.rateBuckets = new Map();
     this.nonces = new NonceLedger();
+    this.oauth = new OAuthLedger();
     this.users.set(this.botUserId, {
       id: this.botUserId,
       username: this.botUsername,
