@@ -12,7 +12,6 @@ CREATE TABLE `overview_days` (
 );
 --> statement-breakpoint
 CREATE INDEX `audit_log_guild_actor` ON `audit_log` (`guild_id`,`actor_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `gate_applications_open_queue` ON `gate_applications` (`guild_id`,`submitted_at`,`id`) WHERE status IN ('pending', 'claimed');--> statement-breakpoint
 CREATE INDEX `gate_applications_guild_submitted` ON `gate_applications` (`guild_id`,`submitted_at`);--> statement-breakpoint
 CREATE INDEX `gate_applications_guild_decided` ON `gate_applications` (`guild_id`,`decided_at`);--> statement-breakpoint
 CREATE INDEX `mod_cases_guild_created` ON `mod_cases` (`guild_id`,`created_at`);--> statement-breakpoint

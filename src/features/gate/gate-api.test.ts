@@ -49,7 +49,7 @@ describe('gate dashboard API: applications', () => {
     const decided = await api(w.env, 'GET', `${base(w)}/applications?status=decided`, { cookie });
     expect(decided.body.applications.map((a: { id: number }) => a.id)).toEqual([summary.id]);
     await w.fake.assertNoViolations();
-  });
+  }, 20_000);
 
   it('answers 422 with field errors for a reject without a reason, and rejects with one (the DM and the card follow)', async () => {
     const w = await gateWorld();
