@@ -61,9 +61,9 @@ async function seed(d1: BenchD1, guild: string, now: number): Promise<Record<str
 }
 
 /** Sums `meta.rows_read` of drizzle queries replayed on the D1 binding. */
-async function rowsRead(d1: BenchD1, queries: { toSQL(): { sql: string; params: unknown[] } }[]): Promise<number> {
+async function rowsRead(d1: BenchD1, queries: readonly unknown[]): Promise<number> {
   let total = 0;
-  for (const q of queries) {
+  for (const q of queries as { toSQL(): { sql: string; params: unknown[] } }[]) {
     const { sql, params } = q.toSQL();
     const res = await d1.prepare(sql).bind(...params).all();
     total += Number(res.meta.rows_read ?? 0);
