@@ -125,14 +125,16 @@ export class ApplicationsRepo {
         .orderBy(desc(a.decidedAt), desc(a.id))
         .limit(limit + 1);
     } else {
-      // Literal statuses for `open`, so SQLite can use the partial `gate_applications_open_queue` index.
-      const status = filter === 'open' ? sql`${a.status} IN ('pending', 'claimed')` : eq(a.status, filter);
+      const statuses = filter === 'open' ? [...OPEN_STATUSES] : [filter];
       const past = after ? or(gt(a.submittedAt, after.at), and(eq(a.submittedAt, after.at), gt(a.id, after.id))) : undefined;
+      // `+` keeps SQLite from walking `(guild_id, submitted_at)` to skip the sort (it would read
+      // every decided application before the open ones): it seeks the open rows by status and
+      // sorts those.
       rows = await this.db
         .select()
         .from(a)
-        .where(and(guild, status, past))
-        .orderBy(asc(a.submittedAt), asc(a.id))
+        .where(and(guild, inArray(a.status, statuses), past))
+        .orderBy(asc(sql`+${a.submittedAt}`), asc(sql`+${a.id}`))
         .limit(limit + 1);
     }
     const more = rows.length > limit;

@@ -105,9 +105,7 @@ export const gateApplications = sqliteTable(
     index('gate_applications_stale').on(t.status, t.submittedAt),
     index('gate_applications_claimed').on(t.claimedAt),
     index('gate_applications_decided').on(t.decidedAt),
-    // The dashboard: the open queue in order without a sort, decided ones newest first, and
-    // the overview's per-day counts of submissions and decisions.
-    index('gate_applications_open_queue').on(t.guildId, t.submittedAt, t.id).where(sql`status IN ('pending', 'claimed')`),
+    // The dashboard: decided ones newest first, and the overview's per-day counts.
     index('gate_applications_guild_submitted').on(t.guildId, t.submittedAt),
     index('gate_applications_guild_decided').on(t.guildId, t.decidedAt),
   ],
