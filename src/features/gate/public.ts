@@ -11,6 +11,7 @@ import { refreshCard } from './review.service';
 import { gateApplications, type AvatarRisk } from './schema';
 
 export { onMemberJoin, type MemberJoin } from './join.service';
+export { REVERTIBLE_FORM_ACTIONS, revertFormChange } from './questions.service';
 export type { AvatarRisk } from './schema';
 
 /**

@@ -5,6 +5,7 @@
  * its version, so applicants partway through start again (see `formVersion`).
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import * as z from 'zod';
 import { auditLog } from '../../core/schema';
 import type { GuildConfig } from '../../core/guild-config.repo';
 import { UserError } from '../../core/errors';
@@ -118,4 +119,70 @@ export async function reorderQuestions(scope: FormScope, actorId: string, ids: n
   const after = await repo.list();
   if (after.map((q) => q.id).join() !== ids.join()) throw new UserError('gate_form_changed', 'The form changed meanwhile: reload it and try again.');
   return after;
+}
+
+const auditedQuestion = z.object({
+  id: z.number().int(),
+  position: z.number().int(),
+  label: z.string(),
+  style: z.string(),
+  required: z.boolean(),
+  minLength: z.number().int().nullable(),
+  maxLength: z.number().int().nullable(),
+});
+const idList = z.array(z.number().int());
+
+/** Actions of the form that `revertFormChange` can undo. */
+export const REVERTIBLE_FORM_ACTIONS = ['gate.question.add', 'gate.question.edit', 'gate.question.remove', 'gate.question.reorder'] as const;
+
+const fields = (q: NewQuestion): NewQuestion => ({ label: q.label, style: q.style, required: q.required, minLength: q.minLength, maxLength: q.maxLength });
+const sameFields = (a: NewQuestion, b: NewQuestion) => JSON.stringify(fields(a)) === JSON.stringify(fields(b));
+
+/**
+ * Undoes one audited form change through the services above (so the undo is audited too),
+ * only while the form still holds what the change left: an added question is removed, a
+ * removed one added back at its place, an edit or a reorder put back.
+ * @throws UserError `revert_conflict` when the form changed since, `revert_unsupported` for a row it cannot undo
+ */
+export async function revertFormChange(scope: FormScope, actorId: string, action: string, before: unknown, after: unknown): Promise<void> {
+  const current = await repoOf(scope).list();
+  const changed = () => new UserError('revert_conflict', 'The form has changed since; revert the later changes first.');
+  switch (action) {
+    case 'gate.question.add': {
+      const added = auditedQuestion.safeParse(after);
+      if (!added.success) throw new UserError('revert_unsupported', 'This entry does not say which question was added.');
+      const now = current.find((q) => q.id === added.data.id);
+      if (!now || !sameFields(now, added.data)) throw changed();
+      await removeQuestion(scope, actorId, now.id);
+      return;
+    }
+    case 'gate.question.remove': {
+      const removed = auditedQuestion.safeParse(before);
+      if (!removed.success) throw new UserError('revert_unsupported', 'This entry does not say which question was removed.');
+      const form = await addQuestion(scope, actorId, fields(removed.data));
+      const back = form.at(-1)!;
+      const order = form.filter((q) => q.id !== back.id).map((q) => ({ id: q.id, position: q.position }));
+      const place = order.filter((q) => q.position < removed.data.position).length;
+      const ids = order.map((q) => q.id);
+      ids.splice(place, 0, back.id);
+      if (place < order.length) await reorderQuestions(scope, actorId, ids);
+      return;
+    }
+    case 'gate.question.edit': {
+      const was = auditedQuestion.parse(before);
+      const is = auditedQuestion.parse(after);
+      const now = current.find((q) => q.id === is.id);
+      if (!now || !sameFields(now, is)) throw changed();
+      await editQuestion(scope, actorId, was.id, fields(was));
+      return;
+    }
+    case 'gate.question.reorder': {
+      const was = idList.parse(before);
+      if (current.map((q) => q.id).join() !== idList.parse(after).join()) throw changed();
+      await reorderQuestions(scope, actorId, was);
+      return;
+    }
+    default:
+      throw new UserError('revert_unsupported', `A "${action}" entry cannot be reverted.`);
+  }
 }

@@ -2,6 +2,7 @@ import { defineFeature } from '../../core/define';
 import { gatewayKeepAliveCron, gatewayReplanCron } from '../../core/gateway/keep-alive.cron';
 import { eventRetentionCron } from '../../core/gateway/retention.cron';
 import { guildSummaryRoute } from './api';
+import { platformDashboardApi } from './dashboard.api';
 import { configCommand } from './commands/config.command';
 import { gatewayCommand } from './commands/gateway.command';
 import { helpCommand } from './commands/help.command';
@@ -15,5 +16,5 @@ export const platform = defineFeature({
   channels: { bot_log: 'Gatehouse reports its own problems here' },
   commands: [configCommand, helpCommand, pingCommand, gatewayCommand],
   crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron],
-  api: [guildSummaryRoute],
+  api: [guildSummaryRoute, ...platformDashboardApi],
 });

@@ -3,18 +3,9 @@ import { defineCommandGroup, opt, sub } from '../../../core/define';
 import type { AutocompleteContext } from '../../../core/context';
 import { UserError } from '../../../core/errors';
 import { STAFF_LEVELS, STAFF_LEVEL_LABELS, type StaffLevel } from '../../../core/staff';
-import type { Registry } from '../../../core/registry';
+import { assertModule, assertPurpose, channelPurposes, toggleableModules } from '../config.service';
 
 const levelChoices = STAFF_LEVELS.filter((l) => l !== 'everyone').map((l) => ({ name: STAFF_LEVEL_LABELS[l], value: l }));
-
-/** Every channel purpose the features declare: `purpose → description`. */
-function channelPurposes(registry: Registry): Map<string, string> {
-  return new Map(registry.features.flatMap((f) => Object.entries(f.channels ?? {})));
-}
-
-function toggleableModules(registry: Registry): string[] {
-  return registry.features.filter((f) => f.toggleable !== false).map((f) => f.name);
-}
 
 const suggest = (values: string[], typed: string) =>
   values.filter((v) => v.includes(typed.toLowerCase())).slice(0, 25).map((v) => ({ name: v, value: v }));
@@ -28,20 +19,6 @@ const moduleOption = opt.string('Module name', {
   required: true,
   autocomplete: async (ctx: AutocompleteContext, typed) => suggest(toggleableModules(ctx.registry), typed),
 });
-
-function assertPurpose(registry: Registry, purpose: string): void {
-  const purposes = channelPurposes(registry);
-  if (!purposes.has(purpose)) {
-    throw new UserError('unknown_purpose', `Unknown channel purpose \`${purpose}\`. Known: ${[...purposes.keys()].map((p) => `\`${p}\``).join(', ')}.`);
-  }
-}
-
-function assertModule(registry: Registry, name: string): void {
-  const modules = toggleableModules(registry);
-  if (!modules.includes(name)) {
-    throw new UserError('unknown_module', `Unknown module \`${name}\`. Modules: ${modules.map((m) => `\`${m}\``).join(', ')}.`);
-  }
-}
 
 /** `/config …`: the server's channels, staff roles and modules (administrators). */
 export const configCommand = defineCommandGroup({
