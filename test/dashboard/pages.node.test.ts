@@ -99,7 +99,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     expect(html).not.toContain('The dashboard is not built yet');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect((await fetch(`${stack.botUrl}/_headers`)).status).toBe(404);
-  });
+  }, 30_000);
 
   it('logs the owner in through the fake OAuth page and shows the server picker', async () => {
     await page.goto(stack.botUrl);
