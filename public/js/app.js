@@ -167,6 +167,7 @@ async function render() {
       me: state.me,
       guilds: () => state.guilds ?? [],
       note: () => state.guildsNote,
+      loadGuilds: () => loadGuilds(false),
       reloadGuilds: () => loadGuilds(true),
       forgetSummary: () => state.summaries.delete(params.guild),
       rerender: () => render(),

@@ -66,5 +66,5 @@ export default async function render(ctx) {
 export function riskText(risk) {
   if (!risk) return h('span', { class: 'muted' }, 'not scanned');
   const pct = Math.round((risk.score ?? 0) * 100);
-  return h('span', { class: risk.highlight ? 'risk-high' : null }, `${pct}% ${risk.label ? `(${risk.label})` : ''}`.trim());
+  return h('span', { class: risk.highlight ? 'risk-high' : null }, risk.label ? `${risk.label} · ${pct}%` : `${pct}%`);
 }

@@ -10,12 +10,15 @@ import { href, setQuery } from '../router.js';
 import { change, empty, field, heading, select } from '../ui.js';
 import { memberId } from './cases.js';
 
+/** Areas offered by the filter (the API's `areaOf`); others seen in the list are added. */
+const AREAS = ['channels', 'roles', 'modules', 'gate', 'moderation'];
+
 /** The page. */
 export default async function render(ctx) {
   const { actor = '', area = '', cursor } = ctx.query;
   const data = await get(guildPath(ctx.guildId, 'audit'), { actor: memberId(actor) ?? actor, area, cursor, limit: 25 });
   const entries = data?.entries ?? data?.items ?? [];
-  const areas = data?.areas ?? [...new Set(entries.map((e) => e.area).filter(Boolean))];
+  const areas = [...new Set([...AREAS, ...entries.map((e) => e.area).filter(Boolean), area].filter(Boolean))];
   const actorInput = h('input', { name: 'actor', type: 'search', value: actor, placeholder: 'User id', autocomplete: 'off' });
   const areaSelect = select('area', [['', 'All areas'], ...areas.map((a) => [a, a])], area);
   const form = h('form', { class: 'toolbar', role: 'search' }, field('Actor', actorInput), field('Area', areaSelect), h('button', { type: 'submit' }, 'Filter'));
@@ -24,7 +27,7 @@ export default async function render(ctx) {
     setQuery({ actor: actorInput.value.trim(), area: areaSelect.value });
   });
   areaSelect.addEventListener('change', () => form.requestSubmit());
-  const next = data?.nextCursor ?? null;
+  const next = data?.next ?? null;
   return [
     heading('Audit log', 'Every change to this server’s Gatehouse settings, from Discord or the dashboard.'),
     form,
@@ -36,7 +39,7 @@ export default async function render(ctx) {
 }
 
 function entry(ctx, e) {
-  const revertable = e.revertable ?? e.canRevert ?? true;
+  const revertable = e.revertible ?? false;
   const revert = revertable ? h('button', { type: 'button', class: 'small', data: { revert: e.id } }, 'Revert') : null;
   revert?.addEventListener('click', async () => {
     const ok = await change(

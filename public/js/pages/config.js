@@ -45,7 +45,6 @@ export function sectionForm(s) {
   return form;
 }
 
-const channelLabel = (c) => `#${c.name}`;
 
 /** `promise`'s value, or null when the route answers 404 (not there). */
 async function optional(promise) {
@@ -57,6 +56,28 @@ async function optional(promise) {
   }
 }
 
+/**
+ * Sends one call per key whose value differs from `before`, in order; a 422 from one call has
+ * its fields renamed to that key's input (`fieldName(key)`), so the message lands beside it.
+ */
+async function eachChanged(before, after, call, fieldName) {
+  const done = [];
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify(before[key] ?? null) === JSON.stringify(value ?? null)) continue;
+    try {
+      done.push(await call(key, value));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 422) {
+        e.fields = Object.fromEntries(Object.values(e.fields).map((message) => [fieldName(key), message]));
+      } else if (e instanceof ApiError && e.status === 404) {
+        e.fields = { [fieldName(key)]: e.message };
+      }
+      throw e;
+    }
+  }
+  return done;
+}
+
 /** The page. */
 export default async function render(ctx) {
   const [platform, questions, gateSettings, modSettings] = await Promise.all([
@@ -66,46 +87,56 @@ export default async function render(ctx) {
     get(guildPath(ctx.guildId, 'moderation', 'settings')),
   ]);
   const data = platform ?? {};
-  const channels = data.guildChannels ?? data.discord?.channels ?? [];
-  const roles = (data.guildRoles ?? data.discord?.roles ?? []).filter((r) => r.id !== ctx.guildId);
-  const purposes = data.purposes ?? Object.keys(data.channels ?? {}).map((name) => ({ name, description: '' }));
+  // The API lists no server roles or channels (yet): pickers are id fields (idPicker).
+  const channelOptions = [['', '(none)']];
+  const roleOptions = [['', '(none)']];
   const levels = data.levels ?? ['helper', 'reviewer', 'moderator', 'senior_moderator', 'administrator'];
-  const channelOptions = [['', '(none)'], ...channels.filter((c) => c.type === undefined || c.type === 0 || c.type === 5).map((c) => [c.id, channelLabel(c)])];
-  const roleOptions = [['', '(none)'], ...roles.map((r) => [r.id, r.name])];
 
-  const channelsBefore = Object.fromEntries(purposes.map((p) => [p.name, data.channels?.[p.name] ?? null]));
-  const channelSelects = purposes.map((p) => [p.name, select(`channels.${p.name}`, channelOptions, channelsBefore[p.name])]);
+  // Channels: one PUT per changed purpose.
+  const purposes = data.channels ?? [];
+  const channelsBefore = Object.fromEntries(purposes.map((p) => [p.purpose, p.channelId ?? null]));
+  const channelInputs = purposes.map((p) => [p.purpose, idPicker(`channels.${p.purpose}`, channelOptions, p.channelId)]);
   const channelsForm = sectionForm({
     ctx,
     id: 'config-channels',
     title: 'Channels',
-    lead: 'Where each feature posts.',
+    lead: 'Where each feature posts (the channel’s id: right-click it in Discord, Copy Channel ID).',
     before: channelsBefore,
-    body: channelSelects.map(([name, sel]) => field(name.replace(/_/g, ' '), sel, { hint: purposes.find((p) => p.name === name)?.description })),
-    read: () => Object.fromEntries(channelSelects.map(([name, sel]) => [name, sel.value || null])),
-    save: (v) => put(guildPath(ctx.guildId, 'config', 'channels'), { channels: v }),
-    mapPath: (p) => p,
+    body: channelInputs.map(([purpose, input]) => field(purpose.replace(/_/g, ' '), input, { hint: purposes.find((p) => p.purpose === purpose)?.description })),
+    read: () => Object.fromEntries(channelInputs.map(([purpose, input]) => [purpose, input.value.trim() || null])),
+    save: (v) => eachChanged(channelsBefore, v, (purpose, channelId) => put(guildPath(ctx.guildId, 'config', 'channels', purpose), { channelId }), (purpose) => `channels.${purpose}`),
   });
 
-  const rolesBefore = Object.fromEntries(levels.map((l) => [l, data.roles?.[l] ?? null]));
-  const roleSelects = levels.map((l) => [l, select(`roles.${l}`, roleOptions, rolesBefore[l])]);
+  // Staff roles: the mapping role → level; one PUT per changed role (level null removes it).
+  const mapped = data.staffRoles ?? [];
+  const rolesBefore = Object.fromEntries(mapped.map((r) => [r.roleId, r.level]));
+  const levelOptions = [['', '(not staff)'], ...levels.map((l) => [l, l.replace('_', ' ')])];
+  const roleRows = mapped.map((r) => [r.roleId, select(`roles.${r.roleId}`, levelOptions, r.level, { 'aria-label': `Level of role ${r.roleId}` })]);
+  const newRole = h('input', { name: 'roleId', inputmode: 'numeric', placeholder: 'role id', autocomplete: 'off' });
+  const newLevel = select('newLevel', levelOptions, '');
   const rolesForm = sectionForm({
     ctx,
     id: 'config-roles',
     title: 'Staff roles',
-    lead: 'The Discord role that gives each staff level (higher levels include the lower ones).',
+    lead: 'Roles that give a staff level (higher levels include the lower ones).',
     before: rolesBefore,
-    body: roleSelects.map(([level, sel]) => field(level.replace('_', ' '), sel)),
-    read: () => Object.fromEntries(roleSelects.map(([level, sel]) => [level, sel.value || null])),
-    save: (v) => put(guildPath(ctx.guildId, 'config', 'roles'), { roles: v }),
+    body: [
+      mapped.length ? h('ul', { class: 'rows' }, roleRows.map(([roleId, sel]) => h('li', { class: 'row' }, h('span', { class: 'grow' }, h('code', null, roleId)), sel))) : h('p', { class: 'muted' }, 'No staff roles yet.'),
+      h('div', { class: 'inline-fields' }, field('Add a role (id)', newRole), field('Level', newLevel)),
+    ],
+    read: () => {
+      const v = Object.fromEntries(roleRows.map(([roleId, sel]) => [roleId, sel.value || null]));
+      if (newRole.value.trim() && newLevel.value) v[newRole.value.trim()] = newLevel.value;
+      return v;
+    },
+    save: (v) => eachChanged(rolesBefore, v, (roleId, level) => put(guildPath(ctx.guildId, 'config', 'staff-roles', roleId), { level }), (roleId) => (roleId in rolesBefore ? `roles.${roleId}` : 'roleId')),
+    mapPath: (p) => (p === 'params.roleId' ? 'roleId' : p),
   });
 
-  // Modules: the config's list, else the guild summary's ([{ name, description, enabled, toggleable }]).
-  const rawModules = data.modules ?? ctx.guild?.modules ?? [];
-  const modules = Array.isArray(rawModules) ? rawModules : Object.entries(rawModules).map(([name, enabled]) => ({ name, enabled: Boolean(enabled) }));
-  const toggleable = modules.filter((m) => m.toggleable !== false);
-  const modulesBefore = Object.fromEntries(toggleable.map((m) => [m.name, Boolean(m.enabled)]));
-  const moduleBoxes = toggleable.map((m) => [m.name, h('input', { type: 'checkbox', name: `modules.${m.name}`, checked: m.enabled }), m.description]);
+  // Modules: one PUT per changed module.
+  const modules = (data.modules ?? ctx.guild?.modules ?? []).filter((m) => m.toggleable !== false);
+  const modulesBefore = Object.fromEntries(modules.map((m) => [m.name, Boolean(m.enabled)]));
+  const moduleBoxes = modules.map((m) => [m.name, h('input', { type: 'checkbox', name: `modules.${m.name}`, checked: m.enabled }), m.description]);
   const modulesForm = sectionForm({
     ctx,
     id: 'config-modules',
@@ -115,7 +146,7 @@ export default async function render(ctx) {
     body: h('div', { class: 'grid grid-2' }, moduleBoxes.map(([m, box, description]) => field(m.replace(/-/g, ' '), box, { hint: description }))),
     read: () => Object.fromEntries(moduleBoxes.map(([m, box]) => [m, box.checked])),
     save: async (v) => {
-      const saved = await put(guildPath(ctx.guildId, 'config', 'modules'), { modules: v });
+      const saved = await eachChanged(modulesBefore, v, (module, enabled) => put(guildPath(ctx.guildId, 'config', 'modules', module), { enabled }), (module) => `modules.${module}`);
       ctx.forgetSummary(); // the navigation hides pages of modules turned off
       return saved;
     },
@@ -147,7 +178,7 @@ export default async function render(ctx) {
   return [
     heading('Configuration', 'The same settings as /config, /gate and /modconfig in Discord.'),
     jump,
-    platform ? h('div', { class: 'grid grid-2' }, channelsForm, rolesForm) : null,
+    h('div', { class: 'grid grid-2' }, channelsForm, rolesForm),
     modulesForm,
     gateSection(ctx, { questions, settings: gateSettings, roleOptions, sectionForm }),
     moderationSection(ctx, { settings: modSettings, roleOptions, sectionForm }),

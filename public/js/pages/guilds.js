@@ -23,7 +23,7 @@ function icon(g) {
 
 /** The picker. */
 export default async function render(ctx) {
-  const guilds = ctx.guilds().length ? ctx.guilds() : await ctx.reloadGuilds();
+  const guilds = ctx.guilds().length ? ctx.guilds() : await ctx.loadGuilds();
   const installed = guilds.filter(guildInstalled);
   const addable = guilds.filter((g) => !guildInstalled(g) && guildInvite(g));
   const refresh = h('button', { type: 'button', class: 'small', id: 'refresh-guilds' }, 'Refresh list');
@@ -40,7 +40,7 @@ export default async function render(ctx) {
   const note = ctx.note();
   return [
     heading('Your servers', 'Pick a server to open its dashboard.'),
-    note ? h('p', { class: 'form-error', role: 'status' }, note) : null,
+    note ? h('p', { class: 'note', role: 'status' }, note) : null,
     installed.length
       ? h(
           'ul',
