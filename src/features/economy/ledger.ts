@@ -165,7 +165,7 @@ export interface LedgerTransfer {
 }
 
 /** What a transfer did: the sender's result (a refusal of the recipient's side is `max_balance`). */
-export type TransferResult = { ok: true; duplicate: boolean; fromBalance: number; toBalance: number } | { ok: false; reason: 'insufficient' | 'max_balance' | 'unknown_currency' | 'archived' };
+export type TransferResult = { ok: true; duplicate: boolean; fromBalance: number; toBalance: number; fromTxId: string; toTxId: string } | { ok: false; reason: 'insufficient' | 'max_balance' | 'unknown_currency' | 'archived' };
 
 /**
  * Moves `amount` from one wallet to another in one batch: the debit, the credit (only when
@@ -193,7 +193,7 @@ export async function applyTransfer(db: Db, transfer: LedgerTransfer): Promise<T
   if (!from.ok) return from;
   const to = credit.result(results.slice(n, 2 * n));
   if (!to.ok) return to;
-  return { ok: true, duplicate: from.duplicate, fromBalance: from.balance, toBalance: to.balance };
+  return { ok: true, duplicate: from.duplicate, fromBalance: from.balance, toBalance: to.balance, fromTxId: from.txId, toTxId: to.txId };
 }
 
 /** Statements of `change` to join another batch (read their outcome with `prepareChange`). */

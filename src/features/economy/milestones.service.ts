@@ -1,0 +1,170 @@
+/**
+ * Milestones: a threshold on a wallet (checked on every `currency_changed`) or on a count of
+ * a member's messages (counted by the `MESSAGE_CREATE` handler, in guilds that have such a
+ * milestone only). A milestone fires once per member: the `(milestone_id, user_id)` primary
+ * key of `milestone_awards` is written first, and only the writer that inserted it grants the
+ * role (a PUT), credits the reward (idempotency key `milestone:<id>:<user>`) and announces
+ * (a message with a nonce), so a repeat does nothing twice.
+ */
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { BaseContext } from '../../core/context';
+import { GuildConfig } from '../../core/guild-config.repo';
+import { describeDiscordError, DiscordApiError } from '../../discord/errors';
+import { messageNonce } from '../../discord/nonce';
+import type { Db } from '../../db/client';
+import { applyChange } from './ledger';
+import { milestoneAwards, milestoneCounters, milestones, type MilestoneRow } from './schema';
+
+/** Event types a count milestone may count. */
+export const COUNTED_EVENTS = ['MESSAGE_CREATE'] as const;
+
+/** Milestones of a wallet that `balance` has reached and `userId` has not been awarded. */
+async function reachedWallet(db: Db, guildId: string, currencyId: string, userId: string, balance: number): Promise<MilestoneRow[]> {
+  return db
+    .select()
+    .from(milestones)
+    .where(
+      and(
+        eq(milestones.guildId, guildId),
+        eq(milestones.currencyId, currencyId),
+        eq(milestones.kind, 'wallet'),
+        lte(milestones.threshold, balance),
+        sql`NOT EXISTS (SELECT 1 FROM ${milestoneAwards} WHERE ${milestoneAwards.milestoneId} = ${milestones.id} AND ${milestoneAwards.userId} = ${userId})`,
+      ),
+    );
+}
+
+/** Records the award; true only for the caller that wrote it. */
+export async function claimAward(db: Db, m: MilestoneRow, userId: string, how: 'reached' | 'granted'): Promise<boolean> {
+  const rows = await db
+    .insert(milestoneAwards)
+    .values({ milestoneId: m.id, userId, guildId: m.guildId, how, awardedAt: Date.now() })
+    .onConflictDoNothing()
+    .returning({ id: milestoneAwards.milestoneId });
+  return rows.length > 0;
+}
+
+/**
+ * The effects of an award, each idempotent on its own: the role (PUT), the reward (ledger
+ * key), the announcement (nonce). Returns what could not be done, for the staff who granted it.
+ */
+export async function awardEffects(ctx: BaseContext, m: MilestoneRow, userId: string): Promise<string[]> {
+  const problems: string[] = [];
+  if (m.roleId) {
+    try {
+      await ctx.discord.members.addRole(m.guildId, userId, m.roleId, `Milestone ${m.name}`);
+    } catch (error) {
+      if (!(error instanceof DiscordApiError)) throw error;
+      problems.push(describeDiscordError(error, 'give the role'));
+    }
+  }
+  if (m.rewardCurrencyId && m.rewardAmount) {
+    const result = await applyChange(ctx.db, {
+      guildId: m.guildId,
+      currencyId: m.rewardCurrencyId,
+      userId,
+      amount: m.rewardAmount,
+      direction: 'credit',
+      source: 'milestone',
+      idempotencyKey: `milestone:${m.id}:${userId}`,
+      actorId: null,
+      reason: `Milestone ${m.name}`,
+    });
+    if (!result.ok) problems.push(`the reward was refused (${result.reason})`);
+  }
+  const channelId = m.announceChannelId ?? (await new GuildConfig(ctx.db, m.guildId).channel('economy_announcements'));
+  if (channelId) {
+    try {
+      await ctx.discord.channels.createMessage(channelId, {
+        content: `🏅 <@${userId}> reached the milestone **${m.name}**!`,
+        allowed_mentions: { users: [userId] },
+        nonce: await messageNonce('economy.milestone', String(m.id), userId),
+        enforce_nonce: true,
+      });
+    } catch (error) {
+      if (!(error instanceof DiscordApiError)) throw error;
+      problems.push(describeDiscordError(error, 'announce it'));
+    }
+  }
+  return problems;
+}
+
+/** Fires the wallet milestones a balance change reached. */
+export async function checkWalletMilestones(ctx: BaseContext, e: { guildId: string; currencyId: string; userId: string; balance: number }): Promise<void> {
+  for (const m of await reachedWallet(ctx.db, e.guildId, e.currencyId, e.userId, e.balance)) {
+    if (await claimAward(ctx.db, m, e.userId, 'reached')) await awardEffects(ctx, m, e.userId);
+  }
+}
+
+/**
+ * Counts one event of a member in a guild with a count milestone of that type (one statement
+ * that writes nothing elsewhere), then fires the milestones the count reached. A re-delivered
+ * event right after itself is not counted twice (`last_source_id`).
+ */
+export async function countEvent(ctx: BaseContext, guildId: string, eventType: string, userId: string, sourceId: string): Promise<void> {
+  const [row] = await ctx.db
+    .insert(milestoneCounters)
+    .select(
+      sql`SELECT ${guildId}, ${eventType}, ${userId}, 1, ${sourceId}
+        WHERE EXISTS (SELECT 1 FROM milestones WHERE guild_id = ${guildId} AND kind = 'events' AND event_type = ${eventType})`,
+    )
+    .onConflictDoUpdate({
+      target: [milestoneCounters.guildId, milestoneCounters.eventType, milestoneCounters.userId],
+      set: { count: sql`${milestoneCounters.count} + 1`, lastSourceId: sourceId },
+      setWhere: sql`${milestoneCounters.lastSourceId} IS NOT ${sourceId}`,
+    })
+    .returning({ count: milestoneCounters.count });
+  if (!row) return;
+  const due = await ctx.db
+    .select()
+    .from(milestones)
+    .where(
+      and(
+        eq(milestones.guildId, guildId),
+        eq(milestones.kind, 'events'),
+        eq(milestones.eventType, eventType),
+        lte(milestones.threshold, row.count),
+        sql`NOT EXISTS (SELECT 1 FROM ${milestoneAwards} WHERE ${milestoneAwards.milestoneId} = ${milestones.id} AND ${milestoneAwards.userId} = ${userId})`,
+      ),
+    );
+  for (const m of due) {
+    if (await claimAward(ctx.db, m, userId, 'reached')) await awardEffects(ctx, m, userId);
+  }
+}
+
+/** Guild-scoped milestone definitions. */
+export class GuildMilestones {
+  constructor(
+    private readonly db: Db,
+    readonly guildId: string,
+  ) {}
+
+  /** Creates a milestone; null when the name is taken. */
+  async create(input: Omit<typeof milestones.$inferInsert, 'id' | 'guildId' | 'createdAt'>): Promise<MilestoneRow | null> {
+    const rows = await this.db
+      .insert(milestones)
+      .values({ ...input, guildId: this.guildId, createdAt: Date.now() })
+      .onConflictDoNothing()
+      .returning();
+    return rows[0] ?? null;
+  }
+
+  /** Every milestone, with how many members reached each. */
+  async list(): Promise<(MilestoneRow & { awarded: number })[]> {
+    const rows = await this.db
+      .select({ m: milestones, awarded: sql<number>`(SELECT count(*) FROM ${milestoneAwards} WHERE ${milestoneAwards.milestoneId} = ${milestones.id})` })
+      .from(milestones)
+      .where(eq(milestones.guildId, this.guildId))
+      .orderBy(milestones.name);
+    return rows.map((r) => ({ ...r.m, awarded: Number(r.awarded) }));
+  }
+
+  /** A milestone by name. */
+  async find(name: string): Promise<MilestoneRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(milestones)
+      .where(and(eq(milestones.guildId, this.guildId), eq(milestones.name, name.trim().toLowerCase())));
+    return row;
+  }
+}
