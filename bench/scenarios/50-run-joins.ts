@@ -29,7 +29,7 @@ export default defineScenario({
     const stopLog = ctx.bot.onLog((m) => m.includes('went wrong') || m.includes('failed') || m.includes('error') ? console.error(`[bench] bot: ${m.slice(0, 400)}`) : undefined);
     const post = async (payload: unknown) => {
       const signed = signRequest(ctx.keys, payload);
-      const res = await fetch(`${ctx.bot.target.origin}/interactions`, { method: 'POST', headers: signed.headers, body: signed.body });
+      const res = await fetch(`${ctx.bot.target.origin}/interactions`, { method: 'POST', headers: signed.headers, body: new Uint8Array(signed.body) });
       return (await res.json()) as { type: number; data?: { content?: string } };
     };
     for (const concurrency of concurrencies) {
