@@ -3,7 +3,7 @@
  * by index, never by a read first. A seasonal currency starts in the guild's open season.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { currencies, economySeasons, leaderboardBoards, leaderboardRanks, ledgerTx, wallets, type Currency } from './schema';

@@ -8,13 +8,7 @@
  *
  * Portable: no Node APIs.
  */
-import {
-  GuildScheduledEventEntityType,
-  GuildScheduledEventStatus,
-  type APIGuildScheduledEvent,
-  type RESTPatchAPIGuildScheduledEventJSONBody,
-  type RESTPostAPIGuildScheduledEventJSONBody,
-} from 'discord-api-types/v10';
+import type { APIGuildScheduledEvent, RESTPatchAPIGuildScheduledEventJSONBody, RESTPostAPIGuildScheduledEventJSONBody } from 'discord-api-types/v10';
 import {
   ExternalScheduledEventCreateRequestSchema,
   ExternalScheduledEventPatchRequestPartialSchema,
@@ -31,6 +25,10 @@ import { snowflake } from './snowflake.ts';
 import type { GuildRec, SessionState } from './state.ts';
 import { combine, requireGuild } from './routes-channels.ts';
 import { specIssues, unknownKeys } from './validate.ts';
+
+// Mirrors of discord-api-types' enums (the fake imports that package for types only).
+const GuildScheduledEventEntityType = { StageInstance: 1, Voice: 2, External: 3 } as const;
+const GuildScheduledEventStatus = { Scheduled: 1, Active: 2, Completed: 3, Canceled: 4 } as const;
 
 const events = new WeakMap<GuildRec, Map<string, APIGuildScheduledEvent>>();
 
