@@ -88,7 +88,7 @@ export default defineScenario({
           while (next < requests.length) {
             const r = requests[next++]!;
             const start = performance.now();
-            const res = await fetch(`${ctx.bot.target.origin}${ctx.bot.target.path}`, { method: 'POST', headers: r.headers, body: r.body });
+            const res = await fetch(`${ctx.bot.target.origin}${ctx.bot.target.path}`, { method: 'POST', headers: r.headers, body: new Uint8Array(r.body) });
             const body = await res.text();
             latencies.push(performance.now() - start);
             if (res.status !== 200 || !body.includes('Your rank')) errors++;

@@ -40,6 +40,7 @@ function scopeOf(ctx: ApiContext, notices: string[]): ReviewScope {
     db: ctx.db,
     discord: ctx.discord,
     waitUntil: (p) => ctx.waitUntil(p),
+    registry: ctx.registry,
     guild: ctx.guild,
     config: ctx.config,
     user: { id: ctx.user.id, username: ctx.user.username },

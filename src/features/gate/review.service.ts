@@ -8,6 +8,7 @@
  * review buttons and the dashboard's API share one implementation.
  */
 import { emitInternal } from '../../core/internal-events';
+import type { Registry } from '../../core/registry';
 import { ButtonStyle, ComponentType, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
 import type { BaseContext, InteractionContext, MessageData, Reply } from '../../core/context';
 import type { GuildConfig } from '../../core/guild-config.repo';
@@ -34,6 +35,8 @@ export type ReviewNotice = Pick<MessageData, 'content' | 'components'> & { conte
 
 /** Where a decision's side effects run: the guild, the reviewer, and how the reviewer is told things. */
 export interface ReviewScope extends BaseContext {
+  /** The feature registry: internal events (`application_accepted`) go through it. */
+  registry: Registry;
   guild: string;
   config: GuildConfig;
   user: { id: string; username: string };
@@ -48,6 +51,7 @@ export function interactionScope(ctx: InteractionContext): ReviewScope {
     db: ctx.db,
     discord: ctx.discord,
     waitUntil: (p) => ctx.waitUntil(p),
+    registry: ctx.registry,
     guild: ctx.guild,
     config: ctx.config,
     user: ctx.user,
