@@ -8,8 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** The bot bundle's budget, gzip KiB (docs/performance.md). */
-export const BOT_BUNDLE_BUDGET_KIB = 250;
+/** The bot bundle's budget, gzip KiB: raised from 250 to 280 on 2026-12-01 when the dashboard, modmail, engagement and runs landed together (docs/performance.md, "The bot bundle after issues 12–14 and 18"). */
+export const BOT_BUNDLE_BUDGET_KIB = 280;
 
 /** Raw and gzip size of a bundle. */
 export interface BundleSize {
