@@ -13,7 +13,7 @@ import type { EntryAttachment } from './schema';
 import type { AttachmentStatus } from './transcript-doc';
 
 /** Hosts an attachment is fetched from: Discord's CDN only (a URL from anywhere else is never fetched). */
-export const ATTACHMENT_HOSTS = new Set(['cdn.discordapp.com', 'media.discordapp.net']);
+import { DISCORD_ATTACHMENT_HOSTS as ATTACHMENT_HOSTS } from '../../discord/attachments';
 
 /** An attachment as a ticket entry records it (Discord's `APIAttachment` fields we keep). */
 export interface AttachmentRef {

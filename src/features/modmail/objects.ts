@@ -2,8 +2,18 @@
  * Stubs of the ticket objects, for callers in this feature and modmail-ops. Each RPC call is
  * one subrequest: event and cron handlers count it (`ctx.budget.count(1)`).
  */
-import { inboxObjectName, ticketObjectName } from './ticket.object';
 import type { OpenOutcome, OpenRequest } from './ticket.types';
+
+/** The object name of one (guild, member) ticket key. */
+export function ticketObjectName(guildId: string, memberId: string): string {
+  return `ticket:${guildId}:${memberId}`;
+}
+
+/** The object name of a user's DM inbox. */
+export function inboxObjectName(userId: string): string {
+  return `inbox:${userId}`;
+}
+
 
 /**
  * The ticket object of one (guild, member): `open`, `scheduleAt`, `cancel`, `timers`. Pass

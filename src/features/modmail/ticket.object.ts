@@ -20,16 +20,6 @@ import { openTicketNow } from './open.service';
 import { ticketAlarmHandlers, type TicketAlarmContext } from './ops-hooks';
 import type { DmOutcome, InboundDm, OpenOutcome, OpenRequest, TicketTimer } from './ticket.types';
 
-/** The object name of one (guild, member) ticket key. */
-export function ticketObjectName(guildId: string, memberId: string): string {
-  return `ticket:${guildId}:${memberId}`;
-}
-
-/** The object name of a user's DM inbox. */
-export function inboxObjectName(userId: string): string {
-  return `inbox:${userId}`;
-}
-
 const TIMER_PREFIX = 'timer:';
 const API_BASE_KEY = 'apiBase';
 /** A timer whose handler threw is tried again this much later. */

@@ -8,6 +8,7 @@ import { GuildRules } from '../rules.repo';
 import { resolveCurrencies, ruleByName, saveRule, applyPreset } from '../rules.service';
 import { forgetEngine } from '../run.service';
 import { listCurrencies } from '../../economy/public';
+import { discordAttachmentUrl } from '../../../discord/attachments';
 
 /** Largest rule file `/rules create` reads. */
 const RULE_FILE_MAX = 16_384;
@@ -28,7 +29,10 @@ async function ruleInput(json: string | undefined, file: { url: string; size: nu
   let text = json;
   if (file) {
     if (file.size > RULE_FILE_MAX) throw new UserError('invalid_rule', `The file is too large (${file.size} bytes; at most ${RULE_FILE_MAX}).`);
-    const res = await fetch(file.url);
+    const url = discordAttachmentUrl(file.url);
+    if (!url) throw new UserError('invalid_rule', "That file is not a Discord attachment I can read. Nothing was saved.");
+    const res = await fetch(url).catch(() => null);
+    if (!res) throw new UserError('invalid_rule', "I couldn't reach Discord to read the file. Try again, or give the rule as `json`.");
     if (!res.ok) throw new UserError('invalid_rule', `I couldn't read the file (HTTP ${res.status}).`);
     text = await res.text();
   }
