@@ -23,7 +23,7 @@ import {
   toSummary,
 } from './api.schemas';
 import { readGateSettings } from './config';
-import { completeAccept, completeNegative, lossOf, refreshCard, settingsForAccept, type ReviewScope } from './review.service';
+import { completeAccept, completeNegative, lossOf, refreshCard, reviewScope, settingsForAccept, type ReviewScope } from './review.service';
 import type { GateApplicationRow } from './schema';
 
 const idParams = z.object({ applicationId: z.coerce.number().int().positive() });
@@ -35,17 +35,7 @@ function actorOf(ctx: ApiContext): Actor {
 
 /** A review scope whose notices are collected for the response. */
 function scopeOf(ctx: ApiContext, notices: string[]): ReviewScope {
-  return {
-    env: ctx.env,
-    db: ctx.db,
-    discord: ctx.discord,
-    waitUntil: (p) => ctx.waitUntil(p),
-    registry: ctx.registry,
-    guild: ctx.guild,
-    config: ctx.config,
-    user: { id: ctx.user.id, username: ctx.user.username },
-    notify: async (notice) => void notices.push(notice.content),
-  };
+  return reviewScope(ctx, async (notice) => void notices.push(notice.content));
 }
 
 /** The audit row of a dashboard transition: the application's status and claim before and after. */

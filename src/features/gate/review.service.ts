@@ -44,8 +44,14 @@ export interface ReviewScope extends BaseContext {
   notify(notice: ReviewNotice): Promise<unknown>;
 }
 
-/** The review scope of an interaction: notices are ephemeral follow-ups. */
-export function interactionScope(ctx: InteractionContext): ReviewScope {
+/** What a review scope is built from: an interaction's or the dashboard API's context. */
+type ScopeSource = Omit<ReviewScope, 'notify' | 'waitUntil' | 'user'> & {
+  user: { id: string; username: string };
+  waitUntil(promise: Promise<unknown>): void;
+};
+
+/** A review scope over `ctx`, telling the reviewer things through `notify`. */
+export function reviewScope(ctx: ScopeSource, notify: ReviewScope['notify']): ReviewScope {
   return {
     env: ctx.env,
     db: ctx.db,
@@ -54,9 +60,14 @@ export function interactionScope(ctx: InteractionContext): ReviewScope {
     registry: ctx.registry,
     guild: ctx.guild,
     config: ctx.config,
-    user: ctx.user,
-    notify: (notice) => ctx.followUp({ ...notice, ephemeral: true }),
+    user: { id: ctx.user.id, username: ctx.user.username },
+    notify,
   };
+}
+
+/** The review scope of an interaction: notices are ephemeral follow-ups. */
+export function interactionScope(ctx: InteractionContext): ReviewScope {
+  return reviewScope(ctx, (notice) => ctx.followUp({ ...notice, ephemeral: true }));
 }
 
 /** The acting reviewer of an interaction. */
