@@ -14,7 +14,7 @@ import { probe, runClosedLoop, runOpenLoop, type RunResult, type Target } from '
 import { renderReport } from './lib/report';
 import { loadScenarios } from './lib/scenarios';
 import { generateTestKeys, signPool } from './lib/sign';
-import { BOT_BUNDLE_BUDGET_KIB, buildBotBundle, bundleSize, readWranglerConfig, serveBot, serveFloor, type BundleSize } from './lib/workers';
+import { BOT_BUNDLE_BUDGET_KIB, buildBotBundle, buildWebBundle, bundleSize, readWranglerConfig, serveBot, serveFloor, WEB_BUNDLE_BUDGET_KIB, type BundleSize } from './lib/workers';
 import type { BenchOptions, CustomResult, Pair, Scenario, ScenarioContext, StandardResult } from './scenario';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -112,7 +112,15 @@ async function main(): Promise<void> {
     log('building the deploy bundle (wrangler deploy --dry-run)…');
     size = buildBotBundle(ROOT, bundleDir);
   }
-  const bundles: { name: string; size: BundleSize; target?: number }[] = [{ name: 'bot (wrangler deploy --dry-run)', size, target: BOT_BUNDLE_BUDGET_KIB }];
+  const webBundleDir = join(OUT, 'web');
+  if (!args['no-build']) {
+    log('building the web Worker bundle (wrangler deploy --dry-run -c workers/web/wrangler.toml)…');
+    buildWebBundle(ROOT, webBundleDir);
+  }
+  const bundles: { name: string; size: BundleSize; target?: number }[] = [
+    { name: 'bot (wrangler deploy --dry-run)', size, target: BOT_BUNDLE_BUDGET_KIB },
+    { name: 'web (dashboard, API, calendar)', size: bundleSize(webBundleDir), target: WEB_BUNDLE_BUDGET_KIB },
+  ];
   if (!args['no-build'] && !args.bundle && !args.quick) {
     // The other setting of `minify`, for comparison (not what deploys).
     const minified = readWranglerConfig(ROOT).minify === true;
@@ -124,7 +132,7 @@ async function main(): Promise<void> {
   const fake = await startFakeDiscord({ port: 0 });
   const served: { dispose(): Promise<void> }[] = [];
   try {
-    const bot = await serveBot({ root: ROOT, bundleDir, publicKeyHex: keys.publicKeyHex, discordApiBase: `${fake.url}/api/v10` });
+    const bot = await serveBot({ root: ROOT, bundleDir, webBundleDir, publicKeyHex: keys.publicKeyHex, discordApiBase: `${fake.url}/api/v10` });
     served.push(bot);
     const floor = await serveFloor({ root: ROOT, outDir: join(OUT, 'floor'), publicKeyHex: keys.publicKeyHex });
     served.push(floor);

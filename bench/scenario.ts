@@ -2,7 +2,7 @@
  * What a benchmark scenario is. Each file in `bench/scenarios/` default-exports one
  * `Scenario`; `bench/run.ts` discovers them in file-name order. See `bench/README.md`.
  */
-import type { RunResult } from './lib/load';
+import type { RunResult, Target } from './lib/load';
 import type { TestKeys } from './lib/sign';
 import type { BenchD1, ServedWorker } from './lib/workers';
 
@@ -27,7 +27,8 @@ export interface BenchOptions {
 
 /** What a scenario's `setup` and `run` get. */
 export interface ScenarioContext {
-  bot: ServedWorker & { db: BenchD1 };
+  /** The bot Worker; `web` is the web Worker (dashboard API) served with it, sharing its D1. */
+  bot: ServedWorker & { db: BenchD1; web: Target | null };
   floor: ServedWorker;
   keys: TestKeys;
   /** Base URL of the fake Discord REST server (`/api/v10` is the default session). */

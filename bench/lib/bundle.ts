@@ -8,8 +8,18 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** The bot bundle's budget, gzip KiB: raised from 250 to 280 on 2026-12-01 when the dashboard, modmail, engagement and runs landed together (docs/performance.md, "The bot bundle after issues 12–14 and 18"). */
-export const BOT_BUNDLE_BUDGET_KIB = 280;
+/**
+ * The bot bundle's budget, gzip KiB (issue 12: under 250). Back to 250 on 2026-12-01 once the
+ * dashboard API, OAuth, the OpenAPI generator and the calendar feeds moved to the web Worker
+ * (docs/performance.md, "The bot bundle after the web Worker split").
+ */
+export const BOT_BUNDLE_BUDGET_KIB = 250;
+
+/**
+ * The web Worker's budget, gzip KiB: it carries every feature (its API routes call the same
+ * services) plus the API platform. Far under Cloudflare's limit; a ceiling so growth is seen.
+ */
+export const WEB_BUNDLE_BUDGET_KIB = 320;
 
 /** Raw and gzip size of a bundle. */
 export interface BundleSize {
@@ -27,6 +37,11 @@ export function buildBotBundle(root: string, outDir: string, extraArgs: string[]
   });
   if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return bundleSize(outDir);
+}
+
+/** The web Worker's bundle (workers/web/wrangler.toml), built the same way. */
+export function buildWebBundle(root: string, outDir: string, extraArgs: string[] = []): BundleSize {
+  return buildBotBundle(root, outDir, ['-c', 'workers/web/wrangler.toml', ...extraArgs]);
 }
 
 /** Size of the modules in a dry-run output folder (source maps and README excluded). */

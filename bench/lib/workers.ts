@@ -13,7 +13,7 @@ import { unstable_readConfig, type Unstable_Config } from 'wrangler';
 import type { Target } from './load';
 import { clockTicksPerSecond, cpuSeconds, workerdPids } from './proc';
 
-export { BOT_BUNDLE_BUDGET_KIB, buildBotBundle, bundleSize, type BundleSize } from './bundle';
+export { BOT_BUNDLE_BUDGET_KIB, buildBotBundle, buildWebBundle, bundleSize, WEB_BUNDLE_BUDGET_KIB, type BundleSize } from './bundle';
 
 /** The D1 database handle Miniflare gives Node. */
 export type BenchD1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
@@ -42,7 +42,8 @@ function compatibility(config: Unstable_Config): Pick<V4WorkerOptions, 'compatib
   return { compatibilityDate: config.compatibility_date, compatibilityFlags: config.compatibility_flags ?? [] };
 }
 
-async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: number): Promise<ServedWorker> {
+/** Serves `worker` (and `also`, in the same workerd: shared D1, bindable to each other) on direct sockets. */
+async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: number, also: (V4WorkerOptions & { name: string })[] = []): Promise<ServedWorker & { urls: Record<string, string> }> {
   const before = new Set(workerdPids());
   const listeners = new Set<(message: string) => void>();
   // Miniflare 5 takes its own option shape; the v4 shape (documented, stable) is converted.
@@ -50,11 +51,13 @@ async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: numb
     convertV4MiniflareOptions({
       ...(inspectorPort ? { inspectorPort } : {}),
       handleStructuredLogs: (log) => listeners.forEach((listener) => listener(log.message)),
-      workers: [{ ...worker, name, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }],
+      workers: [{ ...worker, name, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }, ...also.map((w) => ({ ...w, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] }))],
     }),
   );
   await mf.ready;
   const url = await mf.unsafeGetDirectURL(name);
+  const urls: Record<string, string> = {};
+  for (const w of also) urls[w.name] = (await mf.unsafeGetDirectURL(w.name)).origin;
   const pids = workerdPids().filter((pid) => !before.has(pid));
   if (pids.length === 0) console.warn(`[bench] no workerd process found for ${name}: CPU/request will read 0`);
   return {
@@ -78,6 +81,8 @@ export interface BotOptions {
   discordApiBase: string;
   /** Open workerd's inspector on this port (profiling). */
   inspectorPort?: number;
+  /** Folder holding the web Worker's dry-run bundle: served too, as `web` (the dashboard API). */
+  webBundleDir?: string;
 }
 
 /**
@@ -85,29 +90,47 @@ export interface BotOptions {
  * memory, queue producers, Durable Objects; static assets are left out: `/interactions`
  * runs the Worker first) and applies the D1 migrations through the binding.
  */
-export async function serveBot(options: BotOptions): Promise<ServedWorker & { db: BenchD1 }> {
+export async function serveBot(options: BotOptions): Promise<ServedWorker & { db: BenchD1; web: Target | null }> {
   const config = readWranglerConfig(options.root);
   const d1 = config.d1_databases[0];
   if (!d1) throw new Error('wrangler.toml declares no D1 database');
+  const bindings = {
+    ...(config.vars as Record<string, string>),
+    DISCORD_APPLICATION_ID: '1100000000000000001',
+    DISCORD_PUBLIC_KEY: options.publicKeyHex,
+    DISCORD_API_BASE: options.discordApiBase,
+    DISCORD_BOT_TOKEN: 'bench-bot-token',
+    DISCORD_CLIENT_SECRET: 'bench-client-secret',
+  };
+  const d1Databases = Object.fromEntries(config.d1_databases.map((d) => [d.binding, d.database_id ?? d.binding]));
+  const queueProducers = Object.fromEntries((config.queues.producers ?? []).map((q) => [q.binding, { queueName: q.queue ?? q.binding }]));
+  // The web Worker as workers/web/wrangler.toml binds it: the bot's Durable Objects and the bot as BOT.
+  const web = options.webBundleDir
+    ? [{
+        name: 'web',
+        modulesRoot: options.webBundleDir,
+        modules: [{ type: 'ESModule' as const, path: join(options.webBundleDir, 'index.js') }],
+        ...compatibility(config),
+        bindings,
+        d1Databases,
+        queueProducers,
+        durableObjects: Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, { className: b.class_name, scriptName: 'bot', useSQLite: true }])),
+        serviceBindings: { BOT: { name: 'bot', entrypoint: 'BotService' } },
+      }]
+    : [];
   const served = await serve('bot', {
     modulesRoot: options.bundleDir,
     modules: [{ type: 'ESModule', path: join(options.bundleDir, 'index.js') }],
     ...compatibility(config),
-    bindings: {
-      ...(config.vars as Record<string, string>),
-      DISCORD_APPLICATION_ID: '1100000000000000001',
-      DISCORD_PUBLIC_KEY: options.publicKeyHex,
-      DISCORD_API_BASE: options.discordApiBase,
-      DISCORD_BOT_TOKEN: 'bench-bot-token',
-      DISCORD_CLIENT_SECRET: 'bench-client-secret',
-    },
-    d1Databases: Object.fromEntries(config.d1_databases.map((d) => [d.binding, d.database_id ?? d.binding])),
-    queueProducers: Object.fromEntries((config.queues.producers ?? []).map((q) => [q.binding, { queueName: q.queue ?? q.binding }])),
+    bindings,
+    d1Databases,
+    queueProducers,
     durableObjects: Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, { className: b.class_name, useSQLite: true }])),
-  }, options.inspectorPort);
+  }, options.inspectorPort, web);
   const db = await served.mf.getD1Database(d1.binding, 'bot');
   await applyMigrations(db, join(options.root, d1.migrations_dir ?? 'migrations'));
-  return { ...served, db };
+  const webUrl = served.urls.web;
+  return { ...served, db, web: webUrl ? { ...served.target, name: 'web', origin: webUrl, path: '/api' } : null };
 }
 
 /** Applies every `NNNN_*.sql` in `dir`, in order, through the D1 binding. */

@@ -97,7 +97,8 @@ export default defineScenario({
     const seededMs = Date.now() - seeding;
     const { id } = await createSession(db, { user: { id: g.ownerId, username: 'owner', avatar: null }, guilds: null, tokenEnc: null });
     const cookie = `${SESSION_COOKIE}=${id}`;
-    const base = `${ctx.bot.target.origin}/api/guilds/${g.guildId}`;
+    if (!ctx.bot.web) throw new Error('the web Worker is not served (bench/run.ts builds it)');
+    const base = `${ctx.bot.web.origin}/api/guilds/${g.guildId}`;
     const quick = ctx.options.rounds < 2;
     const times = quick ? 40 : 200;
 

@@ -1,8 +1,8 @@
 /**
  * The HTTP surface of the bot Worker: `POST /interactions` (verified, then routed), `GET
  * /health` (liveness: version and configuration, no I/O) and `GET /health/detail` (database
- * and relay, behind the `HEALTH_TOKEN` secret). Other surfaces (dashboard API) mount on the
- * returned app. A bad configuration (`./env`) answers every route with its JSON error.
+ * and relay, behind the `HEALTH_TOKEN` secret). The dashboard and its API are the web
+ * Worker's (workers/web). A bad configuration (`./env`) answers every route with its JSON error.
  */
 import { Hono } from 'hono';
 import * as z from 'zod';
@@ -26,8 +26,6 @@ export interface AppOptions {
   router: Router;
   version: string;
   health?: Record<string, HealthCheck>;
-  /** The dashboard API (`src/core/api/app.ts`), mounted at `/api`. */
-  api?: Hono<{ Bindings: Env; Variables: any }, any, any>;
 }
 
 const snowflake = z.string().regex(/^\d{1,20}$/);
@@ -158,13 +156,12 @@ export function isInteractionRequest(request: Request): boolean {
 }
 
 /** Builds the bot's HTTP app. */
-export function createApp({ router, version, health = {}, api }: AppOptions): Hono<AppEnv> {
+export function createApp({ router, version, health = {} }: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/interactions', (c) => handleInteractionRequest(c.req.raw, c.env, c.executionCtx as ExecutionContext, router));
 
   app.route('/', healthRoutes(version, health));
-  if (api) app.route('/api', api);
 
   app.onError((error, c) => {
     console.error(JSON.stringify({ msg: 'unhandled request error', path: c.req.path, error: String(error), stack: error.stack }));

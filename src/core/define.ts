@@ -14,7 +14,6 @@ import {
   type APIUser,
   type GatewayDispatchEvents,
 } from 'discord-api-types/v10';
-import type { AnyApiRoute } from './api/define';
 import type { StaffLevel } from './staff';
 import type {
   AutocompleteContext,
@@ -354,8 +353,6 @@ export interface Feature {
   /** Consumers of internal events (`level_up`, `case_created`, … see src/core/internal-events.ts). */
   internalEvents?: InternalEventHandler[];
   crons?: Cron[];
-  /** Dashboard API routes (`defineApiRoute`, `src/core/api/define.ts`), mounted under `/api`. */
-  api?: AnyApiRoute[];
 }
 
 /** A consumer of an internal event, run in the invocation that emitted it. */

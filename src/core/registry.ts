@@ -11,7 +11,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { apiRouteKey, type AnyApiRoute } from './api/define';
+import { apiRouteKey, type AnyApiRoute, type FeatureApi } from './api/define';
 import { assertCustomIdKey } from './custom-id';
 import type {
   ChatCommand,
@@ -67,7 +67,11 @@ export class Registry {
   /** Dashboard API routes by `METHOD /path` (`apiRouteKey`). */
   readonly apiRoutes = new Map<string, Owned<AnyApiRoute>>();
 
-  constructor(features: readonly Feature[]) {
+  /**
+   * `apis`: the features' dashboard API routes (`src/features/api.ts`). Only the web Worker
+   * passes them, so the bot Worker's bundle carries no API code.
+   */
+  constructor(features: readonly Feature[], apis: readonly FeatureApi[] = []) {
     this.features = features;
     const featureNames = new Set<string>();
     const eventNames = new Set<string>();
@@ -121,7 +125,10 @@ export class Registry {
         cronNames.add(name);
         pushTo(this.crons, cron.schedule, { feature, def: cron });
       }
-      for (const route of feature.api ?? []) {
+    }
+    for (const { feature, routes } of apis) {
+      if (!features.includes(feature)) throw new Error(`API routes of feature "${feature.name}", which is not in the feature list`);
+      for (const route of routes) {
         const key = apiRouteKey(route);
         if (this.apiRoutes.has(key)) throw new Error(`duplicate API route "${key}" (${feature.name} and ${this.apiRoutes.get(key)!.feature.name})`);
         this.apiRoutes.set(key, { feature, def: route });

@@ -1,14 +1,16 @@
 /**
  * Everything `npm start` runs locally when `.dev.vars` points at the local fake Discord: the
  * fake REST (its `default` session is the emulator's world), the fake gateway (the relay
- * connects to it), the avatar CDN, the bot and scanner Workers in one `wrangler dev` (local D1,
- * queues, Durable Object; crons fired each minute through `--test-scheduled`), the seeded
- * server, and the emulator page.
+ * connects to it), the avatar CDN, the web, bot and scanner Workers in one `wrangler dev` (local
+ * D1, queues, Durable Objects; crons fired each minute through `--test-scheduled`), the seeded
+ * server, and the emulator page. `wrangler dev` serves only its first Worker over HTTP, so the
+ * web Worker comes first: it serves the dashboard and passes `/interactions`, `/health` and
+ * the crons on to the bot Worker (workers/web/index.ts); `botUrl` is that one address.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SessionState } from '../testing/fake-discord/state.ts';
 import { startFakeDiscord } from '../testing/fake-discord/server.ts';
 import { FakeGateway } from '../testing/fake-gateway/client.ts';
@@ -39,6 +41,23 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Fire the crons every minute (default true). */
   crons?: boolean;
+}
+
+/**
+ * A copy of the wrangler config `config` (relative to `root`) in `dir`, its paths made
+ * absolute, with `devVars` as the `.dev.vars` beside it: how a Worker after the first in a
+ * multi-config `wrangler dev` gets this run's values (it reads no --env-file).
+ */
+export function secondaryConfig(root: string, dir: string, config: string, devVars: string): string {
+  const from = dirname(join(root, config));
+  const text = readFileSync(join(root, config), 'utf8').replace(
+    /^(main|migrations_dir|directory)(\s*=\s*)"([^"]+)"/gm,
+    (_, key: string, eq: string, path: string) => `${key}${eq}${JSON.stringify(resolve(from, path))}`,
+  );
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'wrangler.toml'), text);
+  writeFileSync(join(dir, '.dev.vars'), devVars);
+  return join(dir, 'wrangler.toml');
 }
 
 /** A running stack. */
@@ -136,6 +155,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '',
       ].join('\n'),
     );
+    const devVarsText = `${readFileSync(join(varsDir, '.dev.vars'), 'utf8').trimEnd()}\n${readFileSync(runVars, 'utf8')}`;
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
     if (!existsSync(join(root, '.model/nsfw-mobilenet-v2.onnx'))) {
       // The scanner Worker bundles the converted avatar model (git-ignored, built once, offline).
@@ -154,14 +174,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       writeFileSync(hashFile, hash);
     }
 
-    log('starting the bot and scanner Workers (wrangler dev: local D1, queues, Durable Object, crons)…');
+    log('starting the web, bot and scanner Workers (wrangler dev: local D1, queues, Durable Objects, crons)…');
     const logFile = join(dir, 'wrangler.log');
     const out = createWriteStream(logFile);
     const port = ports.bot || (await freePort());
     const args = [
       'dev',
-      '-c', 'wrangler.toml',
-      '-c', 'workers/scanner/wrangler.toml',
+      '-c', 'workers/web/wrangler.toml',
+      // wrangler gives its --env-file values to the first Worker only; the others read the
+      // .dev.vars beside their config: copies of their configs, each with the run's values.
+      '-c', secondaryConfig(root, join(dir, 'workers/bot'), 'wrangler.toml', devVarsText),
+      '-c', secondaryConfig(root, join(dir, 'workers/scanner'), 'workers/scanner/wrangler.toml', devVarsText),
       '--ip', '127.0.0.1',
       '--port', String(port),
       '--inspector-port', '0',
@@ -207,7 +230,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     const botUrl = `http://127.0.0.1:${port}`;
     await waitFor(`${botUrl}/health`, child, 90_000, logFile);
-    log(`bot Worker ready on ${botUrl}`);
+    log(`web and bot Workers ready on ${botUrl}`);
 
     const fireCron = async (cron: string) => {
       await fetch(`${botUrl}/__scheduled?cron=${encodeURIComponent(cron)}`).then((r) => r.text()).catch(() => undefined);

@@ -1,6 +1,6 @@
 /**
  * Dashboard API tests in workerd: `signIn` makes a real session row (no OAuth dance) and
- * returns its `Cookie` header; `api` calls the Worker with it and our `Origin` (what the
+ * returns its `Cookie` header; `api` calls the web Worker with it and our `Origin` (what the
  * browser sends); `dashboardWorld` seeds a guild on the fake Discord with one person per kind
  * of access, and a second guild where none of them is a member.
  */
@@ -10,7 +10,7 @@ import { GuildConfig } from '../core/guild-config.repo';
 import type { StaffLevel } from '../core/staff';
 import { getDb } from '../db/client';
 import { FakeDiscord, type SeededGuild } from './fake-discord/client';
-import { fetchWorker, testEnv } from './harness';
+import { fetchWeb, testEnv } from './harness';
 
 /** The origin API requests are made on (and the `Origin` writes carry). */
 export const DASHBOARD_ORIGIN = 'https://gatehouse.test';
@@ -63,7 +63,7 @@ export async function api<T = any>(env: Env, method: string, path: string, optio
     headers.set('content-type', 'application/json');
     body = JSON.stringify(options.body);
   }
-  const response = await fetchWorker(new Request(new URL(path, DASHBOARD_ORIGIN), { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' }), env);
+  const response = await fetchWeb(new Request(new URL(path, DASHBOARD_ORIGIN), { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' }), env);
   const text = await response.text();
   let parsed: unknown = text;
   if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);

@@ -5,6 +5,7 @@
 import { createExecutionContext, env as baseEnv, waitOnExecutionContext } from 'cloudflare:test';
 import type { APIInteractionResponse } from 'discord-api-types/v10';
 import worker from '../../workers/bot/index';
+import webWorker, { type BotService, type WebEnv } from '../../workers/web/index';
 import type { OptionalSecrets } from '../core/env';
 import type { FakeDiscord } from './fake-discord/client';
 import type { CreateSessionOptions } from './fake-discord/types';
@@ -30,6 +31,30 @@ export async function fakeDiscord(overrides: Partial<Env> & OptionalSecrets = {}
 export async function fetchWorker(request: Request, env: Env = testEnv()): Promise<Response> {
   const ctx = createExecutionContext();
   const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/**
+ * The `BOT` service binding of the web Worker, in tests: the bot Worker's real handlers, called
+ * in this isolate, each call's background work awaited like `fetchWorker`'s.
+ */
+function botService(env: Env): BotService {
+  return {
+    fetch: (request) => fetchWorker(request, env),
+    runCron: async (cron, scheduledTime) => {
+      const ctx = createExecutionContext();
+      await worker.scheduled({ cron, scheduledTime, noRetry: () => {} }, env, ctx);
+      await waitOnExecutionContext(ctx);
+    },
+  };
+}
+
+/** Sends a raw request to the web Worker (dashboard, API, calendar) and waits for its background work. */
+export async function fetchWeb(request: Request, env: Env = testEnv()): Promise<Response> {
+  const webEnv: WebEnv = { ...env, BOT: botService(env) };
+  const ctx = createExecutionContext();
+  const response = await webWorker.fetch(request as Request<unknown, IncomingRequestCfProperties>, webEnv, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -12,7 +12,7 @@ import { defineFeature } from '../define';
 import { UserError } from '../errors';
 import { Registry } from '../registry';
 import { createApiApp } from './app';
-import { defineApiRoute } from './define';
+import { defineApiRoute, defineFeatureApi } from './define';
 import { ApiError } from './errors';
 
 const echo = defineApiRoute({
@@ -44,7 +44,8 @@ const settings = defineApiRoute({
   handler: async () => ({ ok: true }),
 });
 
-const app = createApiApp({ registry: new Registry([defineFeature({ name: 'testing', description: 'Test routes', api: [echo, settings] })]), version: 'test' });
+const testing = defineFeature({ name: 'testing', description: 'Test routes' });
+const app = createApiApp({ registry: new Registry([testing], [defineFeatureApi(testing, [echo, settings])]), version: 'test' });
 
 let w: DashboardWorld;
 beforeAll(async () => {
@@ -116,6 +117,9 @@ describe('defineApiRoute', () => {
     const base = { method: 'get' as const, access: 'helper' as const, summary: 'x', response: z.object({}), handler: async () => ({}) };
     expect(() => defineApiRoute({ ...base, path: '/guilds/{guildId}/../x' as '/guilds/{guildId}/x' })).toThrow(/must look like/);
     expect(() => defineApiRoute({ ...base, path: '/guilds/{guildId}/cases/{caseId}' })).toThrow(/does not declare "caseId"/);
-    expect(() => new Registry([defineFeature({ name: 'a', description: 'a', api: [settings] }), defineFeature({ name: 'b', description: 'b', api: [settings] })])).toThrow(/duplicate API route/);
+    const a = defineFeature({ name: 'a', description: 'a' });
+    const b = defineFeature({ name: 'b', description: 'b' });
+    expect(() => new Registry([a, b], [defineFeatureApi(a, [settings]), defineFeatureApi(b, [settings])])).toThrow(/duplicate API route/);
+    expect(() => new Registry([a], [defineFeatureApi(b, [settings])])).toThrow(/not in the feature list/);
   });
 });

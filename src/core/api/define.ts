@@ -14,6 +14,7 @@ import type { Config } from '../env';
 import type { GuildConfig } from '../guild-config.repo';
 import type { Registry } from '../registry';
 import type { StaffLevel } from '../staff';
+import type { Feature } from '../define';
 
 /** HTTP methods a route may use. Anything but `get` is a write (CSRF-checked, fresh access facts). */
 export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -137,4 +138,18 @@ export function defineApiRoute<R extends ApiRequest = {}, S extends z.ZodType = 
 /** A route's key for logs and duplicates: `GET /guilds/{guildId}/cases`. */
 export function apiRouteKey(route: Pick<AnyApiRoute, 'method' | 'path'>): string {
   return `${route.method.toUpperCase()} ${route.path}`;
+}
+
+/**
+ * A feature's dashboard API routes. They are listed in `src/features/api.ts`, apart from the
+ * feature itself, so that only the web Worker (workers/web) imports them.
+ */
+export interface FeatureApi {
+  feature: Feature;
+  routes: readonly AnyApiRoute[];
+}
+
+/** Declares a feature's API routes: `defineFeatureApi(gate, [listApplications, …])`. */
+export function defineFeatureApi(feature: Feature, routes: readonly AnyApiRoute[]): FeatureApi {
+  return { feature, routes };
 }

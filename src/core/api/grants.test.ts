@@ -8,7 +8,7 @@ import { defineFeature } from '../define';
 import { Registry } from '../registry';
 import { auditLog } from '../schema';
 import { createApiApp } from './app';
-import { defineApiRoute } from './define';
+import { defineApiRoute, defineFeatureApi } from './define';
 
 const reviewerWrite = defineApiRoute({
   method: 'post',
@@ -18,7 +18,8 @@ const reviewerWrite = defineApiRoute({
   response: z.object({ ok: z.boolean() }),
   handler: async () => ({ ok: true }),
 });
-const writeApp = createApiApp({ registry: new Registry([defineFeature({ name: 'testing', description: 'x', api: [reviewerWrite] })]), version: 'test' });
+const testing = defineFeature({ name: 'testing', description: 'x' });
+const writeApp = createApiApp({ registry: new Registry([testing], [defineFeatureApi(testing, [reviewerWrite])]), version: 'test' });
 
 let w: DashboardWorld;
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 import { defineFeature } from '../../core/define';
-import { gateApi } from './api';
 import { gateCommand } from './commands/gate.command';
 import { modstatsCommand } from './commands/modstats.command';
 import { reviewCommand } from './commands/review.command';
@@ -36,5 +35,4 @@ export const gate = defineFeature({
   modals: [answerModal, reasonModal],
   events: [memberJoinEvent],
   crons: [staleAlertsCron, metricsRollupCron, postCardsCron],
-  api: gateApi,
 });

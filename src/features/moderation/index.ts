@@ -1,5 +1,4 @@
 import { defineFeature } from '../../core/define';
-import { moderationApi } from './api';
 import { banCommand, softbanCommand, unbanCommand } from './commands/ban.command';
 import { caseCommand, casesCommand, casesUserCommand } from './commands/case.command';
 import { kickCommand } from './commands/kick.command';
@@ -46,5 +45,4 @@ export const moderation = defineFeature({
   components: [casesPageComponent],
   modals: [warnModal],
   crons: [expirePunishmentsCron, reconcileCasesCron],
-  api: moderationApi,
 });

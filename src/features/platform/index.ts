@@ -2,8 +2,6 @@ import { dashboardSessionSweepCron } from '../../core/api/session-sweep.cron';
 import { defineFeature } from '../../core/define';
 import { gatewayKeepAliveCron, gatewayReplanCron } from '../../core/gateway/keep-alive.cron';
 import { eventRetentionCron } from '../../core/gateway/retention.cron';
-import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './api';
-import { platformDashboardApi } from './dashboard.api';
 import { configCommand } from './commands/config.command';
 import { gatewayCommand } from './commands/gateway.command';
 import { helpCommand } from './commands/help.command';
@@ -17,5 +15,4 @@ export const platform = defineFeature({
   channels: { bot_log: 'Gatehouse reports its own problems here' },
   commands: [configCommand, helpCommand, pingCommand, gatewayCommand],
   crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron, dashboardSessionSweepCron],
-  api: [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi],
 });

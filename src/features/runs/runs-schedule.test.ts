@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '../../db/client';
 import { createDiscord } from '../../discord';
 import { encodeCustomId } from '../../core/custom-id';
-import { fetchWorker } from '../../testing/harness';
+import { fetchWeb } from '../../testing/harness';
 import { KEYS } from './panel';
 import { runs } from './schema';
 import { runStub } from './runs.service';
@@ -78,7 +78,7 @@ describe('the calendar feed', () => {
     const started = await w.start(w.admin, 'Trio');
     const link = await w.run(w.moderator, 'run', {}, 'calendar');
     const path = /`(\/calendar\/\d+\/[0-9a-f]{32}\.ics)`/.exec(link.content)![1]!;
-    const res = await fetchWorker(new Request(`https://bot.example${path}`), w.env);
+    const res = await fetchWeb(new Request(`https://bot.example${path}`), w.env);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/calendar');
     const component = new ICAL.Component(ICAL.parse(await res.text()));
@@ -91,10 +91,10 @@ describe('the calendar feed', () => {
     expect(first.endDate.toJSDate().getTime()).toBe(t1 + 60 * 60_000);
     expect(events.some((e) => e.uid.includes(started.runId))).toBe(false);
 
-    const wrong = await fetchWorker(new Request(`https://bot.example/calendar/${w.g.guildId}/${'0'.repeat(32)}.ics`), w.env);
+    const wrong = await fetchWeb(new Request(`https://bot.example/calendar/${w.g.guildId}/${'0'.repeat(32)}.ics`), w.env);
     expect(wrong.status).toBe(404);
     // Rotating the token retires the old link.
     await w.run(w.moderator, 'run', { rotate: true }, 'calendar');
-    expect((await fetchWorker(new Request(`https://bot.example${path}`), w.env)).status).toBe(404);
+    expect((await fetchWeb(new Request(`https://bot.example${path}`), w.env)).status).toBe(404);
   });
 });

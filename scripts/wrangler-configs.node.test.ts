@@ -1,0 +1,40 @@
+/**
+ * The bot Worker (wrangler.toml) and the web Worker (workers/web/wrangler.toml) run the same
+ * code against the same database: the web Worker's vars must equal the bot's, and every
+ * binding it has must be one the bot has too (same name, same resource), since the code
+ * is typed against the bot's `Env`.
+ */
+import { describe, expect, it } from 'vitest';
+import { unstable_readConfig } from 'wrangler';
+
+const bot = unstable_readConfig({ config: 'wrangler.toml' });
+const web = unstable_readConfig({ config: 'workers/web/wrangler.toml' });
+
+describe('the web Worker configuration', () => {
+  it('has the bot Worker’s vars, exactly', () => {
+    expect(web.vars).toEqual(bot.vars);
+  });
+
+  it('binds the same D1 database, R2 buckets and queues as the bot Worker', () => {
+    expect(web.d1_databases.map(({ binding, database_id, database_name }) => ({ binding, database_id, database_name }))).toEqual(
+      bot.d1_databases.map(({ binding, database_id, database_name }) => ({ binding, database_id, database_name })),
+    );
+    for (const bucket of web.r2_buckets) expect(bot.r2_buckets).toContainEqual(expect.objectContaining({ binding: bucket.binding, bucket_name: bucket.bucket_name }));
+    for (const producer of web.queues.producers ?? []) expect(bot.queues.producers).toContainEqual(expect.objectContaining({ binding: producer.binding, queue: producer.queue }));
+    expect(web.queues.consumers ?? []).toEqual([]);
+    expect(web.triggers.crons ?? []).toEqual([]);
+  });
+
+  it('binds every Durable Object of the bot Worker, by script_name, and the bot Worker itself', () => {
+    const bots = bot.durable_objects.bindings.map(({ name, class_name }) => ({ name, class_name, script_name: bot.name }));
+    expect(web.durable_objects.bindings.map(({ name, class_name, script_name }) => ({ name, class_name, script_name }))).toEqual(bots);
+    expect(web.services).toEqual([expect.objectContaining({ binding: 'BOT', service: bot.name, entrypoint: 'BotService' })]);
+    expect(web.migrations).toEqual([]);
+  });
+
+  it('serves the dashboard’s assets; the bot Worker serves none', () => {
+    expect(web.assets?.directory).toMatch(/public$/);
+    expect(bot.assets).toBeUndefined();
+    expect(web.secrets?.required).toEqual(bot.secrets?.required);
+  });
+});

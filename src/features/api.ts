@@ -1,0 +1,19 @@
+/**
+ * The features' dashboard API routes, by feature. Only the web Worker (workers/web) imports
+ * this list, so the bot Worker's bundle carries no API code; adding a feature's routes means
+ * adding its `defineFeatureApi` here.
+ */
+import { defineFeatureApi, type FeatureApi } from '../core/api/define';
+import { gate } from './gate';
+import { gateApi } from './gate/api';
+import { moderation } from './moderation';
+import { moderationApi } from './moderation/api';
+import { platform } from './platform';
+import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './platform/api';
+import { platformDashboardApi } from './platform/dashboard.api';
+
+export const featureApis: FeatureApi[] = [
+  defineFeatureApi(platform, [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi]),
+  defineFeatureApi(gate, gateApi),
+  defineFeatureApi(moderation, moderationApi),
+];
