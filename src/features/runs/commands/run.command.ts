@@ -63,7 +63,7 @@ export const runCommand = defineCommandGroup({
         }
         return ctx.reply({
           ephemeral: true,
-          content: `Calendar feed (keep it secret; \`/run calendar rotate:true\` replaces it):\n\`/calendar/${ctx.guild}/${token}.ics\` on the bot's address (the host of its Interactions Endpoint URL), e.g. \`https://<your-worker>.workers.dev/calendar/${ctx.guild}/${token}.ics\`. Add it in Google Calendar under *Other calendars → From URL*.`,
+          content: `Calendar feed (keep it secret; \`/run calendar rotate:true\` replaces it):\n\`/calendar/${ctx.guild}/${token}.ics\` on the dashboard's address (the web Worker), e.g. \`https://gatehouse-web.<you>.workers.dev/calendar/${ctx.guild}/${token}.ics\`. Add it in Google Calendar under *Other calendars → From URL*.`,
         });
       },
     }),
