@@ -4,6 +4,7 @@
  * (src/core/env.ts); while it is bad every entry point reports the same error.
  */
 import { createApiApp } from '../../src/core/api/app';
+import { ApiKeyQuota } from '../../src/core/api/quota.object';
 import { createApp, handleInteractionRequest, isInteractionRequest } from '../../src/core/app';
 import { appConfig } from '../../src/core/env';
 import { consumeEvents } from '../../src/core/events';
@@ -45,3 +46,4 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export { GatewayRelay, ModmailTicket, RunObject };
+export { ApiKeyQuota };

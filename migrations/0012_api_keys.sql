@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `api_keys_rotated_from` ON `api_keys` (`rotated_from`);
