@@ -36,6 +36,11 @@ export const DASHBOARD_CSP = {
   frameAncestors: ["'none'"],
 };
 
+const API_DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
+<title>Gatehouse API reference</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/css/app.css"><script type="module" src="/js/api-docs.js"></script></head>
+<body><main id="main" tabindex="-1"><p class="loading" aria-busy="true">Loading the API reference…</p></main></body></html>`;
+
 /** A write must carry our own origin: the CSRF defence (cookies are SameSite=Lax as well). */
 export const originCheck: MiddlewareHandler<ApiEnv> = async (c, next) => {
   // Under /api/v1 no cookie is read (the key is the credential; key-auth.ts checks its origins).
@@ -122,6 +127,8 @@ export function createApiApp({ registry, version }: ApiOptions): Hono<ApiEnv> {
 
   let document: Record<string, unknown> | undefined;
   api.get('/openapi.json', (c) => c.json((document ??= openApiDocument(registry, version))));
+  // The reference page: a shell whose same-origin module renders /api/openapi.json (the CSP above allows it as is).
+  api.get('/docs', (c) => c.html(API_DOCS_HTML));
 
   api.notFound((c) => c.json({ error: 'not_found', message: 'There is no such API route.' }, 404));
   api.onError((error, c) => {
