@@ -243,6 +243,47 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     await reviewer.close();
   }, 60_000);
 
+  it('creates an API key, shows it once, uses it on /api/v1, revokes it; /api/docs lists the public routes', async () => {
+    await page.goto(`${stack.botUrl}/#/g/${guildId()}/api-keys`);
+    const form = page.locator('#create-key');
+    await form.waitFor();
+    await form.locator('input[name=name]').fill('Our website');
+    await form.locator('input[name=scopes][value="applications:read"]').check();
+    await form.locator('button[type=submit]').click();
+    await confirm();
+    const secretInput = page.locator('#new-secret');
+    await secretInput.waitFor();
+    const secret = await secretInput.inputValue();
+    expect(secret).toMatch(/^gh_live_[0-9a-f]{64}$/);
+    const row = page.locator('tr', { hasText: 'Our website' });
+    expect(await row.textContent()).toContain(`${secret.slice(0, 16)}…`);
+    expect(await row.textContent()).not.toContain(secret.slice(16));
+    await shot('api-key-created');
+    const use = await fetch(`${stack.botUrl}/api/v1/guilds/${guildId()}/applications`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(use.status).toBe(200);
+    expect(use.headers.get('ratelimit-remaining')).toBe('59');
+    // Shown once: after navigating away and back the secret is gone; the list shows the use.
+    await page.locator('nav#nav a[data-page="audit"]').click();
+    await page.locator('#audit').waitFor();
+    await page.locator('nav#nav a[data-page="api-keys"]').click();
+    await page.locator('#create-key').waitFor();
+    expect(await page.locator('#new-secret').count()).toBe(0);
+    expect(await page.locator('tr', { hasText: 'Our website' }).textContent()).toContain('1 / 10,000 this month');
+    await page.locator('tr', { hasText: 'Our website' }).locator('button[data-revoke]').click();
+    await confirm();
+    await page.locator('tr', { hasText: 'Our website' }).locator('.badge', { hasText: 'revoked' }).waitFor();
+    const refused = await fetch(`${stack.botUrl}/api/v1/guilds/${guildId()}/applications`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error).toBe('key_revoked');
+    const docs = await browser.context.newPage();
+    watch(docs);
+    await docs.goto(`${stack.botUrl}/api/docs`);
+    await docs.locator('main[data-ready=true]').waitFor();
+    expect(await docs.locator('details.op[data-path="/v1/guilds/{guildId}/applications"]').count()).toBe(1);
+    await shot('api-docs', docs);
+    await docs.close();
+  }, 60_000);
+
   it('saw no page errors', () => {
     expect(errors).toEqual([]);
   });

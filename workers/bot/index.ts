@@ -7,6 +7,7 @@
  * point reports the same error.
  */
 import { WorkerEntrypoint } from 'cloudflare:workers';
+import { ApiKeyQuota } from '../../src/core/api/quota.object';
 import { createApp, handleInteractionRequest, isInteractionRequest } from '../../src/core/app';
 import { appConfig } from '../../src/core/env';
 import { consumeEvents } from '../../src/core/events';
@@ -61,3 +62,4 @@ export class BotService extends WorkerEntrypoint<Env> {
 }
 
 export { GatewayRelay, ModmailTicket, RunObject };
+export { ApiKeyQuota };

@@ -18,6 +18,7 @@ import { apiRouteKey, type AnyApiRoute } from './define';
 import { apiErrorResponse, ApiError, invalidResponse } from './errors';
 import { authRoutes } from './auth';
 import { guildMiddleware, isWrite, requireAccess } from './guild';
+import { keyAuth, keyGuildMiddleware, requireKeyScope, withAnswerHeaders } from './key-auth';
 import { openApiDocument } from './openapi';
 import { readSession, SESSION_COOKIE } from './session';
 import { setSessionCookie } from './cookies';
@@ -35,8 +36,15 @@ export const DASHBOARD_CSP = {
   frameAncestors: ["'none'"],
 };
 
+const API_DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
+<title>Gatehouse API reference</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/css/app.css"><script type="module" src="/js/api-docs.js"></script></head>
+<body><main id="main" tabindex="-1"><p class="loading" aria-busy="true">Loading the API reference…</p></main></body></html>`;
+
 /** A write must carry our own origin: the CSRF defence (cookies are SameSite=Lax as well). */
 export const originCheck: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  // Under /api/v1 no cookie is read (the key is the credential; key-auth.ts checks its origins).
+  if (c.get('apiKey')) return next();
   if (isWrite(c.req.method) && c.req.header('origin') !== new URL(c.req.url).origin) {
     throw new ApiError(403, 'bad_origin', 'This request did not come from the dashboard (Origin check).');
   }
@@ -45,6 +53,7 @@ export const originCheck: MiddlewareHandler<ApiEnv> = async (c, next) => {
 
 /** Reads the session cookie (no session: `null`) and re-sends it when its expiry rolled. */
 export const sessionLoader: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (c.get('apiKey')) return next();
   const id = getCookie(c, SESSION_COOKIE);
   const found = id ? await readSession(getDb(c.env), id) : null;
   c.set('session', found?.session ?? null);
@@ -64,12 +73,16 @@ function check(schema: z.ZodType | undefined, value: unknown, prefix: string, is
   return undefined;
 }
 
-/** Mounts one feature route: access check, validation (422), handler, response check. */
+/**
+ * Mounts one feature route twice: for dashboard sessions at its path (access check) and for
+ * API keys under `/v1` (scope check); then validation (422), handler, response check.
+ */
 function mount(api: Hono<ApiEnv>, registry: Registry, route: AnyApiRoute): void {
   const status = route.status ?? 200;
   const params = (route.request?.params ?? z.object({})).extend({ guildId: snowflake });
   const { query, body } = route.request ?? {};
-  api.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ':$1'), requireAccess(route.access), async (c) => {
+  const path = route.path.replace(/\{(\w+)\}/g, ':$1');
+  const handler: MiddlewareHandler<ApiEnv> = async (c) => {
     const issues: z.core.$ZodIssue[] = [];
     let raw: unknown = undefined;
     if (body) raw = (c.req.header('content-type') ?? '').includes('application/json') ? await c.req.json().catch(() => NOT_JSON) : NOT_JSON;
@@ -84,7 +97,9 @@ function mount(api: Hono<ApiEnv>, registry: Registry, route: AnyApiRoute): void 
     const out = route.response.safeParse(data);
     if (!out.success) throw new Error(`${apiRouteKey(route)} answered data that does not match its response schema: ${out.error.message}`);
     return c.json(out.data as object, status);
-  });
+  };
+  api.on(route.method.toUpperCase(), path, requireAccess(route.access), handler);
+  api.on(route.method.toUpperCase(), `/v1${path}`, requireKeyScope(route), handler);
 }
 
 /** What `createApiApp` takes. */
@@ -101,20 +116,24 @@ export function createApiApp({ registry, version }: ApiOptions): Hono<ApiEnv> {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  api.use('/v1/*', keyAuth);
   api.use('*', originCheck);
   api.use('*', sessionLoader);
   api.route('/', authRoutes());
   api.use('/guilds/:guildId/*', guildMiddleware);
+  api.use('/v1/guilds/:guildId/*', keyGuildMiddleware);
 
   for (const { def } of registry.apiRoutes.values()) mount(api, registry, def);
 
   let document: Record<string, unknown> | undefined;
   api.get('/openapi.json', (c) => c.json((document ??= openApiDocument(registry, version))));
+  // The reference page: a shell whose same-origin module renders /api/openapi.json (the CSP above allows it as is).
+  api.get('/docs', (c) => c.html(API_DOCS_HTML));
 
   api.notFound((c) => c.json({ error: 'not_found', message: 'There is no such API route.' }, 404));
   api.onError((error, c) => {
-    if (error instanceof HTTPException && error.status < 500) return c.json({ error: 'bad_request', message: error.message || 'Bad request.' }, error.status);
-    return apiErrorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) return withAnswerHeaders(c, c.json({ error: 'bad_request', message: error.message || 'Bad request.' }, error.status));
+    return withAnswerHeaders(c, apiErrorResponse(c, error));
   });
   return api;
 }

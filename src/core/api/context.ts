@@ -10,6 +10,7 @@ import { GuildConfig } from '../guild-config.repo';
 import type { Registry } from '../registry';
 import type { ApiContext, ApiGrant, ApiGuildInfo } from './define';
 import { ApiError } from './errors';
+import type { ApiKeyInfo } from './keys';
 import type { Session } from './session';
 
 /** Variables the API's middleware sets. */
@@ -18,6 +19,10 @@ export interface ApiVariables {
   guild: string;
   guildInfo: ApiGuildInfo;
   grant: ApiGrant;
+  /** Under `/api/v1`: the key the request authenticated with (`key-auth.ts`). */
+  apiKey?: ApiKeyInfo;
+  /** Headers every answer of the request carries, error answers too (CORS, `RateLimit-*`). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** The API's Hono environment. */
@@ -44,6 +49,7 @@ export function apiContext(c: Context<ApiEnv>, registry: Registry): ApiContext {
   const db = getDb(c.env);
   const guild = c.get('guild');
   const executionCtx = c.executionCtx;
+  const key = c.get('apiKey') ?? null;
   return {
     env: c.env,
     appConfig: appConfig(c.env),
@@ -52,7 +58,9 @@ export function apiContext(c: Context<ApiEnv>, registry: Registry): ApiContext {
     registry,
     guild,
     guildInfo: c.get('guildInfo'),
-    user: requireSession(c).user,
+    // With a key, the key is the actor: audit rows, notes and amendments name its id.
+    user: key ? { id: key.id, username: `API key “${key.name}”`, avatar: null } : requireSession(c).user,
+    apiKey: key,
     access: c.get('grant'),
     config: new GuildConfig(db, guild),
     waitUntil: (promise) =>

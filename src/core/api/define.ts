@@ -15,6 +15,8 @@ import type { GuildConfig } from '../guild-config.repo';
 import type { Registry } from '../registry';
 import type { StaffLevel } from '../staff';
 import type { Feature } from '../define';
+import { API_KEY_SCOPES, type ApiKeyScope } from './key-scopes';
+import type { ApiKeyInfo } from './keys';
 
 /** HTTP methods a route may use. Anything but `get` is a write (CSRF-checked, fresh access facts). */
 export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -70,6 +72,11 @@ export interface ApiContext {
   access: ApiGrant;
   /** The guild's configuration: `config.audited(actor, action, before, after, ...batch)` etc. */
   config: GuildConfig;
+  /**
+   * The API key the request authenticated with (`/api/v1`), or null for a dashboard session.
+   * With a key, `user.id` is the key's id (`key_…`): the actor of everything it does.
+   */
+  apiKey: ApiKeyInfo | null;
   /** Keeps `promise` alive after the response; a failure is logged. */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -96,6 +103,12 @@ export interface ApiRoute<R extends ApiRequest = ApiRequest, S extends z.ZodType
   /** OpenAPI template under `/api`, starting `/guilds/{guildId}/`, e.g. `/guilds/{guildId}/cases/{caseId}`. */
   path: `/guilds/{guildId}/${string}`;
   access: ApiAccess;
+  /**
+   * The API-key scope that reaches this route under `/api/v1` (`keys.ts` `API_KEY_SCOPES`: a
+   * `:read` scope for GET, a `:write` scope otherwise). Without one the route is never
+   * reachable with a key (403 `not_available_with_key`).
+   */
+  keyScope?: ApiKeyScope;
   /** One line for the OpenAPI document. */
   summary: string;
   /** OpenAPI tags; default: the owning feature's name. */
@@ -132,7 +145,20 @@ export function defineApiRoute<R extends ApiRequest = {}, S extends z.ZodType = 
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
     if (name !== 'guildId' && !declared.has(name!)) throw new Error(`API route ${route.path}: request.params does not declare "${name}"`);
   }
+  if (route.keyScope !== undefined) {
+    if (!(API_KEY_SCOPES as readonly string[]).includes(route.keyScope)) throw new Error(`API route ${route.path}: unknown keyScope "${route.keyScope}"`);
+    if (route.keyScope.endsWith(':read') !== (route.method === 'get')) throw new Error(`API route ${route.method.toUpperCase()} ${route.path}: a GET takes a :read keyScope, a write a :write one`);
+  }
   return route;
+}
+
+/**
+ * True when the caller may see what `scope` guards: always for a dashboard session (its access
+ * level already decided), and for a key only when it holds the scope. For parts of an answer
+ * a key must be scoped for separately (private notes under `notes:read`).
+ */
+export function hasKeyScope(ctx: Pick<ApiContext, 'apiKey'>, scope: ApiKeyScope): boolean {
+  return ctx.apiKey === null || ctx.apiKey.scopes.includes(scope);
 }
 
 /** A route's key for logs and duplicates: `GET /guilds/{guildId}/cases`. */

@@ -28,12 +28,15 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query'): u
   return Object.entries(object.properties ?? {}).map(([name, s]) => ({ name, in: where, required: where === 'path' || (object.required ?? []).includes(name), schema: s }));
 }
 
-function operation(route: AnyApiRoute, feature: string): Record<string, unknown> {
+function operation(route: AnyApiRoute, feature: string, viaKey = false): Record<string, unknown> {
   const status = route.status ?? 200;
   return {
     summary: route.summary,
     tags: route.tags ?? [feature],
     'x-access': route.access,
+    ...(route.keyScope ? { 'x-key-scope': route.keyScope } : {}),
+    security: viaKey ? [{ apiKey: [] }] : [{ session: [] }],
+    ...(viaKey ? { operationId: `v1 ${route.method} ${route.path}`, description: `API key scope: \`${route.keyScope}\`. Same handler and schemas as the dashboard's \`${route.path}\`.` } : {}),
     parameters: [
       { name: 'guildId', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{17,20}$' } },
       ...parameters(route.request?.params, 'path'),
@@ -42,8 +45,16 @@ function operation(route: AnyApiRoute, feature: string): Record<string, unknown>
     ...(route.request?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.request.body, 'input') } } } } : {}),
     responses: {
       [status]: { description: route.summary, content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
-      401: errorResponse('Not logged in'),
-      403: errorResponse('Not staff in this server, or below the route’s access, or a write from another origin'),
+      ...(viaKey
+        ? {
+            401: errorResponse('No key, or a malformed, unknown, revoked or expired one (`key_required`, `malformed_key`, `unknown_key`, `key_revoked`, `key_expired`)'),
+            403: errorResponse('Another server’s key (`wrong_guild`), a key without the scope (`missing_scope`), or an origin the key does not allow (`origin_not_allowed`)'),
+            429: errorResponse('Past the key’s quota (`quota_exceeded`; see `Retry-After`)'),
+          }
+        : {
+            401: errorResponse('Not logged in'),
+            403: errorResponse('Not staff in this server, or below the route’s access, or a write from another origin'),
+          }),
       404: errorResponse('Unknown server or item, or the bot is not in the server'),
       422: errorResponse('The request failed validation (`fields`)'),
       500: errorResponse('Unexpected failure (`ref` matches the log line)'),
@@ -56,12 +67,25 @@ export function openApiDocument(registry: Registry, version: string, extra: Reco
   const paths: Record<string, Record<string, unknown>> = { ...(extra as Record<string, Record<string, unknown>>) };
   for (const { feature, def } of registry.apiRoutes.values()) {
     (paths[def.path] ??= {})[def.method] = operation(def, feature.name);
+    // The public API: the same route under /v1, for API keys, when it declares a keyScope.
+    if (def.keyScope) (paths[`/v1${def.path}`] ??= {})[def.method] = operation(def, feature.name, true);
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Gatehouse dashboard API', version, description: 'Every route needs the session cookie from logging in at /api/auth/login. See docs/dashboard.md.' },
+    info: {
+      title: 'Gatehouse API',
+      version,
+      description:
+        'One API, two ways in. The dashboard calls `/guilds/…` with the session cookie from logging in at /api/auth/login (docs/dashboard.md). Third parties call the same routes under `/v1/guilds/…` with an API key, `Authorization: Bearer gh_live_…`, within the key’s scopes and quota; every answer carries `RateLimit-*` headers (docs/api.md).',
+    },
     servers: [{ url: '/api' }],
     paths,
-    components: { schemas: { Error: ERROR_SCHEMA } },
+    components: {
+      schemas: { Error: ERROR_SCHEMA },
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'gh_session', description: 'The dashboard session (log in at /api/auth/login)' },
+        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'gh_live_ + 64 hex characters', description: 'An API key from the dashboard’s API keys page or /api-keys create' },
+      },
+    },
   };
 }

@@ -72,6 +72,7 @@ export const listApplicationsRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/applications',
   access: 'reviewer',
+  keyScope: 'applications:read',
   summary: 'Applications: open ones oldest first, or decided ones newest first, a page at a time',
   request: {
     query: z.object({
@@ -93,6 +94,7 @@ export const getApplicationRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/applications/{applicationId}',
   access: 'reviewer',
+  keyScope: 'applications:read',
   summary: 'One application with its answers, avatar risk and account age',
   request: { params: idParams },
   response: applicationDetail,

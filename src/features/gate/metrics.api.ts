@@ -28,6 +28,7 @@ export const reviewerMetricsRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/gate/metrics',
   access: 'moderator',
+  keyScope: 'stats:read',
   summary: 'Reviewer metrics (the /modstats figures) for the last 7, 30 or 90 days, busiest first',
   request: {
     query: z.object({

@@ -5,7 +5,7 @@
  * and `/note add` use, each audited with before and after.
  */
 import * as z from 'zod';
-import { defineApiRoute, type ApiContext } from '../../core/api/define';
+import { defineApiRoute, hasKeyScope, type ApiContext } from '../../core/api/define';
 import { ApiError } from '../../core/api/errors';
 import { addNote, amendCaseReason } from './case-changes.service';
 import { reasonText } from './case-embed';
@@ -107,6 +107,7 @@ export const listCasesRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/moderation/cases',
   access: 'moderator',
+  keyScope: 'cases:read',
   summary: 'Cases, newest first; with `member`, only that member’s',
   request: {
     query: z.object({
@@ -130,6 +131,7 @@ export const getCaseRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/moderation/cases/{caseNumber}',
   access: 'moderator',
+  keyScope: 'cases:read',
   summary: 'One case with its reason history and its punishment',
   request: { params: caseParams },
   response: caseDetailSchema,
@@ -168,26 +170,29 @@ export const memberHistoryRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/moderation/members/{userId}',
   access: 'moderator',
+  keyScope: 'cases:read',
   summary: 'A member’s history: cases (newest first), notes, punishments active and finished',
   request: { params: memberParams },
   response: z.object({
     userId: z.string(),
     cases: z.array(caseSchema),
-    notes: z.array(noteSchema),
+    /** Private staff notes; absent for an API key without `notes:read`. */
+    notes: z.array(noteSchema).optional(),
     punishments: z.object({ active: z.array(punishmentSchema), ended: z.array(punishmentSchema) }),
   }),
   handler: async (ctx, { params }) => {
     const s = service(ctx);
+    const privateNotes = hasKeyScope(ctx, 'notes:read');
     const [cases, notes, punishments] = await Promise.all([
       s.cases.page({ targetId: params.userId, limit: 100 }),
-      s.notes.forTarget(params.userId, 100),
+      privateNotes ? s.notes.forTarget(params.userId, 100) : null,
       s.punishments.forTarget(params.userId, 100),
     ]);
     const all = punishments.map(toPunishment);
     return {
       userId: params.userId,
       cases: cases.rows.map(toCase),
-      notes: notes.map(toNote),
+      ...(notes ? { notes: notes.map(toNote) } : {}),
       punishments: { active: all.filter((p) => p.active || p.status === 'held'), ended: all.filter((p) => !p.active && p.status !== 'held') },
     };
   },
@@ -198,6 +203,7 @@ export const addNoteRoute = defineApiRoute({
   method: 'post',
   path: '/guilds/{guildId}/moderation/members/{userId}/notes',
   access: 'moderator',
+  keyScope: 'notes:write',
   summary: 'Add a private staff note about a member',
   status: 201,
   request: { params: memberParams, body: z.object({ text: z.string().trim().min(1, 'Write the note.').max(1000, 'At most 1,000 characters.') }) },

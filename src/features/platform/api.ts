@@ -14,6 +14,7 @@ export const guildSummaryRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/summary',
   access: 'helper',
+  keyScope: 'guild:read',
   summary: 'The server, your access in it, and its modules',
   response: z.object({
     guild: z.object({ id: z.string(), name: z.string(), icon: z.string().nullable() }),

@@ -20,6 +20,7 @@ export const overviewRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/overview',
   access: 'manager',
+  keyScope: 'stats:read',
   summary: 'Members joined and left, applications submitted and decided, cases opened and commands used, per UTC day',
   request: { query: z.object({ from: date.optional(), to: date.optional() }) },
   response: z.object({
