@@ -16,6 +16,7 @@ import { features } from '../../src/features';
 import { calendarRoutes } from '../../src/features/runs/calendar';
 import { RunObject } from '../../src/features/runs/run.object';
 import { ModmailTicket } from '../../src/features/modmail/ticket.object';
+import { consumeWebhooks, WEBHOOKS_QUEUE } from '../../src/features/webhooks/public';
 import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list. */
@@ -40,6 +41,8 @@ export default {
   },
   queue: async (batch, env, ctx) => {
     appConfig(env);
+    // Outgoing webhook deliveries (src/features/webhooks); the lead may move this to the web Worker.
+    if (batch.queue === WEBHOOKS_QUEUE) return consumeWebhooks(batch, env, ctx);
     await consumeEvents(registry, batch, env, ctx);
   },
 } satisfies ExportedHandler<Env>;
