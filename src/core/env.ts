@@ -99,6 +99,44 @@ export const configSchema = z.object({
       }
       return value;
     }),
+  // Outgoing webhooks (src/features/webhooks, docs/api.md).
+  WEBHOOKS_SECRET: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return null;
+      if (value.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be at least 32 characters (or unset, which leaves outgoing webhooks off)' });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  WEBHOOKS_LOCAL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = (value ?? '').trim().toLowerCase();
+      if (v === '' || v === 'false' || v === '0') return false;
+      if (v === 'true' || v === '1') return true;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    }),
+  WEBHOOK_MAX_ATTEMPTS: integer(8, 1, 20, 'attempts'),
+  WEBHOOK_DISABLE_AFTER: integer(24, 1, 1000, 'failed attempts'),
+  WEBHOOK_TIMEOUT_MS: integer(10_000, 500, 30_000, 'milliseconds'),
+  WEBHOOK_DOH_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = (value ?? '').trim();
+      if (v === '') return 'https://cloudflare-dns.com/dns-query';
+      if (v === 'off') return '';
+      if (!/^https:\/\/[^\s]+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be an https:// DNS-over-HTTPS JSON endpoint, or off' });
+        return z.NEVER;
+      }
+      return v;
+    }),
   HEALTH_TOKEN: z
     .string()
     .optional()
@@ -120,6 +158,7 @@ export const configSchema = z.object({
 export interface OptionalSecrets {
   HEALTH_TOKEN?: string;
   DASHBOARD_SECRET?: string;
+  WEBHOOKS_SECRET?: string;
   TURSO_AUTH_TOKEN?: string;
 }
 

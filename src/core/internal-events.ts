@@ -17,8 +17,24 @@ import type { BaseContext } from './context';
 import { GuildConfig } from './guild-config.repo';
 import type { Registry } from './registry';
 
-/** The internal event types features emit. */
-export const INTERNAL_EVENT_TYPES = ['level_up', 'milestone_earned', 'currency_changed', 'application_accepted', 'case_created'] as const;
+/**
+ * The internal event types features emit (their payloads: docs/api.md, "Webhook event types";
+ * ids and facts only, never message content or tokens).
+ */
+export const INTERNAL_EVENT_TYPES = [
+  'level_up',
+  'milestone_earned',
+  'currency_changed',
+  'application_accepted',
+  'case_created',
+  'member_joined',
+  'member_left',
+  'application_submitted',
+  'application_decided',
+  'case_updated',
+  'ticket_opened',
+  'ticket_closed',
+] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 
 /** How deep a chain of internal events may go (the first emit is depth 1). */
@@ -86,4 +102,34 @@ export async function emitInternal(
       log('internal event handler failed', { handler: `${feature.name}.${def.name}`, type, key: event.key, error: String(error) });
     }
   }
+}
+
+/**
+ * `emitInternal` from a context that may not carry the registry: interaction, event, cron and
+ * API contexts do; a Durable Object's services (modmail's ticket object) do not, and there the
+ * event is not emitted (logged), so emitters call this from the caller's side where they can.
+ */
+export async function emitInternalFrom(
+  ctx: BaseContext & { registry?: Registry; budget?: Budget },
+  type: InternalEventType,
+  fields: { guildId: string; userId: string; key: string; payload?: Record<string, unknown>; occurredAt?: number },
+): Promise<void> {
+  if (!ctx.registry) {
+    log('internal event not emitted', { reason: 'no registry in this context', type, guildId: fields.guildId, key: fields.key });
+    return;
+  }
+  const registry = ctx.registry;
+  const internal: InternalContext = {
+    env: ctx.env,
+    get db() {
+      return ctx.db;
+    },
+    get discord() {
+      return ctx.discord;
+    },
+    waitUntil: (promise) => ctx.waitUntil(promise),
+    registry,
+    ...(ctx.budget ? { budget: ctx.budget } : {}),
+  };
+  await emitInternal(internal, type, fields);
 }

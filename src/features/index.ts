@@ -17,6 +17,7 @@ import { roleMenus } from './role-menus';
 import { rules } from './rules';
 import { runs } from './runs';
 import { tags } from './tags';
+import { webhooks } from './webhooks';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, apiKeys];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, apiKeys, webhooks];

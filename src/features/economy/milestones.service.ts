@@ -9,6 +9,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
 import { GuildConfig } from '../../core/guild-config.repo';
+import { emitInternalFrom } from '../../core/internal-events';
 import { describeDiscordError, DiscordApiError } from '../../discord/errors';
 import { messageNonce } from '../../discord/nonce';
 import type { Db } from '../../db/client';
@@ -86,6 +87,7 @@ export async function awardEffects(ctx: BaseContext, m: MilestoneRow, userId: st
       problems.push(describeDiscordError(error, 'announce it'));
     }
   }
+  await emitInternalFrom(ctx, 'milestone_earned', { guildId: m.guildId, userId, key: `milestone:${m.id}:${userId}`, payload: { milestoneId: m.id, milestone: m.name, currencyId: m.currencyId } });
   return problems;
 }
 

@@ -7,6 +7,7 @@ import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { InteractionContext, Reply } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
+import { emitInternal } from '../../core/internal-events';
 import { requestAvatarScan } from '../avatar-scan/public';
 import { ApplicationsRepo } from './applications.repo';
 import { CardOutbox } from './card-outbox.repo';
@@ -151,6 +152,7 @@ async function submit(ctx: InteractionContext, form: Form, answers: Record<strin
     // the card later.
     after: async () => {
       await deliverCards(ctx, { applicationId: app.id }).catch((error: unknown) => logAfterSubmit('card', app.id, error));
+      await emitInternal(ctx, 'application_submitted', { guildId: ctx.guild, userId: ctx.user.id, key: `application:${app.id}`, occurredAt: now, payload: { applicationId: app.id, youngAccount: app.youngAccount } });
       // The card shows "Avatar risk: scanning…" until the scanner answers through applyAvatarRisk.
       await requestAvatarScan(ctx, { guildId: ctx.guild, userId: ctx.user.id, avatarHash: ctx.user.avatar ?? null, applicationId: app.id }).catch((error: unknown) =>
         logAfterSubmit('avatar scan', app.id, error),

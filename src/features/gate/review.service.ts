@@ -217,6 +217,7 @@ export async function completeAccept(ctx: ReviewScope, app: GateApplicationRow, 
   }
   await refreshCard(ctx, current);
   await emitInternal(ctx, 'application_accepted', { guildId: ctx.guild, userId: app.userId, key: `application:${app.id}` });
+  await emitDecided(ctx, app, 'accepted');
   await closeTicketFor(ctx, ctx.guild, app.userId, `Application #${app.id} accepted.`);
   if (problems.length > 0) {
     await ctx.notify({ content: `Application #${app.id} was accepted, but: ${problems.join(' ')}` });
@@ -302,7 +303,18 @@ export async function completeNegative(ctx: ReviewScope, app: GateApplicationRow
     }
   }
   await refreshCard(ctx, current);
+  await emitDecided(ctx, app, decision);
   await closeTicketFor(ctx, ctx.guild, app.userId, `Application #${app.id} ${DECISION_VERBS[decision]}.`);
+}
+
+/** `application_decided`, once a decision's side effects went through (a reverted decision is not one). */
+function emitDecided(ctx: ReviewScope, app: GateApplicationRow, decision: Decision): Promise<void> {
+  return emitInternal(ctx, 'application_decided', {
+    guildId: ctx.guild,
+    userId: app.userId,
+    key: `application:${app.id}:${app.decidedAt ?? ''}`,
+    payload: { applicationId: app.id, decision, reviewerId: ctx.user.id },
+  });
 }
 
 /** The DM that takes back "You are being removed" when Discord refused the kick after all. */

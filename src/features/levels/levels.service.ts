@@ -14,6 +14,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
+import { emitInternalFrom } from '../../core/internal-events';
 import type { Budget } from '../../core/budget';
 import type { Db } from '../../db/client';
 import { messageNonce } from '../../discord/nonce';
@@ -161,5 +162,7 @@ export async function onXpChanged(ctx: BaseContext, event: { guildId: string; cu
   if (settings.currencyId !== event.currencyId) return;
   const currency = await findCurrency(ctx.db, event.guildId, event.currencyId);
   if (!currency) return;
-  await recordBalances(ctx.db, event.guildId, currency.id, curveOf(currency.levelCurve), [{ userId: event.userId, balance: event.balance, channelId: null }]);
+  const ups = await recordBalances(ctx.db, event.guildId, currency.id, curveOf(currency.levelCurve), [{ userId: event.userId, balance: event.balance, channelId: null }]);
+  // The same key as the rules engine's level_up: one level reached is one event.
+  for (const up of ups) await emitInternalFrom(ctx, 'level_up', { guildId: event.guildId, userId: up.userId, key: `${currency.id}:${up.userId}:L${up.level}`, payload: { level: up.level, currencyId: currency.id } });
 }

@@ -16,6 +16,7 @@ export interface AmendResult {
 export async function amendCaseReason(service: ModerationService, actorId: string, caseNumber: number, text: string): Promise<AmendResult | null> {
   const row = await service.cases.amendReason(caseNumber, actorId, text);
   if (!row) return null;
+  await service.announce('case_updated', row, 'reason_amended');
   return { row, problem: await service.modLog.refresh(row) };
 }
 

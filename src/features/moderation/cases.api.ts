@@ -95,7 +95,7 @@ function toPunishment(p: PunishmentRow): z.input<typeof punishmentSchema> {
 const toNote = (n: NoteRow): z.input<typeof noteSchema> => ({ id: n.id, targetId: n.targetId, actorId: n.actorId, text: n.text, createdAt: n.createdAt });
 const toAmendment = (a: Amendment): z.input<typeof amendmentSchema> => ({ actorId: a.actorId, text: a.text, createdAt: a.createdAt });
 
-const service = (ctx: ApiContext) => new ModerationService({ db: ctx.db, discord: ctx.discord, config: ctx.config });
+const service = (ctx: ApiContext) => new ModerationService({ db: ctx.db, discord: ctx.discord, config: ctx.config, events: ctx });
 
 async function caseDetail(s: ModerationService, row: CaseRow): Promise<z.input<typeof caseDetailSchema>> {
   const [amendments, punishment] = await Promise.all([s.cases.amendments([row.id]), s.punishments.forCase(row.id)]);

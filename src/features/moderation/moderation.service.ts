@@ -12,7 +12,9 @@
 import { PermissionFlagsBits, RESTJSONErrorCodes, type APIGuildMember } from 'discord-api-types/v10';
 import { UserError } from '../../core/errors';
 import { GuildConfig } from '../../core/guild-config.repo';
-import type { InteractionContext } from '../../core/context';
+import type { BaseContext, InteractionContext } from '../../core/context';
+import { emitInternalFrom } from '../../core/internal-events';
+import type { Registry } from '../../core/registry';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, describeDiscordError, type Discord } from '../../discord';
 import { CANCELS, isBanned, isDiscordRefusal, performAction, type ModAction } from './actions';
@@ -55,6 +57,8 @@ export interface ModerationDeps {
   db: Db;
   discord: Discord;
   config: GuildConfig;
+  /** Where `case_created` / `case_updated` are emitted from (commands and the dashboard pass theirs). */
+  events?: BaseContext & { registry?: Registry };
 }
 
 interface RecordSpec {
@@ -113,7 +117,7 @@ export class ModerationService {
 
   /** The service of an interaction's guild. */
   static of(ctx: InteractionContext): ModerationService {
-    return new ModerationService({ db: ctx.db, discord: ctx.discord, config: ctx.config });
+    return new ModerationService({ db: ctx.db, discord: ctx.discord, config: ctx.config, events: ctx });
   }
 
   /** The service of a guild, outside interactions (cron). */
@@ -197,6 +201,7 @@ export class ModerationService {
       // Nothing on Discord but the DM (a warning): the case is the whole record.
       const dmSent = spec.dm && canDm ? await this.dm(scene.targetId, dmText()) : null;
       const row = await this.cases.create({ ...input, dmSent });
+      await this.announce('case_created', row);
       const problem = await this.modLog.post(row);
       return { row, notes: problem ? [problem] : [] };
     }
@@ -228,6 +233,7 @@ export class ModerationService {
     }
     // Null: the reconcile cron settled it first (a very slow request); it also posted it.
     if (!row) return { row: (await this.cases.byId(intent.id)) ?? { ...intent, dmSent }, notes };
+    await this.announce('case_created', row);
     const problem = await this.modLog.post(row);
     return { row, notes: problem ? [...notes, problem] : notes };
   }
@@ -251,6 +257,17 @@ export class ModerationService {
       );
     }
     return error;
+  }
+
+  /** Tells other features (rules, webhooks) about a recorded case: ids and facts, not the reason text. */
+  async announce(type: 'case_created' | 'case_updated', row: CaseRow, change?: string): Promise<void> {
+    if (!this.deps.events || row.state !== 'done') return;
+    await emitInternalFrom(this.deps.events, type, {
+      guildId: this.guildId,
+      userId: row.targetId,
+      key: type === 'case_created' ? `case:${row.id}` : `case:${row.id}:${change}:${row.updatedAt}`,
+      payload: { caseId: row.id, caseNumber: row.caseNumber, caseType: row.type, actorId: row.actorId, durationMs: row.durationMs, expiresAt: row.expiresAt, ...(change ? { change } : {}) },
+    });
   }
 
   private auditReason(actorId: string, reason: string): string {

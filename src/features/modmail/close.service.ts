@@ -14,6 +14,7 @@
 import { and, eq, gte } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
 import { GuildConfig } from '../../core/guild-config.repo';
+import { emitInternalFrom } from '../../core/internal-events';
 import { isUniqueViolation } from '../../db/errors';
 import { DiscordApiError } from '../../discord';
 import { messageNonce } from '../../discord/nonce';
@@ -79,6 +80,7 @@ export async function closeTicket(ctx: BaseContext, ticket: TicketRow, request: 
     .returning();
   if (!closed) return { closed: false, ticket, problems: [] };
   await recordAction(ctx.db, { ticketId: closed.id, actorId: request.actorId, action: 'close', content: `Closed (${request.how}): ${reason}`, sourceId: `close:${request.sourceId}`, createdAt: now });
+  await emitInternalFrom(ctx, 'ticket_closed', { guildId: closed.guildId, userId: closed.memberId, key: `ticket:${closed.id}:closed:${now}`, payload: { ticketId: closed.id, how: request.how, closedBy: request.actorId } });
 
   const cancel = request.cancelTimer ?? ((kind: string) => ticketObject(ctx.env, closed.guildId, closed.memberId).cancel(kind));
   await Promise.all(Object.values(TIMER).map((kind) => cancel(kind)));

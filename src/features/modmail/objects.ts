@@ -2,6 +2,9 @@
  * Stubs of the ticket objects, for callers in this feature and modmail-ops. Each RPC call is
  * one subrequest: event and cron handlers count it (`ctx.budget.count(1)`).
  */
+import type { BaseContext } from '../../core/context';
+import { emitInternalFrom } from '../../core/internal-events';
+import type { Registry } from '../../core/registry';
 import type { OpenOutcome, OpenRequest } from './ticket.types';
 
 /** The object name of one (guild, member) ticket key. */
@@ -29,7 +32,15 @@ export function inboxObject(env: Env, userId: string) {
   return env.MODMAIL_TICKETS.getByName(inboxObjectName(userId));
 }
 
-/** Opens (or finds) the ticket of `request`'s guild and member, through its object. */
-export async function openTicket(env: Env, request: OpenRequest): Promise<OpenOutcome> {
-  return (await ticketObject(env, request.guildId, request.member.id).open(request, env.DISCORD_API_BASE)) as OpenOutcome;
+/**
+ * Opens (or finds) the ticket of `request`'s guild and member, through its object. With the
+ * caller's context, a ticket it created is announced (`ticket_opened`; the object has no registry).
+ */
+export async function openTicket(env: Env, request: OpenRequest, tell?: BaseContext & { registry?: Registry }): Promise<OpenOutcome> {
+  const outcome = (await ticketObject(env, request.guildId, request.member.id).open(request, env.DISCORD_API_BASE)) as OpenOutcome;
+  if (tell && outcome.ok && outcome.created) {
+    const t = outcome.ticket;
+    await emitInternalFrom(tell, 'ticket_opened', { guildId: t.guildId, userId: t.memberId, key: `ticket:${t.id}`, payload: { ticketId: t.id, via: request.via, openedBy: request.openedBy, categoryId: request.categoryId ?? null } });
+  }
+  return outcome;
 }

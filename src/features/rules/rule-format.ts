@@ -6,11 +6,14 @@
  * rule runs for that event and member once this one fired). See docs/engagement.md.
  */
 import * as z from 'zod';
+import { INTERNAL_EVENT_TYPES } from '../../core/internal-events';
 
 /** Lake event types a rule can trigger on. */
 export const LAKE_TRIGGERS = ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'GUILD_MEMBER_ADD', 'VOICE_MINUTE'] as const;
 /** Internal events (src/core/internal-events.ts) a rule can trigger on or emit. */
-export const INTERNAL_TRIGGERS = ['level_up', 'milestone_earned', 'currency_changed', 'application_accepted', 'case_created'] as const;
+export const INTERNAL_TRIGGERS = INTERNAL_EVENT_TYPES;
+/** Internal events a rule's `emit` effect may emit (the others report other features' records). */
+export const RULE_EMITS = ['level_up', 'milestone_earned', 'currency_changed', 'application_accepted', 'case_created'] as const;
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'a Discord id (17-20 digits)');
 const ids = z.array(snowflake).min(1).max(50);
@@ -56,7 +59,7 @@ export const effectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remove_role'), role: snowflake }),
   /** `to`: a channel id, `event` (the event's channel) or `dm`. Template: {user} {rule} {channel}. */
   z.object({ type: z.literal('announce'), to: z.union([snowflake, z.literal('event'), z.literal('dm')]), template: z.string().min(1).max(1500) }),
-  z.object({ type: z.literal('emit'), event: z.enum(INTERNAL_TRIGGERS) }),
+  z.object({ type: z.literal('emit'), event: z.enum(RULE_EMITS) }),
 ]);
 export type Effect = z.output<typeof effectSchema>;
 

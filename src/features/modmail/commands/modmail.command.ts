@@ -77,7 +77,7 @@ export const modmailCommand = defineCommandGroup({
               openedBy: ctx.user.id,
               subject: reason,
               sourceId: ctx.interaction.id,
-            });
+            }, ctx);
             if (!outcome.ok) throw new UserError(outcome.refusal.code, outcome.refusal.message);
             const where = outcome.ticket.threadId ? ` in <#${outcome.ticket.threadId}>` : '';
             await ctx.editOriginal(

@@ -27,7 +27,7 @@ async function openFromDm(ctx: ComponentContext, guildId: string): Promise<Reply
       openedBy: ctx.user.id,
       subject: await inbox.heldSubject(),
       sourceId: ctx.interaction.id,
-    });
+    }, ctx);
     if (!outcome.ok) throw new UserError(outcome.refusal.code, outcome.refusal.message);
     const sent = await inbox.releaseHeld(ctx.env.DISCORD_API_BASE);
     await ctx.editOriginal({

@@ -35,7 +35,7 @@ export const openModal = defineModal({
           subject: answers[0]!.answer.split('\n')[0]!,
           answers,
           sourceId: ctx.interaction.id,
-        });
+        }, ctx);
         if (!outcome.ok) throw new UserError(outcome.refusal.code, outcome.refusal.message);
         await ctx.editOriginal(
           outcome.created
