@@ -1,4 +1,5 @@
 import { defineFeature } from '../../core/define';
+import { economyApi } from './api';
 import { awardCommand, deductCommand } from './commands/award.command';
 import { balanceCommand } from './commands/balance.command';
 import { currencyCommand } from './commands/currency.command';
@@ -20,4 +21,5 @@ export const economy = defineFeature({
   components: [leaderboardPageComponent],
   events: [countMessagesEvent],
   crons: [leaderboardsCron],
+  api: economyApi,
 });

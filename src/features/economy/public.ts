@@ -149,3 +149,6 @@ export async function applyChangeAndNotify(ctx: BaseContext, change: LedgerChang
 }
 
 export { applyTransfer, type LedgerTransfer, type TransferResult } from './ledger';
+
+/** The administrative changes the commands and the dashboard share (audited). */
+export { editCurrency, mustFindCurrency, type CurrencyPatch } from './manage.service';

@@ -1,10 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { defineCommand, opt } from '../../../core/define';
 import type { CommandContext } from '../../../core/context';
-import { UserError } from '../../../core/errors';
-import { auditLog } from '../../../core/schema';
-import { amountOption, checkAmount, checkMember, requiredCurrencyOption, formatAmount, refusal, resolveCurrency } from '../economy.view';
-import { notifyCurrencyChanged, prepareChange, type LedgerChange } from '../public';
+import { amountOption, checkAmount, checkMember, requiredCurrencyOption, formatAmount, resolveCurrency } from '../economy.view';
+import { applyStaffChange } from '../manage.service';
 import type { UserOptionValue } from '../../../core/define';
 
 const options = {
@@ -22,26 +19,7 @@ async function staffChange(ctx: CommandContext, direction: 'credit' | 'debit', o
   checkAmount(o.amount);
   checkMember(ctx, o.member, direction === 'credit' ? 'award' : 'deduct from', { self: true });
   const currency = await resolveCurrency(ctx, o.currency);
-  const change: LedgerChange = {
-    guildId: ctx.guild,
-    currencyId: currency.id,
-    userId: o.member.id,
-    amount: o.amount,
-    direction,
-    source: direction === 'credit' ? 'award' : 'correction',
-    idempotencyKey: `${direction === 'credit' ? 'award' : 'deduct'}:${ctx.interaction.id}`,
-    actorId: ctx.user.id,
-    reason: o.reason,
-  };
-  const p = prepareChange(ctx.db, change);
-  const after = JSON.stringify({ member: o.member.id, currency: currency.name, amount: direction === 'credit' ? o.amount : -o.amount, reason: o.reason, tx: p.txId });
-  const audit = ctx.db
-    .insert(auditLog)
-    .select(sql`SELECT NULL, ${ctx.guild}, ${ctx.user.id}, ${`economy.${direction === 'credit' ? 'award' : 'deduct'}`}, NULL, ${after}, ${Date.now()} WHERE EXISTS (SELECT 1 FROM ledger_tx WHERE id = ${p.txId})`);
-  const results = [...(await ctx.db.batch([...p.statements, audit] as never))] as unknown[];
-  const result = p.result(results);
-  if (!result.ok) throw new UserError(`${direction}_${result.reason}`, refusal(currency, result, `<@${o.member.id}>`));
-  if (!result.duplicate) ctx.waitUntil(notifyCurrencyChanged(ctx, change, result));
+  const result = await applyStaffChange(ctx, { guildId: ctx.guild, actorId: ctx.user.id, currency, userId: o.member.id, amount: o.amount, direction, reason: o.reason, key: ctx.interaction.id });
   const verb = direction === 'credit' ? 'Awarded' : 'Deducted';
   return ctx.reply({ ephemeral: true, content: `${verb} ${formatAmount(currency, o.amount)} ${direction === 'credit' ? 'to' : 'from'} <@${o.member.id}>. Balance: ${formatAmount(currency, result.balance)}.` });
 }

@@ -3,6 +3,7 @@ import type { CommandContext } from '../../../core/context';
 import { UserError } from '../../../core/errors';
 import { currencyNameSchema, GuildCurrencies } from '../currencies.repo';
 import { formatAmount, requiredCurrencyOption } from '../economy.view';
+import { createCurrency, deleteCurrency, editCurrency, mustFindCurrency, type CurrencyPatch } from '../manage.service';
 import type { Currency } from '../schema';
 
 const LIMIT = 1_000_000_000_000;
@@ -29,10 +30,8 @@ function describe(c: Currency): string {
   return `${c.emoji ? `${c.emoji} ` : ''}\`${c.name}\`: ${bits.join(', ')}`;
 }
 
-async function mustFind(ctx: CommandContext, name: string): Promise<Currency> {
-  const c = await new GuildCurrencies(ctx.db, ctx.guild).find(name);
-  if (!c) throw new UserError('unknown_currency', `There is no currency \`${name.trim().slice(0, 40)}\`. See \`/currency list\`.`);
-  return c;
+function mustFind(ctx: CommandContext, name: string): Promise<Currency> {
+  return mustFindCurrency(ctx.db, ctx.guild, name);
 }
 
 /** `/currency create|edit|list|delete` (administrators; every change audited). */
@@ -67,9 +66,7 @@ export const currencyCommand = defineCommandGroup({
           dailyAmount: positive('daily', o.daily, 1_000_000_000) ?? null,
           dailyCooldownS: (positive('daily_hours', o.daily_hours, 720) ?? 24) * 3600,
         };
-        const row = await new GuildCurrencies(ctx.db, ctx.guild).create(ctx.user.id, spec);
-        if (!row) throw new UserError('currency_exists', `A currency named \`${name}\` already exists. Change it with \`/currency edit\`.`);
-        await ctx.config.audited(ctx.user.id, 'economy.currency.create', null, spec);
+        const row = await createCurrency(ctx.db, ctx.config, ctx.user.id, spec);
         return ctx.reply({ ephemeral: true, content: `Created ${describe(row)}.` });
       },
     }),
@@ -87,7 +84,7 @@ export const currencyCommand = defineCommandGroup({
       },
       handler: async (ctx, o) => {
         const before = await mustFind(ctx, o.currency);
-        const patch: Parameters<GuildCurrencies['edit']>[1] = {};
+        const patch: CurrencyPatch = {};
         if (o.name !== undefined) patch.name = cleanName(o.name);
         if (o.emoji !== undefined) patch.emoji = o.emoji.trim().toLowerCase() === 'none' ? null : o.emoji;
         if (o.max_balance !== undefined) patch.maxBalance = o.max_balance === 0 ? null : positive('max_balance', o.max_balance)!;
@@ -98,18 +95,7 @@ export const currencyCommand = defineCommandGroup({
         }
         if (o.daily_hours !== undefined) patch.dailyCooldownS = positive('daily_hours', o.daily_hours, 720)! * 3600;
         if (o.archived !== undefined) patch.archived = o.archived;
-        if (Object.keys(patch).length === 0) throw new UserError('nothing_to_change', 'Say what to change.');
-        let row: Currency | null;
-        try {
-          row = await new GuildCurrencies(ctx.db, ctx.guild).edit(before.id, patch);
-        } catch (error) {
-          const text = String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message);
-          if (/CHECK constraint failed/i.test(text)) throw new UserError('negative_wallets', 'Some members are below zero: bring their balances up (`/award`) before forbidding negative balances.');
-          if (/UNIQUE constraint failed/i.test(text)) throw new UserError('currency_exists', `A currency named \`${patch.name}\` already exists.`);
-          throw error;
-        }
-        if (!row) throw new UserError('unknown_currency', 'That currency was just deleted.');
-        await ctx.config.audited(ctx.user.id, 'economy.currency.edit', { name: before.name }, patch);
+        const row = await editCurrency(ctx.db, ctx.config, ctx.user.id, before, patch);
         return ctx.reply({ ephemeral: true, content: `Updated ${describe(row)}.` });
       },
     }),
@@ -126,9 +112,7 @@ export const currencyCommand = defineCommandGroup({
       options: { currency: requiredCurrencyOption() },
       handler: async (ctx, o) => {
         const c = await mustFind(ctx, o.currency);
-        const deleted = await new GuildCurrencies(ctx.db, ctx.guild).delete(c.id);
-        if (!deleted) throw new UserError('currency_in_use', `\`${c.name}\` has been used: archive it first (\`/currency edit archived:True\`), then delete it. Its ledger stays.`);
-        await ctx.config.audited(ctx.user.id, 'economy.currency.delete', { id: c.id, name: c.name }, null);
+        await deleteCurrency(ctx.db, ctx.config, ctx.user.id, c);
         return ctx.reply({ ephemeral: true, content: `Deleted \`${c.name}\` and its wallets. Its ledger rows are kept.` });
       },
     }),

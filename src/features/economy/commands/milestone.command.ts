@@ -3,6 +3,7 @@ import { UserError } from '../../../core/errors';
 import { GuildCurrencies } from '../currencies.repo';
 import { checkMember, currencyOption, formatAmount } from '../economy.view';
 import { awardEffects, claimAward, GuildMilestones } from '../milestones.service';
+import { createMilestone } from '../manage.service';
 
 /** `/milestone create|list|grant` (administrators create, moderators grant). */
 export const milestoneCommand = defineCommandGroup({
@@ -22,30 +23,20 @@ export const milestoneCommand = defineCommandGroup({
         channel: opt.channel('Where to announce (default: the economy_announcements channel)'),
       },
       handler: async (ctx, o) => {
-        const name = o.name.trim().toLowerCase();
-        if (!/^[\p{L}\p{N} _-]{1,32}$/u.test(name)) throw new UserError('bad_name', 'A milestone name is 1–32 letters, digits, spaces, - or _.');
-        if (!Number.isInteger(o.threshold) || o.threshold < 1 || o.threshold > 1_000_000_000_000) throw new UserError('bad_threshold', 'The threshold is a whole number from 1.');
-        const repo = new GuildCurrencies(ctx.db, ctx.guild);
-        const currency = o.currency ? await repo.find(o.currency) : undefined;
-        if (o.currency && !currency) throw new UserError('unknown_currency', `There is no currency \`${o.currency.slice(0, 40)}\`.`);
-        const reward = o.reward_currency ? await repo.find(o.reward_currency) : undefined;
-        if (o.reward_currency && !reward) throw new UserError('unknown_currency', `There is no currency \`${o.reward_currency.slice(0, 40)}\`.`);
-        if ((reward === undefined) !== (o.reward_amount === undefined)) throw new UserError('reward_pair', 'Give both `reward_currency` and `reward_amount`, or neither.');
-        if (o.reward_amount !== undefined && (!Number.isInteger(o.reward_amount) || o.reward_amount < 1 || o.reward_amount > 1_000_000_000)) throw new UserError('bad_amount', 'The reward is a whole number from 1 to 1,000,000,000.');
-        const row = await new GuildMilestones(ctx.db, ctx.guild).create({
-          name,
-          kind: currency ? 'wallet' : 'events',
-          currencyId: currency?.id ?? null,
-          eventType: currency ? null : 'MESSAGE_CREATE',
+        const { row, currency, reward } = await createMilestone(ctx.db, ctx.config, ctx.user.id, {
+          name: o.name,
           threshold: o.threshold,
+          currency: o.currency ?? null,
           roleId: o.role?.id ?? null,
-          rewardCurrencyId: reward?.id ?? null,
+          rewardCurrency: o.reward_currency ?? null,
           rewardAmount: o.reward_amount ?? null,
-          announceChannelId: o.channel?.id ?? null,
-          createdBy: ctx.user.id,
+          channelId: o.channel?.id ?? null,
+        }).catch((error: unknown) => {
+          // The shared service names the dashboard's field first; the command's options differ.
+          if (error instanceof UserError) throw new UserError(error.code, error.message.replace(/^\w+: /, ''));
+          throw error;
         });
-        if (!row) throw new UserError('milestone_exists', `A milestone named \`${name}\` already exists.`);
-        await ctx.config.audited(ctx.user.id, 'economy.milestone.create', null, { id: row.id, name, threshold: o.threshold, currency: currency?.name ?? 'messages' });
+        const name = row.name;
         const what = currency ? `${formatAmount(currency, o.threshold)}` : `${o.threshold} messages`;
         return ctx.reply({ ephemeral: true, content: `Created the milestone \`${name}\`: reached at ${what}${row.roleId ? `, gives <@&${row.roleId}>` : ''}${reward ? `, rewards ${formatAmount(reward, o.reward_amount!)}` : ''}.` });
       },

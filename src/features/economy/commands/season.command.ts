@@ -2,7 +2,8 @@ import { defineCommandGroup, opt, sub } from '../../../core/define';
 import { UserError } from '../../../core/errors';
 import { GuildCurrencies, currentSeason } from '../currencies.repo';
 import { readBoard } from '../leaderboard.service';
-import { findSeason, listSeasons, rollSeason, setSchedule } from '../seasons.service';
+import { findSeason, listSeasons, setSchedule } from '../seasons.service';
+import { rollSeasonAudited } from '../manage.service';
 
 const day = (ms: number) => `<t:${Math.floor(ms / 1000)}:d>`;
 
@@ -17,8 +18,7 @@ export const seasonCommand = defineCommandGroup({
       options: { confirm: opt.boolean('Yes, roll the season now', { required: true }) },
       handler: async (ctx, { confirm }) => {
         if (!confirm) throw new UserError('not_confirmed', 'Nothing rolled: set `confirm` to True to roll the season.');
-        const rolled = await rollSeason(ctx.db, ctx.guild, ctx.user.id);
-        await ctx.config.audited(ctx.user.id, 'economy.season.roll', { season: rolled.ended }, { season: rolled.started, currencies: rolled.currencyIds });
+        const rolled = await rollSeasonAudited(ctx.db, ctx.config, ctx.user.id);
         return ctx.reply({ ephemeral: true, content: `Season ${rolled.ended} ended (${rolled.currencyIds.length} seasonal currencies; final boards kept: \`/season show ${rolled.ended}\`). Season ${rolled.started} has begun.` });
       },
     }),
