@@ -3,6 +3,7 @@
  * from it; adding a feature means adding it here.
  */
 import type { Feature } from '../core/define';
+import { analytics } from './analytics';
 import { avatarScan } from './avatar-scan';
 import { economy } from './economy';
 import { gate } from './gate';
@@ -18,4 +19,4 @@ import { runs } from './runs';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, analytics];
