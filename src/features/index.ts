@@ -4,6 +4,7 @@
  */
 import type { Feature } from '../core/define';
 import { avatarScan } from './avatar-scan';
+import { analytics } from './analytics';
 import { economy } from './economy';
 import { gate } from './gate';
 import { info } from './info';
@@ -18,4 +19,4 @@ import { runs } from './runs';
 import { tags } from './tags';
 import { welcome } from './welcome';
 
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail];
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, analytics];

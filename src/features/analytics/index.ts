@@ -1,0 +1,11 @@
+import { defineFeature } from '../../core/define';
+import { driftEvents, driftReconcileCron } from './drift';
+
+/** Activity rollups of the event lake, members' last-seen facts, `/stats` charts. */
+export const analytics = defineFeature({
+  name: 'analytics',
+  description: 'Analytics: activity rollups, heatmap, channels, member flow, lurkers and prune preview',
+  commands: [],
+  events: [...driftEvents],
+  crons: [driftReconcileCron],
+});
