@@ -1,5 +1,6 @@
 import { defineFeature } from '../../core/define';
 import { driftEvents, driftReconcileCron } from './drift';
+import { funnelLakeHook, funnelLevelUp } from './funnel/funnel.hook';
 
 /** Activity rollups of the event lake, members' last-seen facts, `/stats` charts. */
 export const analytics = defineFeature({
@@ -8,4 +9,6 @@ export const analytics = defineFeature({
   commands: [],
   events: [...driftEvents],
   crons: [driftReconcileCron],
+  lakeHooks: [funnelLakeHook],
+  internalEvents: [funnelLevelUp],
 });
