@@ -3,11 +3,8 @@
  * from it; adding a feature means adding it here.
  */
 import type { Feature } from '../core/define';
-<<<<<<< HEAD
-import { apiKeys } from './api-keys';
-=======
 import { analytics } from './analytics';
->>>>>>> analytics-data
+import { apiKeys } from './api-keys';
 import { avatarScan } from './avatar-scan';
 import { economy } from './economy';
 import { gate } from './gate';
@@ -24,8 +21,4 @@ import { tags } from './tags';
 import { webhooks } from './webhooks';
 import { welcome } from './welcome';
 
-<<<<<<< HEAD
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, apiKeys, webhooks];
-=======
-export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, analytics];
->>>>>>> analytics-data
+export const features: Feature[] = [platform, gate, welcome, avatarScan, moderation, roleMenus, reminders, tags, info, economy, levels, rules, runs, modmail, apiKeys, webhooks, analytics];

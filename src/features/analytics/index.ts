@@ -1,10 +1,15 @@
 import { defineFeature } from '../../core/define';
 import { analyticsRollupCron } from './crons/rollup.cron';
+import { driftEvents, driftReconcileCron } from './drift';
+import { funnelLakeHook, funnelLevelUp } from './funnel/funnel.hook';
 
 /** Activity rollups of the event lake, members' last-seen facts, `/stats` charts. */
 export const analytics = defineFeature({
   name: 'analytics',
   description: 'Analytics: activity rollups, heatmap, channels, member flow, lurkers and prune preview',
   commands: [],
-  crons: [analyticsRollupCron],
+  events: [...driftEvents],
+  crons: [analyticsRollupCron, driftReconcileCron],
+  lakeHooks: [funnelLakeHook],
+  internalEvents: [funnelLevelUp],
 });

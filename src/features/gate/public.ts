@@ -1,7 +1,7 @@
 /**
  * The gate's public surface: the only file other features may import.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../../db/client';
 import type { BaseContext } from '../../core/context';
@@ -70,3 +70,20 @@ export const applicationsSubmittedPerDay: DailyCounter = (db, guildId, fromMs, t
 /** Applications decided per day (the overview; index `(guild_id, decided_at)`). */
 export const applicationsDecidedPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
   countPerDay(db, gateApplications, { guild: gateApplications.guildId, time: gateApplications.decidedAt }, guildId, fromMs, toMs);
+
+/** An application's timeline, for the analytics join funnel. */
+export interface ApplicationTimes {
+  userId: string;
+  status: string;
+  submittedAt: number;
+  decidedAt: number | null;
+}
+
+/** Applications submitted in a guild from `sinceMs` on (index `(guild_id, submitted_at)`), oldest first. */
+export async function applicationsSince(db: Db, guildId: string, sinceMs: number): Promise<ApplicationTimes[]> {
+  return db
+    .select({ userId: gateApplications.userId, status: gateApplications.status, submittedAt: gateApplications.submittedAt, decidedAt: gateApplications.decidedAt })
+    .from(gateApplications)
+    .where(and(eq(gateApplications.guildId, guildId), gte(gateApplications.submittedAt, sinceMs)))
+    .orderBy(gateApplications.submittedAt);
+}
