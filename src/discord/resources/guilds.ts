@@ -3,6 +3,7 @@ import type {
   APIGuild,
   APIGuildScheduledEvent,
   APIRole,
+  RESTGetAPIGuildThreadsResult,
   RESTPatchAPIGuildScheduledEventJSONBody,
   RESTPostAPIGuildRoleJSONBody,
   RESTPostAPIGuildScheduledEventJSONBody,
@@ -21,6 +22,8 @@ export function guilds(rest: RestClient) {
     getWithCounts: (guildId: string) => rest.get<APIGuild>(`/guilds/${guildId}`, { query: { with_counts: true } }),
     /** @see https://discord.com/developers/docs/resources/guild#get-guild-roles */
     roles: (guildId: string) => rest.get<APIRole[]>(`/guilds/${guildId}/roles`),
+    /** Active threads, public and private (forum posts too), newest first. @see https://discord.com/developers/docs/resources/guild#list-active-guild-threads */
+    activeThreads: (guildId: string) => rest.get<RESTGetAPIGuildThreadsResult>(`/guilds/${guildId}/threads/active`),
     /** @see https://discord.com/developers/docs/resources/guild#get-guild-channels */
     channels: (guildId: string) => rest.get<APIChannel[]>(`/guilds/${guildId}/channels`),
     /** @see https://discord.com/developers/docs/resources/guild#create-guild-role */

@@ -7,9 +7,15 @@
  *    destination (the category's, else the `modmail` channel) are checked, and the ticket row
  *    is written (the partial unique index settles any race with another path).
  * 3. A ticket without a thread gets one (private thread, or forum post whose first message is
- *    the card), recorded on the row at once; the card is posted (nonce) if not yet.
+ *    the card), recorded on the row at once; the card is posted (nonce) if not yet. Creating a
+ *    thread cannot carry a nonce, so the intent (parent and name, which holds the ticket id) is
+ *    written to the object's journal first: a retry after a crash or a lost response between
+ *    the create and the record adopts the thread it finds among the guild's active threads
+ *    instead of making a second one, and checks the thread's first messages for the card.
  * 4. The `open` action, the member's answers (as their first message) and the greeting DM are
- *    recorded and sent; a refused DM is recorded as undelivered and staff are warned.
+ *    recorded and sent (each idempotent on its source id), by the call that created the ticket
+ *    or, after a crash, by the one that finished its thread; a refused DM is recorded as
+ *    undelivered and staff are warned.
  */
 import { ChannelType, type APIEmbed, type APIMessage, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIGuildForumThreadsJSONBody } from 'discord-api-types/v10';
 import type { BaseContext } from '../../core/context';
@@ -34,8 +40,34 @@ const AUTO_ARCHIVE_MINUTES = 10080;
 
 const refuse = (code: string, message: string): OpenOutcome => ({ ok: false, refusal: { code, message } });
 
+/**
+ * Where an open writes its intent before an act that carries no nonce (the ticket object's
+ * storage: it outlives the instance, and the object runs one open at a time).
+ */
+export interface OpenJournal {
+  get<T = unknown>(key: string): T | undefined;
+  put<T>(key: string, value: T): void;
+  delete(key: string): boolean;
+}
+
+/** What the journal holds while a ticket's thread is being made. */
+interface ThreadIntent {
+  parentId: string;
+  name: string;
+  /** The thread was recorded on the ticket, the card (private threads) not yet confirmed. */
+  stage: 'create' | 'card';
+}
+
+const intentKey = (ticketId: number) => `thread-intent:${ticketId}`;
+
+/** A journal that forgets (callers outside the ticket object; tests of the pure flow). */
+export function memoryJournal(): OpenJournal {
+  const m = new Map<string, unknown>();
+  return { get: <T>(k: string) => m.get(k) as T | undefined, put: (k, v) => void m.set(k, v), delete: (k) => m.delete(k) };
+}
+
 /** The open ticket of the request's guild and member, opened if need be. See the module comment. */
-export async function openTicketNow(ctx: BaseContext, request: OpenRequest): Promise<OpenOutcome> {
+export async function openTicketNow(ctx: BaseContext, request: OpenRequest, journal: OpenJournal = memoryJournal()): Promise<OpenOutcome> {
   const tickets = new GuildTickets(ctx.db, request.guildId);
   const categories = new GuildCategories(ctx.db, request.guildId);
   let ticket = await tickets.openFor(request.member.id);
@@ -61,7 +93,12 @@ export async function openTicketNow(ctx: BaseContext, request: OpenRequest): Pro
     else ticket = await tickets.openFor(request.member.id);
     if (!ticket) throw new Error('modmail: open ticket neither written nor found');
   }
-  if (!ticket.threadId) ticket = await makeThread(ctx, ticket, request);
+  // A thread (or its card) left unfinished by an earlier call is finished here, and then this
+  // call does the rest of the open that call never reached.
+  if (!ticket.threadId || journal.get(intentKey(ticket.id))) {
+    ticket = await makeThread(ctx, ticket, request, journal);
+    created = true;
+  }
   if (created) {
     await recordAction(ctx.db, { ticketId: ticket.id, actorId: request.openedBy, action: 'open', content: `Opened (${request.via})`, sourceId: `open:${ticket.id}` });
   }
@@ -78,42 +115,73 @@ async function destination(ctx: BaseContext, guildId: string, category: Category
   return category?.destinationId ?? (await new GuildConfig(ctx.db, guildId).channel('modmail'));
 }
 
-async function makeThread(ctx: BaseContext, ticket: TicketRow, request: OpenRequest): Promise<TicketRow> {
+async function makeThread(ctx: BaseContext, ticket: TicketRow, request: OpenRequest, journal: OpenJournal): Promise<TicketRow> {
   const tickets = new GuildTickets(ctx.db, ticket.guildId);
+  const key = intentKey(ticket.id);
+  const intent = journal.get<ThreadIntent>(key);
   const category = ticket.categoryId ? await new GuildCategories(ctx.db, ticket.guildId).get(ticket.categoryId) : undefined;
-  const parentId = await destination(ctx, ticket.guildId, category);
+  const parentId = intent?.parentId ?? (await destination(ctx, ticket.guildId, category));
   if (!parentId) throw new Error(`modmail: ticket ${ticket.id} has no destination`);
-  const [parent, card, settings] = await Promise.all([
-    ctx.discord.channels.get(parentId),
-    buildCard(ctx, ticket, request, category),
-    readModmailSettings(new GuildConfig(ctx.db, ticket.guildId)),
-  ]);
+  const [parent, card] = await Promise.all([ctx.discord.channels.get(parentId), cardMessage(ctx, ticket, request, category)]);
+  const forum = FORUMS.has(parent.type);
+  // The name carries the ticket id: it is how a retry knows its thread among the active ones.
+  const name = clip(`${displayName(request.member)} · #${ticket.id}`, 100);
+  let threadId = ticket.threadId;
+  if (!threadId && intent) threadId = await findThread(ctx, ticket.guildId, intent);
+  if (!threadId) {
+    journal.put<ThreadIntent>(key, { parentId, name, stage: 'create' });
+    if (forum) {
+      const post = await ctx.discord.channels.startThread(parentId, { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES, message: card as RESTPostAPIGuildForumThreadsJSONBody['message'] }, `Modmail ticket #${ticket.id}`);
+      threadId = post.id;
+    } else {
+      const thread = await ctx.discord.channels.startThread(
+        parentId,
+        { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: AUTO_ARCHIVE_MINUTES },
+        `Modmail ticket #${ticket.id}`,
+      );
+      threadId = thread.id;
+    }
+  }
+  const saved = (await tickets.setThread(ticket.id, threadId, parentId)) ?? (await tickets.byId(ticket.id));
+  if (!saved?.threadId) throw new Error(`modmail: ticket ${ticket.id} vanished`);
+  if (!forum) {
+    journal.put<ThreadIntent>(key, { parentId, name, stage: 'card' });
+    await postCard(ctx, saved, saved.threadId, card, intent !== undefined);
+  }
+  journal.delete(key);
+  return saved;
+}
+
+/** The thread an earlier attempt made (same parent and name) among the guild's active threads, if any. */
+async function findThread(ctx: BaseContext, guildId: string, intent: ThreadIntent): Promise<string | null> {
+  const { threads } = await ctx.discord.guilds.activeThreads(guildId);
+  return threads.find((t) => 'parent_id' in t && t.parent_id === intent.parentId && t.name === intent.name)?.id ?? null;
+}
+
+/**
+ * Posts the card in a private thread once: with a nonce (Discord's window is minutes), and
+ * on a retry (`resumed`) only when the thread's first messages do not hold it already.
+ */
+async function postCard(ctx: BaseContext, ticket: TicketRow, threadId: string, card: RESTPostAPIChannelMessageJSONBody, resumed: boolean): Promise<void> {
+  if (resumed) {
+    const title = card.embeds?.[0]?.title;
+    const first = await ctx.discord.channels.listMessages(threadId, { after: '0', limit: 5 });
+    if (first.some((m) => m.author.id === ctx.discord.applicationId && m.embeds[0]?.title === title)) return;
+  }
+  await ctx.discord.channels.createMessage(threadId, { ...card, nonce: await messageNonce('modmail.card', String(ticket.id)), enforce_nonce: true });
+}
+
+/** The card as posted: the embed, and the staff role (or the contacting staff member) mentioned. */
+async function cardMessage(ctx: BaseContext, ticket: TicketRow, request: OpenRequest, category?: CategoryRow): Promise<RESTPostAPIChannelMessageJSONBody> {
+  category ??= ticket.categoryId ? await new GuildCategories(ctx.db, ticket.guildId).get(ticket.categoryId) : undefined;
+  const [card, settings] = await Promise.all([buildCard(ctx, ticket, request, category), readModmailSettings(new GuildConfig(ctx.db, ticket.guildId))]);
   const roleId = category?.staffRoleId ?? settings.staffRoleId;
   const pings = [...(roleId ? [`<@&${roleId}>`] : []), ...(ticket.openedVia === 'contact' ? [`<@${ticket.openedBy}>`] : [])];
-  const cardMessage: RESTPostAPIChannelMessageJSONBody = {
+  return {
     ...(pings.length ? { content: pings.join(' ') } : {}),
     embeds: [card],
     allowed_mentions: { parse: [], roles: roleId ? [roleId] : [], users: ticket.openedVia === 'contact' ? [ticket.openedBy] : [] },
   };
-  const name = clip(`${displayName(request.member)} · #${ticket.id}`, 100);
-  let threadId: string;
-  if (FORUMS.has(parent.type)) {
-    const post = await ctx.discord.channels.startThread(parentId, { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES, message: cardMessage as RESTPostAPIGuildForumThreadsJSONBody['message'] }, `Modmail ticket #${ticket.id}`);
-    threadId = post.id;
-  } else {
-    const thread = await ctx.discord.channels.startThread(
-      parentId,
-      { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: AUTO_ARCHIVE_MINUTES },
-      `Modmail ticket #${ticket.id}`,
-    );
-    threadId = thread.id;
-  }
-  const saved = (await tickets.setThread(ticket.id, threadId, parentId)) ?? (await tickets.byId(ticket.id));
-  if (!saved) throw new Error(`modmail: ticket ${ticket.id} vanished`);
-  if (!FORUMS.has(parent.type)) {
-    await ctx.discord.channels.createMessage(threadId, { ...cardMessage, nonce: await messageNonce('modmail.card', String(ticket.id)), enforce_nonce: true });
-  }
-  return saved;
 }
 
 /** Everything the card shows, each source asked once and in parallel; a failing source is left out. */

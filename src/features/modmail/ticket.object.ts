@@ -59,7 +59,7 @@ export class ModmailTicket extends DurableObject<Env> {
    * a new one with its staff thread and card. 50 concurrent calls give one ticket, one thread.
    */
   open(request: OpenRequest, apiBase?: string): Promise<OpenOutcome> {
-    return this.serial(() => openTicketNow(this.svc(apiBase), request));
+    return this.serial(() => openTicketNow(this.svc(apiBase), request, this.ctx.storage.kv));
   }
 
   // ----------------------------------------------------------------------------- timers

@@ -108,6 +108,7 @@ const schemas = {
       times: z.number().int().positive().optional(),
       scope: z.enum(['user', 'global', 'shared']).optional(),
       drop: z.boolean().optional(),
+      afterApply: z.boolean().optional(),
     })
     .refine((rule) => rule.drop === true || rule.status !== undefined, { message: 'a fail rule needs a status (or drop: true)' }),
   latency: z.object({ ms: z.number().nonnegative(), method: z.string().optional(), route: z.string().optional() }),

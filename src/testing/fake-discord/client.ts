@@ -266,7 +266,8 @@ export class FakeDiscord {
    * 404 → the route's "Unknown …" code (10007 member, 10008 message, 10003 channel…); 429 → body
    * `{ retry_after, global: false }` + `Retry-After` and X-RateLimit-* headers (`retryAfter` default 1 s;
    * `scope` sets `X-RateLimit-Scope`, default `user`). `drop: true` closes the connection before the
-   * request is applied (a network error for the client; recorded with status 0).
+   * request is applied (a network error for the client; recorded with status 0). `afterApply: true`
+   * applies the request first, then fails: the effect happened but the client never heard.
    */
   async failNext(rule: FailRule): Promise<void> {
     await this.req('POST', '/fail', rule);

@@ -288,11 +288,12 @@ export async function dispatch(state: SessionState, req: Request, apiPath: strin
     }
 
     const rule = takeFailure(state, method, routeDef.path);
-    if (rule) return injectedOutcome(rule, routeDef.path, rl);
+    if (rule && !rule.afterApply) return injectedOutcome(rule, routeDef.path, rl);
 
     try {
       const source = req.headers.get(SOURCE_HEADER) === 'http-response' ? 'http-response' : 'api';
       const result = await routeDef.handler({ state, params, query: search, body: body ?? undefined, files, reason, source, bearer });
+      if (rule) return injectedOutcome(rule, routeDef.path, rl);
       return { status: result.status, body: result.body ?? null, headers: rl, injected: false };
     } catch (e) {
       if (e instanceof ViolationError) {

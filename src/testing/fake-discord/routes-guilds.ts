@@ -108,6 +108,24 @@ export const guildRoutes: AnyRoute[] = [
     },
   }),
 
+  // Active threads (public and private, forum posts too), newest first, with the bot's own
+  // thread-member rows, as Discord answers it.
+  route()({
+    method: 'GET',
+    path: '/guilds/{guild_id}/threads/active',
+    auth: 'bot',
+    handler: ({ state, params }) => {
+      const guild = requireGuild(state, params.guild_id);
+      const threads = [...state.channels.values()]
+        .filter((ch) => ch.guildId === guild.id && ch.thread && !ch.thread.archived)
+        .sort((a, b) => compareSnowflakes(b.id, a.id));
+      const members = threads
+        .filter((ch) => ch.thread!.memberIds.has(state.botUserId))
+        .map((ch) => ({ id: ch.id, user_id: state.botUserId, join_timestamp: new Date(ch.thread!.createdAt).toISOString(), flags: 0 }));
+      return { status: 200, body: { threads: threads.map((ch) => state.renderChannel(ch)), members } };
+    },
+  }),
+
   route()({
     method: 'GET',
     path: '/guilds/{guild_id}/channels',

@@ -251,6 +251,12 @@ export interface FailRule {
    * a network error. `status` is then ignored (the call is recorded with status 0).
    */
   drop?: boolean;
+  /**
+   * Apply the request first (the handler runs and its effect stays), then answer with the
+   * failure (or drop the connection): Discord did it, but the client never heard (a lost
+   * response, a timeout after the write). Tests of "failed between the act and the record".
+   */
+  afterApply?: boolean;
 }
 
 /** Body of `POST /_fake/s/:sid/latency`. */
