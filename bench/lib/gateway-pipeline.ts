@@ -108,13 +108,21 @@ function snowflake(base: bigint, n: number): string {
   return String(base + BigInt(n));
 }
 
+/** Members who write a run's messages (and DMs). */
+export const AUTHORS = 97;
+
+/** The user id of author `k` (0 ≤ k < {@link AUTHORS}) of the run whose ids start at `base`. */
+export function authorId(base: bigint, k: number): string {
+  return snowflake(base, 1_000_000 + k);
+}
+
 /**
  * `count` events of one run: ~85 % guild messages, ~10 % DMs, 5 % member joins (which post
  * a welcome). Messages carry ~100 characters of content, a mention every 7th and an
  * attachment every 11th (the lake keeps only counts).
  */
 export function makeEvents(
-  run: { guildId: string; channelId: string; dmChannelId: string; idBase: bigint },
+  run: { guildId: string; channelId: string; dmChannels: readonly string[]; idBase: bigint },
   count: number,
   joinEvery = 20,
   content: (i: number) => string = (i) => `bench message ${i}: the quick brown fox jumps over the lazy dog while the gateway keeps up`,
@@ -123,7 +131,7 @@ export function makeEvents(
   const joinedAt = new Date().toISOString();
   for (let i = 0; i < count; i++) {
     const id = snowflake(run.idBase, i);
-    const author = { id: snowflake(run.idBase, 1_000_000 + (i % 97)), username: `member${i % 97}`, discriminator: '0', global_name: null, avatar: null };
+    const author = { id: authorId(run.idBase, i % AUTHORS), username: `member${i % AUTHORS}`, discriminator: '0', global_name: null, avatar: null };
     if (joinEvery > 0 && i % joinEvery === joinEvery - 1) {
       const user = { id: snowflake(run.idBase, 2_000_000 + i), username: `joiner${i}`, discriminator: '0', global_name: null, avatar: null };
       const d = { guild_id: run.guildId, user, roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0, pending: false };
@@ -134,7 +142,8 @@ export function makeEvents(
     const d: Record<string, unknown> = {
       id,
       type: 0,
-      channel_id: dm ? run.dmChannelId : run.channelId,
+      // A DM is in its author's DM channel with the bot (which exists on the fake Discord).
+      channel_id: dm ? (run.dmChannels[i % AUTHORS] ?? '0') : run.channelId,
       ...(dm ? {} : { guild_id: run.guildId, member: { roles: [], joined_at: joinedAt, deaf: false, mute: false, flags: 0 } }),
       author,
       content: content(i),
@@ -281,13 +290,37 @@ async function dispatchAll(gw: FakeGateway, events: BenchEvent[]): Promise<void>
   for (let i = 0; i < events.length; i += DISPATCH_CHUNK) await gw.dispatchMany(events.slice(i, i + DISPATCH_CHUNK).map(({ t, d }) => ({ t, d })));
 }
 
-/** Lake rows of a run: its guild's rows and its DM channel's rows. */
-async function lakeRows(bot: PipelineBot, guildId: string, dmChannelId: string): Promise<{ sourceId: string; status: string }[]> {
+/** The run's rows of the lake: its guild's, and the DMs in its authors' DM channels. */
+const RUN_ROWS = "(guild_id = ?1 OR (guild_id IS NULL AND channel_id IN (SELECT value FROM json_each(?2))))";
+
+/** Lake rows of a run: its guild's rows and its DM channels' rows. */
+async function lakeRows(bot: PipelineBot, guildId: string, dmChannels: readonly string[]): Promise<{ sourceId: string; status: string }[]> {
   const { results } = await bot.db
-    .prepare('SELECT source_id AS sourceId, status FROM gateway_events WHERE guild_id = ? OR channel_id = ?')
-    .bind(guildId, dmChannelId)
+    .prepare(`SELECT source_id AS sourceId, status FROM gateway_events WHERE ${RUN_ROWS}`)
+    .bind(guildId, JSON.stringify(dmChannels))
     .all<{ sourceId: string; status: string }>();
   return results;
+}
+
+/**
+ * The run's authors as users of the fake Discord, each with a DM channel with the bot (opened
+ * over the API as the bot would): a DM event then names a channel that exists, as on Discord,
+ * so modmail's inbox reads and posts where the member wrote. Returns the channel ids by author.
+ */
+async function openAuthorDms(fake: FakeDiscord, idBase: bigint): Promise<string[]> {
+  const out: string[] = [];
+  for (let k = 0; k < AUTHORS; k++) {
+    const id = authorId(idBase, k);
+    await fake.addUser({ id, username: `member${k}`, globalName: null, avatar: null });
+    const res = await fetch(`${fake.apiBase}/users/@me/channels`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${BOT_TOKEN}`, 'content-type': 'application/json', 'user-agent': 'DiscordBot (https://github.com/gatehouse/gatehouse, bench)' },
+      body: JSON.stringify({ recipient_id: id }),
+    });
+    if (!res.ok) throw new Error(`gateway bench: opening a DM channel answered ${res.status}: ${await res.text()}`);
+    out.push(((await res.json()) as { id: string }).id);
+  }
+  return out;
 }
 
 /**
@@ -316,13 +349,15 @@ export async function runPipeline(
   const stallMs = options.stallMs ?? 20_000;
   const log = options.log ?? (() => undefined);
   const n = ++rig.runs;
-  // A guild and a DM channel per run, so its rows are counted apart from other runs'.
-  // (The lake only needs ids; welcomes of every run go to the seeded guild's welcome channel.)
+  // A guild and authors (with their DM channels) per run, so its rows are counted apart from
+  // other runs'. (The lake only needs ids; welcomes of every run go to the seeded guild's
+  // welcome channel.)
+  const idBase = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
   const run = {
     guildId: String(1_800_000_000_000_000_000n + BigInt(n)),
     channelId: rig.channelId,
-    dmChannelId: String(1_900_000_000_000_000_000n + BigInt(n)),
-    idBase: (BigInt(Date.now()) - DISCORD_EPOCH) << 22n,
+    dmChannels: await openAuthorDms(rig.fake, idBase),
+    idBase,
   };
   await bot.db.prepare('INSERT INTO guild_channels (guild_id, purpose, channel_id) VALUES (?, ?, ?)').bind(run.guildId, 'welcome', rig.welcomeChannelId).run();
   await options.seed?.(bot.db, run.guildId);
@@ -331,7 +366,7 @@ export async function runPipeline(
   const wanted = new Set(events.map((e) => e.sourceId));
   const beforeHealth = await health(bot);
   const beforeLog = await gw.log();
-  const beforeRows = new Set((await lakeRows(bot, run.guildId, run.dmChannelId)).map((r) => r.sourceId));
+  const beforeRows = new Set((await lakeRows(bot, run.guildId, run.dmChannels)).map((r) => r.sourceId));
   const cpu0 = bot.cpuSeconds();
   const startedAt = Date.now();
   const started = performance.now();
@@ -367,8 +402,8 @@ export async function runPipeline(
   let timedOut = false;
   const countRows = async () =>
     (await bot.db
-      .prepare("SELECT count(*) AS stored, coalesce(sum(status = 'done'), 0) AS done FROM gateway_events WHERE guild_id = ? OR channel_id = ?")
-      .bind(run.guildId, run.dmChannelId)
+      .prepare(`SELECT count(*) AS stored, coalesce(sum(status = 'done'), 0) AS done FROM gateway_events WHERE ${RUN_ROWS}`)
+      .bind(run.guildId, JSON.stringify(run.dmChannels))
       .first<{ stored: number; done: number }>()) ?? { stored: 0, done: 0 };
   for (;;) {
     const now = performance.now();
@@ -398,7 +433,7 @@ export async function runPipeline(
   // Let in-flight queue messages (resends after a resume) settle before counting duplicates.
   await sleep(1500);
 
-  const rows = (await lakeRows(bot, run.guildId, run.dmChannelId)).filter((r) => !beforeRows.has(r.sourceId));
+  const rows = (await lakeRows(bot, run.guildId, run.dmChannels)).filter((r) => !beforeRows.has(r.sourceId));
   const seen = new Map<string, number>();
   for (const r of rows) seen.set(r.sourceId, (seen.get(r.sourceId) ?? 0) + 1);
   let lost = 0;

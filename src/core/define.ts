@@ -260,6 +260,13 @@ export interface EventHandler<P = unknown, S extends EventScope = EventScope> {
    * {@link DEFAULT_EVENT_COST}.
    */
   cost?: number;
+  /**
+   * A cheap synchronous look at the payload (no I/O): an event it refuses is not this
+   * handler's, and the consumer routes it as if the handler did not exist (so a handler of
+   * thread messages costs the other guild messages nothing: they stay on the batched path).
+   * Default: every event of the type and scope.
+   */
+  accepts?: (payload: P) => boolean;
   handler: (ctx: EventContext<S>, payload: P) => Promise<void>;
 }
 

@@ -27,6 +27,7 @@
  * bursts); events of a pack are settled one by one as above.
  */
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import * as z from 'zod';
 import type { Db } from '../db/client';
 import { RateLimitedError } from '../discord/errors';
@@ -36,7 +37,7 @@ import { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent } from '../disc
 import { lakeFacts } from './gateway/lake';
 import { gatewayEvents } from './gateway/schema';
 import type { EventContext, LakeHookContext } from './context';
-import { DEFAULT_EVENT_COST, type LakeEvent, type LakeHook } from './define';
+import { DEFAULT_EVENT_COST, type EventHandler, type LakeEvent, type LakeHook } from './define';
 import { appConfig } from './env';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
@@ -111,11 +112,25 @@ export const BUDGET_DEFER_SECONDS = 2;
  */
 const EVENT_OVERHEAD = 4;
 
-/** Most subrequests one event may cost: each handler's declared cost and its "handled" record, plus the lake's. */
+/** The per-event handlers an event reaches: its type and scope, and each handler's `accepts`. */
+export function handlersOf(registry: Registry, event: QueuedEvent): readonly Owned<EventHandler>[] {
+  const all = registry.eventHandlers(event.type, eventGuildId(event));
+  if (!all.some((h) => h.def.accepts)) return all;
+  return all.filter(({ def }) => {
+    if (!def.accepts) return true;
+    try {
+      return def.accepts(event.payload);
+    } catch {
+      return true; // the handler decides (and fails or not) on its own terms
+    }
+  });
+}
+
+/** Most subrequests one event may cost: each handler's and hook's declared cost, plus the lake's (the settlement records what ran). */
 export function eventCost(registry: Registry, event: QueuedEvent): number {
   let cost = EVENT_OVERHEAD;
-  for (const { def } of registry.eventHandlers(event.type, eventGuildId(event))) cost += (def.cost ?? DEFAULT_EVENT_COST) + 1;
-  for (const { def } of registry.hooksFor(event.type, eventGuildId(event))) cost += def.cost(1) + 1;
+  for (const { def } of handlersOf(registry, event)) cost += def.cost ?? DEFAULT_EVENT_COST;
+  for (const { def } of registry.hooksFor(event.type, eventGuildId(event))) cost += def.cost(1);
   return cost;
 }
 
@@ -207,10 +222,14 @@ export async function processEvent(
   const bySource = eq(gatewayEvents.sourceId, event.sourceId);
   const handlerCtx = eventContext(registry, env, services, event);
   const enabled = new Map<string, Promise<boolean>>();
+  // What has run, written with the settlement (one update per event): a retry after a failure
+  // skips what finished; an isolate that dies mid-event runs its finished handlers again, which
+  // at-least-once handlers allow.
+  const finished = [...claim.handled];
   try {
-    for (const { feature, def } of registry.eventHandlers(event.type, handlerCtx.guildId)) {
+    for (const { feature, def } of handlersOf(registry, event)) {
       const name = `${feature.name}.${def.name}`;
-      if (claim.handled.includes(name)) continue;
+      if (finished.includes(name)) continue;
       if (handlerCtx.config && feature.toggleable !== false) {
         if (!enabled.has(feature.name)) enabled.set(feature.name, handlerCtx.config.moduleEnabled(feature.name, feature.enabledByDefault ?? true));
         if (!(await enabled.get(feature.name))) continue;
@@ -221,29 +240,23 @@ export async function processEvent(
         if (!(error instanceof RateLimitedError)) log('event handler failed', { handler: name, sourceId: event.sourceId, attempt: claim.attempts, error: String(error) });
         throw error;
       }
-      await db
-        .update(gatewayEvents)
-        .set({ handled: sql`json_insert(${gatewayEvents.handled}, '$[#]', ${name})` })
-        .where(bySource);
+      finished.push(name);
     }
     // Lake hooks of a type that also has handlers see the event here, as a batch of one.
     const guildId = handlerCtx.guildId;
     for (const { feature, def } of registry.hooksFor(event.type, guildId)) {
       const name = `${feature.name}.${def.name}`;
-      if (!guildId || claim.handled.includes(name)) continue;
+      if (!guildId || finished.includes(name)) continue;
       if (feature.toggleable !== false && !(await handlerCtx.config!.moduleEnabled(feature.name, feature.enabledByDefault ?? true))) continue;
       await def.handler(hookContext(registry, env, services), [{ sourceId: event.sourceId, type: event.type, guildId, payload: event.payload, facts: lakeFacts(event.type, event.payload, event.receivedAt ?? now) }]);
-      await db
-        .update(gatewayEvents)
-        .set({ handled: sql`json_insert(${gatewayEvents.handled}, '$[#]', ${name})` })
-        .where(bySource);
+      finished.push(name);
     }
   } catch (error) {
     if (error instanceof RateLimitedError) {
       // Not a failure: give the attempt back and come back when the limit has reset.
       await db
         .update(gatewayEvents)
-        .set({ attempts: sql`max(0, ${gatewayEvents.attempts} - 1)`, leaseUntil: 0 })
+        .set({ attempts: sql`max(0, ${gatewayEvents.attempts} - 1)`, leaseUntil: 0, handled: finished })
         .where(bySource);
       return { outcome: 'deferred', delaySeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) };
     }
@@ -252,14 +265,14 @@ export async function processEvent(
     if (tries >= maxAttempts(env)) {
       services.budget.count(1);
       await env.EVENTS_DLQ.send(event);
-      await db.update(gatewayEvents).set({ status: 'dead', leaseUntil: 0, lastError }).where(bySource);
+      await db.update(gatewayEvents).set({ status: 'dead', leaseUntil: 0, lastError, handled: finished }).where(bySource);
       log('event dead-lettered', { sourceId: event.sourceId, type: event.type, attempts: tries, error: lastError });
       return { outcome: 'dead' };
     }
-    await db.update(gatewayEvents).set({ leaseUntil: 0, lastError }).where(bySource);
+    await db.update(gatewayEvents).set({ leaseUntil: 0, lastError, handled: finished }).where(bySource);
     return { outcome: 'retry', delaySeconds: retryDelaySeconds(tries) };
   }
-  await db.update(gatewayEvents).set({ status: 'done', leaseUntil: 0, lastError: null }).where(bySource);
+  await db.update(gatewayEvents).set({ status: 'done', leaseUntil: 0, lastError: null, handled: finished }).where(bySource);
   return { outcome: 'handled' };
 }
 
@@ -410,13 +423,53 @@ async function processHookedChunk(
   const claimed = chunk.filter((d) => claims.has(d.event.sourceId));
   if (claimed.length === 0) return;
   const finished = new Map<string, string[]>(claimed.map((d) => [d.event.sourceId, [...claims.get(d.event.sourceId)!.handled]]));
-  let failure: unknown;
+  // Events that owe a hook after this run: failed (retry with backoff), or deferred (a rate
+  // limit, or no budget left to isolate a failure: no attempt spent).
+  const owed = new Map<string, { error: unknown; deferred: boolean; retryAfterMs?: number }>();
+  let rateLimited: RateLimitedError | undefined;
+  /**
+   * Runs a hook over `events`. When it throws (not a rate limit), the events are split in
+   * halves and each half tried on its own (within the budget), down to single events, so one
+   * event the hook cannot take fails alone instead of sending the whole chunk round again
+   * until it is dead-lettered. Hooks are at least once, so a half that repeats work is fine.
+   */
+  const runHook = async (name: string, def: LakeHook, events: LakeEvent[], nested: boolean): Promise<void> => {
+    try {
+      await def.handler(hookCtx, events);
+      for (const e of events) finished.get(e.sourceId)!.push(name);
+      return;
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        rateLimited = error;
+        return;
+      }
+      if (!nested || events.length === 1) log('lake hook failed', { handler: name, events: events.length, error: String(error) });
+      if (events.length === 1) {
+        owed.set(events[0]!.sourceId, { error, deferred: false });
+        return;
+      }
+      const half = Math.ceil(events.length / 2);
+      for (const part of [events.slice(0, half), events.slice(half)]) {
+        if (rateLimited) return;
+        const slot = services.budget.reserve(Math.min(def.cost(part.length), services.budget.capacity));
+        if (!slot) {
+          for (const e of part) owed.set(e.sourceId, { error, deferred: true });
+          continue;
+        }
+        try {
+          await runHook(name, def, part, true);
+        } finally {
+          slot.release();
+        }
+      }
+    }
+  };
   for (const [name, { feature, def }] of hooks) {
     const enabled = new Map<string, boolean>();
     const events: LakeEvent[] = [];
     for (const d of claimed) {
       const guildId = eventGuildId(d.event)!;
-      if (!def.types.includes(d.event.type as never) || finished.get(d.event.sourceId)!.includes(name)) continue;
+      if (owed.has(d.event.sourceId) || !def.types.includes(d.event.type as never) || finished.get(d.event.sourceId)!.includes(name)) continue;
       if (feature.toggleable !== false) {
         if (!enabled.has(guildId)) enabled.set(guildId, await hookCtx.config(guildId).moduleEnabled(feature.name, feature.enabledByDefault ?? true));
         if (!enabled.get(guildId)) continue;
@@ -424,57 +477,60 @@ async function processHookedChunk(
       events.push({ sourceId: d.event.sourceId, type: d.event.type, guildId, payload: d.event.payload, facts: lakeFacts(d.event.type, d.event.payload, d.event.receivedAt ?? now) });
     }
     if (events.length === 0) continue;
-    try {
-      await def.handler(hookCtx, events);
-      for (const e of events) finished.get(e.sourceId)!.push(name);
-    } catch (error) {
-      if (!(error instanceof RateLimitedError)) log('lake hook failed', { handler: name, events: events.length, error: String(error) });
-      failure = error;
-      break;
-    }
+    await runHook(name, def, events, false);
+    if (rateLimited) break;
   }
-  if (!failure) {
-    // One statement per distinct `handled` list (normally one for the whole chunk).
-    const groups = new Map<string, string[]>();
-    for (const [id, names] of finished) {
-      const k = JSON.stringify(names);
-      groups.set(k, [...(groups.get(k) ?? []), id]);
-    }
-    const updates = [...groups].map(([names, group]) =>
+  if (rateLimited) {
+    // Every event that has not finished goes back for when the limit resets (finished hooks are recorded).
+    for (const d of claimed) if (!owed.has(d.event.sourceId)) owed.set(d.event.sourceId, { error: rateLimited, deferred: true, retryAfterMs: rateLimited.retryAfterMs });
+  }
+  const complete = claimed.filter((d) => !owed.has(d.event.sourceId));
+  const statements: BatchItem<'sqlite'>[] = [];
+  // One statement per distinct `handled` list (normally one for the whole chunk).
+  const groups = new Map<string, string[]>();
+  for (const d of complete) {
+    const k = JSON.stringify(finished.get(d.event.sourceId)!);
+    groups.set(k, [...(groups.get(k) ?? []), d.event.sourceId]);
+  }
+  for (const [names, group] of groups) {
+    statements.push(
       db
         .update(gatewayEvents)
         .set({ status: 'done', leaseUntil: 0, lastError: null, handled: JSON.parse(names) as string[] })
         .where(inArray(gatewayEvents.sourceId, group)),
     );
-    await db.batch(updates as [(typeof updates)[number], ...typeof updates]);
-    return;
   }
-  const lastError = String(failure).slice(0, 500);
-  const deferred = failure instanceof RateLimitedError;
-  const dead = deferred ? [] : claimed.filter((d) => claims.get(d.event.sourceId)!.attempts >= maxAttempts(env));
+  const incomplete = claimed.filter((d) => owed.has(d.event.sourceId));
+  const dead = incomplete.filter((d) => !owed.get(d.event.sourceId)!.deferred && claims.get(d.event.sourceId)!.attempts >= maxAttempts(env));
   const deadIds = new Set(dead.map((d) => d.event.sourceId));
-  const statements = claimed.map((d) =>
-    db
-      .update(gatewayEvents)
-      .set({
-        handled: finished.get(d.event.sourceId)!,
-        leaseUntil: 0,
-        lastError,
-        ...(deferred ? { attempts: sql`max(0, ${gatewayEvents.attempts} - 1)` } : {}),
-        ...(deadIds.has(d.event.sourceId) ? { status: 'dead' } : {}),
-      })
-      .where(eq(gatewayEvents.sourceId, d.event.sourceId)),
-  );
+  for (const d of incomplete) {
+    const { error, deferred } = owed.get(d.event.sourceId)!;
+    statements.push(
+      db
+        .update(gatewayEvents)
+        .set({
+          handled: finished.get(d.event.sourceId)!,
+          leaseUntil: 0,
+          lastError: String(error).slice(0, 500),
+          ...(deferred ? { attempts: sql`max(0, ${gatewayEvents.attempts} - 1)` } : {}),
+          ...(deadIds.has(d.event.sourceId) ? { status: 'dead' } : {}),
+        })
+        .where(eq(gatewayEvents.sourceId, d.event.sourceId)),
+    );
+  }
   for (const d of dead) {
     services.budget.count(1);
     await env.EVENTS_DLQ.send(d.event);
-    log('event dead-lettered', { sourceId: d.event.sourceId, type: d.event.type, attempts: claims.get(d.event.sourceId)!.attempts, error: lastError });
+    log('event dead-lettered', { sourceId: d.event.sourceId, type: d.event.type, attempts: claims.get(d.event.sourceId)!.attempts, error: String(owed.get(d.event.sourceId)!.error).slice(0, 500) });
   }
-  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
-  for (const d of claimed) {
+  if (statements.length > 0) await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  for (const d of incomplete) {
     if (deadIds.has(d.event.sourceId)) continue;
-    d.retryIn = deferred ? Math.max(1, Math.ceil((failure as RateLimitedError).retryAfterMs / 1000)) : retryDelaySeconds(d.attempts);
-    if (deferred) d.deferred = true;
+    const o = owed.get(d.event.sourceId)!;
+    if (o.deferred) {
+      d.retryIn = o.retryAfterMs !== undefined ? Math.max(1, Math.ceil(o.retryAfterMs / 1000)) : BUDGET_DEFER_SECONDS;
+      d.deferred = true;
+    } else d.retryIn = retryDelaySeconds(d.attempts);
   }
 }
 
@@ -551,7 +607,7 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
   const wanted = await hookWants(registry, env, services, all);
   for (const d of all) {
     const guildId = eventGuildId(d.event);
-    (registry.eventHandlers(d.event.type, guildId).length > 0 ? handled : wanted.has(`${guildId}:${d.event.type}`) ? hooked : unhandled).push(d);
+    (handlersOf(registry, d.event).length > 0 ? handled : wanted.has(`${guildId}:${d.event.type}`) ? hooked : unhandled).push(d);
   }
   const overBudget = (d: Delivery) => {
     d.retryIn = BUDGET_DEFER_SECONDS;

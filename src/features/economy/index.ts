@@ -10,7 +10,7 @@ import { milestoneCommand } from './commands/milestone.command';
 import { seasonCommand } from './commands/season.command';
 import { leaderboardPageComponent } from './components/leaderboard-page.component';
 import { leaderboardsCron } from './crons/leaderboards.cron';
-import { countMessagesEvent } from './events/count-messages.event';
+import { countMessagesHook } from './events/count-messages.hook';
 
 /** Currencies on an append-only ledger: balances, transfers, daily rewards, seasons, leaderboards, milestones. */
 export const economy = defineFeature({
@@ -19,7 +19,7 @@ export const economy = defineFeature({
   channels: { economy_announcements: 'Where milestones are announced' },
   commands: [balanceCommand, giveCommand, dailyCommand, awardCommand, deductCommand, currencyCommand, leaderboardCommand, leaderboardPrivacyCommand, seasonCommand, milestoneCommand],
   components: [leaderboardPageComponent],
-  events: [countMessagesEvent],
+  lakeHooks: [countMessagesHook],
   crons: [leaderboardsCron],
   api: economyApi,
 });

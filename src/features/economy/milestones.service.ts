@@ -1,12 +1,12 @@
 /**
  * Milestones: a threshold on a wallet (checked on every `currency_changed`) or on a count of
- * a member's messages (counted by the `MESSAGE_CREATE` handler, in guilds that have such a
- * milestone only). A milestone fires once per member: the `(milestone_id, user_id)` primary
+ * a member's messages (counted by the economy's lake hook, a batch at a time, in guilds that
+ * have such a milestone only). A milestone fires once per member: the `(milestone_id, user_id)` primary
  * key of `milestone_awards` is written first, and only the writer that inserted it grants the
  * role (a PUT), credits the reward (idempotency key `milestone:<id>:<user>`) and announces
  * (a message with a nonce), so a repeat does nothing twice.
  */
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { emitInternalFrom } from '../../core/internal-events';
@@ -98,38 +98,76 @@ export async function checkWalletMilestones(ctx: BaseContext, e: { guildId: stri
   }
 }
 
-/**
- * Counts one event of a member in a guild with a count milestone of that type (one statement
- * that writes nothing elsewhere), then fires the milestones the count reached. A re-delivered
- * event right after itself is not counted twice (`last_source_id`).
- */
-export async function countEvent(ctx: BaseContext, guildId: string, eventType: string, userId: string, sourceId: string): Promise<void> {
-  const [row] = await ctx.db
-    .insert(milestoneCounters)
-    .select(
-      sql`SELECT ${guildId}, ${eventType}, ${userId}, 1, ${sourceId}
-        WHERE EXISTS (SELECT 1 FROM milestones WHERE guild_id = ${guildId} AND kind = 'events' AND event_type = ${eventType})`,
-    )
-    .onConflictDoUpdate({
-      target: [milestoneCounters.guildId, milestoneCounters.eventType, milestoneCounters.userId],
-      set: { count: sql`${milestoneCounters.count} + 1`, lastSourceId: sourceId },
-      setWhere: sql`${milestoneCounters.lastSourceId} IS NOT ${sourceId}`,
-    })
-    .returning({ count: milestoneCounters.count });
-  if (!row) return;
-  const due = await ctx.db
+/** How long an isolate reuses a guild's count milestones (the lake hook asks once per batch). */
+export const COUNT_MILESTONES_TTL_MS = 2000;
+
+const countMilestoneCache = new Map<string, { at: number; value: Promise<MilestoneRow[]> }>();
+
+/** Drops the isolate's copy of a guild's count milestones (after `/milestone create`). */
+export function forgetCountMilestones(guildId: string): void {
+  countMilestoneCache.delete(guildId);
+}
+
+/** The guild's count milestones ('events' kind), cached per isolate for {@link COUNT_MILESTONES_TTL_MS}. */
+export function countMilestones(db: Db, guildId: string, now = Date.now()): Promise<MilestoneRow[]> {
+  const hit = countMilestoneCache.get(guildId);
+  if (hit && now - hit.at < COUNT_MILESTONES_TTL_MS) return hit.value;
+  const value = db
     .select()
     .from(milestones)
+    .where(and(eq(milestones.guildId, guildId), eq(milestones.kind, 'events')));
+  countMilestoneCache.set(guildId, { at: now, value });
+  value.catch(() => countMilestoneCache.delete(guildId));
+  return value;
+}
+
+/** One member's counted events of one type in a batch. */
+export interface CountedEvents {
+  userId: string;
+  /** The events' source ids (at least one). */
+  sourceIds: readonly string[];
+}
+
+/**
+ * Counts a batch's events of one type in a guild (the lake hook): one upsert per member in one
+ * D1 batch, only where a count milestone of that type exists, then one read of the awards of
+ * the milestones a count reached, and per new award its effects. A re-delivered batch right
+ * after itself is not counted twice: each upsert is guarded by its members' last source id of
+ * the batch (`last_source_id`), the way the per-event counter guarded one event.
+ */
+export async function countEvents(ctx: BaseContext, guildId: string, eventType: string, members: readonly CountedEvents[]): Promise<void> {
+  const defs = (await countMilestones(ctx.db, guildId)).filter((m) => m.eventType === eventType);
+  if (defs.length === 0 || members.length === 0) return;
+  const upserts = members.map(({ userId, sourceIds }) => {
+    const last = sourceIds.reduce((a, b) => (b.length > a.length || (b.length === a.length && b > a) ? b : a));
+    return ctx.db
+      .insert(milestoneCounters)
+      .values({ guildId, eventType, userId, count: sourceIds.length, lastSourceId: last })
+      .onConflictDoUpdate({
+        target: [milestoneCounters.guildId, milestoneCounters.eventType, milestoneCounters.userId],
+        set: { count: sql`${milestoneCounters.count} + ${sourceIds.length}`, lastSourceId: last },
+        setWhere: sql`${milestoneCounters.lastSourceId} IS NOT ${last}`,
+      })
+      .returning({ userId: milestoneCounters.userId, count: milestoneCounters.count });
+  });
+  const results = await ctx.db.batch(upserts as [(typeof upserts)[number], ...typeof upserts]);
+  const reached = results.flat().flatMap((r) => defs.filter((m) => m.threshold <= r.count).map((m) => ({ m, userId: r.userId })));
+  if (reached.length === 0) return;
+  const awarded = await ctx.db
+    .select({ milestoneId: milestoneAwards.milestoneId, userId: milestoneAwards.userId })
+    .from(milestoneAwards)
     .where(
       and(
-        eq(milestones.guildId, guildId),
-        eq(milestones.kind, 'events'),
-        eq(milestones.eventType, eventType),
-        lte(milestones.threshold, row.count),
-        sql`NOT EXISTS (SELECT 1 FROM ${milestoneAwards} WHERE ${milestoneAwards.milestoneId} = ${milestones.id} AND ${milestoneAwards.userId} = ${userId})`,
+        inArray(
+          milestoneAwards.milestoneId,
+          defs.map((m) => m.id),
+        ),
+        inArray(milestoneAwards.userId, [...new Set(reached.map((r) => r.userId))]),
       ),
     );
-  for (const m of due) {
+  const done = new Set(awarded.map((a) => `${a.milestoneId}:${a.userId}`));
+  for (const { m, userId } of reached) {
+    if (done.has(`${m.id}:${userId}`)) continue;
     if (await claimAward(ctx.db, m, userId, 'reached')) await awardEffects(ctx, m, userId);
   }
 }
@@ -148,6 +186,7 @@ export class GuildMilestones {
       .values({ ...input, guildId: this.guildId, createdAt: Date.now() })
       .onConflictDoNothing()
       .returning();
+    forgetCountMilestones(this.guildId);
     return rows[0] ?? null;
   }
 

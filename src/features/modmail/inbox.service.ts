@@ -9,7 +9,7 @@
  * conversation.
  *
  * Each DM is relayed, oldest first, into the user's most recently active open ticket. With no
- * open ticket it is held (`held:<padded id>`) and the user is asked, once an hour at most,
+ * open ticket it is held (`held:<padded id>`, without reading the history) and the user is asked, once an hour at most,
  * whether to contact staff (a confirm button, or a server picker when several servers
  * qualify); confirming opens the ticket and releases the held DMs in order. The cursor moves
  * past a DM only once it was recorded and posted (or held), so a failure relays it on the next
@@ -89,25 +89,54 @@ async function backlog(ctx: BaseContext, kv: SyncKvStorage, pending: InboundDm[]
   return [...byId.values()].filter((dm) => !seen(kv, dm.messageId)).sort((a, b) => (padId(a.messageId) < padId(b.messageId) ? -1 : 1));
 }
 
-/** Relays (or holds) every DM not relayed yet, oldest first. */
+/** Moves the cursor forward to `id` (never back). */
+export function advanceCursor(kv: SyncKvStorage, id: string): void {
+  const cursor = kv.get<string>(CURSOR_KEY);
+  if (cursor === undefined || padId(id) > padId(cursor)) kv.put(CURSOR_KEY, id);
+}
+
+/**
+ * Relays every DM not relayed yet, oldest first, into the user's open ticket; with no open
+ * ticket, holds what was delivered (see {@link holdDms}).
+ */
 export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage): Promise<void> {
   const stored = [...kv.list<InboundDm>({ prefix: PENDING_PREFIX })];
   if (stored.length === 0) return;
-  const dms = await backlog(ctx, kv, stored.map(([, dm]) => dm));
   const [ticket] = await openTicketsOfUser(ctx.db, stored[0]![1].author.id);
+  if (!ticket) {
+    await holdDms(ctx, kv, stored);
+    return;
+  }
+  // Held DMs wait for the user's confirmation (or cancel): never relayed from the history.
+  const dms = (await backlog(ctx, kv, stored.map(([, dm]) => dm))).filter((dm) => kv.get(HELD_PREFIX + padId(dm.messageId)) === undefined);
   for (const dm of dms) {
-    if (ticket) {
-      await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
-    } else {
-      kv.put(HELD_PREFIX + padId(dm.messageId), dm);
-    }
+    await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
     kv.put(CURSOR_KEY, dm.messageId);
     kv.delete(PENDING_PREFIX + padId(dm.messageId));
   }
   for (const [key] of stored) kv.delete(key);
+}
+
+/**
+ * A user with no open ticket: the delivered DMs are held (`held:<padded id>`, so they are
+ * released in message order whatever order their events came in) and the user is asked, once
+ * an hour at most, whether to contact staff. No channel history is read: nothing is relayed,
+ * so the order only matters at release, which the keys give, and a DM whose event comes late
+ * is held when it comes. The cursor stays where relaying left it; releasing or discarding the
+ * held DMs moves it past them.
+ */
+async function holdDms(ctx: BaseContext, kv: SyncKvStorage, stored: [string, InboundDm][]): Promise<void> {
+  let first: InboundDm | undefined;
+  for (const [key, dm] of stored) {
+    if (!seen(kv, dm.messageId)) {
+      kv.put(HELD_PREFIX + padId(dm.messageId), dm);
+      if (!first || padId(dm.messageId) < padId(first.messageId)) first = dm;
+    }
+    kv.delete(key);
+  }
   const prompted = kv.get<number>(PROMPTED_KEY);
-  if (!ticket && dms.length > 0 && (!prompted || Date.now() - prompted > PROMPT_AGAIN_MS)) {
-    await promptToOpen(ctx, dms[0]!);
+  if (first && (!prompted || Date.now() - prompted > PROMPT_AGAIN_MS)) {
+    await promptToOpen(ctx, first);
     kv.put(PROMPTED_KEY, Date.now());
   }
 }
@@ -120,6 +149,7 @@ export async function releaseHeldDms(ctx: BaseContext, kv: SyncKvStorage): Promi
   if (!ticket) return 0;
   for (const [key, dm] of held) {
     await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
+    advanceCursor(kv, dm.messageId);
     kv.delete(key);
   }
   kv.delete(PROMPTED_KEY);

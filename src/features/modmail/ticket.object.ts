@@ -15,7 +15,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { lazyServices } from '../../core/interaction-context';
 import type { BaseContext } from '../../core/context';
-import { HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, drainInbox, heldSubject, padId, releaseHeldDms, seen } from './inbox.service';
+import { HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, advanceCursor, drainInbox, heldSubject, padId, releaseHeldDms, seen } from './inbox.service';
 import { openTicketNow } from './open.service';
 import { ticketAlarmHandlers, type TicketAlarmContext } from './ops-hooks';
 import type { DmOutcome, InboundDm, OpenOutcome, OpenRequest, TicketTimer } from './ticket.types';
@@ -146,7 +146,8 @@ export class ModmailTicket extends DurableObject<Env> {
     const kv = this.ctx.storage.kv;
     return this.serial(async () => {
       let n = 0;
-      for (const [key] of kv.list({ prefix: HELD_PREFIX })) {
+      for (const [key, dm] of kv.list<InboundDm>({ prefix: HELD_PREFIX })) {
+        advanceCursor(kv, dm.messageId); // never relayed from the history later
         kv.delete(key);
         n++;
       }

@@ -29,6 +29,8 @@ export const dmMessageEvent = defineEvent<GatewayMessageCreateDispatchData, 'dm'
   scope: 'dm',
   // The inbox call; its own D1 and REST work runs in the object, outside this batch's budget.
   cost: 2,
+  // Bots' DMs and system messages are only recorded (the batched path).
+  accepts: (message) => !message.author?.bot && !message.guild_id && RELAYED_TYPES.has(message.type),
   handler: async (ctx, message) => {
     if (message.author.bot || message.guild_id || !RELAYED_TYPES.has(message.type)) return;
     ctx.budget.count(1);

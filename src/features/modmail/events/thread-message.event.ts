@@ -14,6 +14,8 @@ export const threadMessageEvent = defineEvent<GatewayMessageCreateDispatchData>(
   name: 'thread-note',
   type: 'MESSAGE_CREATE',
   cost: 2,
+  // Only thread messages (they carry `position`) are this handler's: every other guild message stays on the batched path.
+  accepts: (message) => message.position !== undefined && !message.author?.bot && !message.webhook_id,
   handler: async (ctx, message) => {
     if (message.author.bot || message.webhook_id || message.position === undefined) return;
     const ticket = await new GuildTickets(ctx.db, ctx.guildId).byThread(message.channel_id);
