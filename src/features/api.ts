@@ -4,6 +4,10 @@
  * adding its `defineFeatureApi` here.
  */
 import { defineFeatureApi, type FeatureApi } from '../core/api/define';
+import { apiKeys } from './api-keys';
+import { apiKeysApi } from './api-keys/api-keys.api';
+import { economy } from './economy';
+import { economyApi } from './economy/api';
 import { gate } from './gate';
 import { gateApi } from './gate/api';
 import { moderation } from './moderation';
@@ -11,9 +15,14 @@ import { moderationApi } from './moderation/api';
 import { platform } from './platform';
 import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './platform/api';
 import { platformDashboardApi } from './platform/dashboard.api';
+import { webhooks } from './webhooks';
+import { webhooksApi } from './webhooks/webhooks.api';
 
 export const featureApis: FeatureApi[] = [
   defineFeatureApi(platform, [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi]),
   defineFeatureApi(gate, gateApi),
   defineFeatureApi(moderation, moderationApi),
+  defineFeatureApi(apiKeys, apiKeysApi),
+  defineFeatureApi(economy, economyApi),
+  defineFeatureApi(webhooks, webhooksApi),
 ];

@@ -1,5 +1,4 @@
 import { defineFeature } from '../../core/define';
-import { apiKeysApi } from './api-keys.api';
 import { apiKeysCommand } from './commands/api-keys.command';
 
 /** API keys for the public API (`/api/v1`): managed on the dashboard and with `/api-keys`. */
@@ -8,5 +7,4 @@ export const apiKeys = defineFeature({
   description: 'API keys for the public API',
   toggleable: false,
   commands: [apiKeysCommand],
-  api: apiKeysApi,
 });

@@ -1,5 +1,4 @@
 import { defineFeature } from '../../core/define';
-import { economyApi } from './api';
 import { awardCommand, deductCommand } from './commands/award.command';
 import { balanceCommand } from './commands/balance.command';
 import { currencyCommand } from './commands/currency.command';
@@ -21,5 +20,4 @@ export const economy = defineFeature({
   components: [leaderboardPageComponent],
   lakeHooks: [countMessagesHook],
   crons: [leaderboardsCron],
-  api: economyApi,
 });

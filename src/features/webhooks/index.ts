@@ -2,7 +2,6 @@ import { defineFeature } from '../../core/define';
 import { onCurrencyChanged } from '../economy/public';
 import { requeueDeliveriesCron } from './crons/requeue-deliveries.cron';
 import { onCurrencyChangedDeliver, webhookInternalHandlers } from './events';
-import { webhooksApi } from './webhooks.api';
 
 onCurrencyChanged(onCurrencyChangedDeliver);
 
@@ -12,5 +11,4 @@ export const webhooks = defineFeature({
   description: 'Outgoing webhooks: signed event deliveries to your own services',
   internalEvents: webhookInternalHandlers,
   crons: [requeueDeliveriesCron],
-  api: webhooksApi,
 });
