@@ -3,7 +3,7 @@
  * definitions) as a list of operations with their scope, parameters and schemas. Plain DOM
  * (`h()`), same-origin script only, so the API's CSP needs nothing extra.
  */
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 
 const json = (value) => h('pre', { class: 'schema' }, h('code', null, JSON.stringify(value, null, 2)));
 
@@ -36,7 +36,8 @@ async function main() {
   const keyed = entries.filter((e) => e.path.startsWith('/v1/'));
   const dashboard = entries.filter((e) => !e.path.startsWith('/v1/'));
   const server = doc.servers?.[0]?.url ?? '/api';
-  root.replaceChildren(
+  replace(
+    root,
     h('h1', { id: 'page-title', tabindex: '-1' }, `${doc.info.title} ${doc.info.version}`),
     h('p', { class: 'lead' }, doc.info.description),
     h('p', null, 'Paths are relative to ', h('code', null, server), '. The machine-readable document: ', h('a', { href: '/api/openapi.json' }, '/api/openapi.json'), '.'),
@@ -49,5 +50,5 @@ async function main() {
 }
 
 main().catch((error) => {
-  document.getElementById('main').replaceChildren(h('p', { class: 'form-error', role: 'alert' }, `Could not load the API document: ${error.message}`));
+  replace(document.getElementById('main'), h('p', { class: 'form-error', role: 'alert' }, `Could not load the API document: ${error.message}`));
 });

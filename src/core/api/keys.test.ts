@@ -227,3 +227,20 @@ describe('quotas are exact', () => {
     expect((await stub.take({ perMinute: 1_000, perMonth: 37 }, Date.UTC(2027, 0, 1, 0, 0, 1))).ok).toBe(true);
   });
 });
+
+describe('the OpenAPI document and /api/docs', () => {
+  it('lists the public routes under /v1 with their scope and the key security, only those', async () => {
+    const res = await api(w.env, 'GET', '/api/openapi.json');
+    const paths = res.body.paths as Record<string, Record<string, { 'x-key-scope'?: string; security: unknown[]; responses: Record<string, unknown> }>>;
+    expect(paths['/v1/guilds/{guildId}/applications']!.get).toMatchObject({ 'x-key-scope': 'applications:read', security: [{ apiKey: [] }] });
+    expect(paths['/v1/guilds/{guildId}/applications']!.get!.responses).toHaveProperty('429');
+    expect(paths['/v1/guilds/{guildId}/moderation/members/{userId}/notes']!.post!['x-key-scope']).toBe('notes:write');
+    expect(paths['/v1/guilds/{guildId}/config']).toBeUndefined();
+    expect(paths['/guilds/{guildId}/config']!.get!.security).toEqual([{ session: [] }]);
+    expect(res.body.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const docs = await api(w.env, 'GET', '/api/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.body).toContain('<script type="module" src="/js/api-docs.js">');
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
