@@ -27,4 +27,5 @@ export const pages = [
   { path: '/g/:guild/metrics', module: 'gate', title: 'Reviewer metrics', nav: 'Reviewer metrics', access: 'moderator', load: () => import('./metrics.js') },
   { path: '/g/:guild/config', title: 'Configuration', nav: 'Configuration', access: 'manager', load: () => import('./config.js') },
   { path: '/g/:guild/audit', title: 'Audit log', nav: 'Audit log', access: 'manager', load: () => import('./audit.js') },
+  { path: '/g/:guild/webhooks', module: 'webhooks', title: 'Webhooks', nav: 'Webhooks', access: 'manager', load: () => import('./webhooks.js') },
 ];
