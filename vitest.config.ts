@@ -33,6 +33,7 @@ export default defineConfig({
                 TEST_FAKE_GATEWAY_URL: inject<string>('fakeGatewayUrl'),
                 TEST_SQLD_URL: inject<string>('sqldUrl'),
                 TEST_SQLD_SKIP: inject<string>('sqldSkip'),
+                TEST_WEBHOOK_RECEIVER_URL: inject<string>('webhookReceiverUrl') ?? '',
                 TEST_SIGNING_KEY: privateKeyJwk,
                 TEST_MIGRATIONS: migrations,
               },

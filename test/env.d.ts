@@ -9,6 +9,8 @@ interface TestBindings {
   /** '' when sqld runs; else why the libSQL tests skip (test/global-setup.ts). */
   TEST_SQLD_SKIP: string;
   TEST_SIGNING_KEY: string;
+  /** The webhook receiver (src/testing/webhook-receiver.ts). */
+  TEST_WEBHOOK_RECEIVER_URL: string;
   TEST_MIGRATIONS: D1Migration[];
 }
 

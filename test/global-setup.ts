@@ -14,6 +14,7 @@ import type { TestProject } from 'vitest/node';
 import { startFakeDiscord } from '../src/testing/fake-discord/server';
 import { startFakeGateway } from '../src/testing/fake-gateway/server';
 import { freePort } from '../src/testing/free-port';
+import { startWebhookReceiver } from '../src/testing/webhook-receiver';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,6 +23,8 @@ declare module 'vitest' {
     sqldUrl: string;
     /** Why the libSQL tests skip (no sqld binary here), or '' when sqld runs. */
     sqldSkip: string;
+    /** The webhook receiver (src/testing/webhook-receiver.ts). */
+    webhookReceiverUrl: string;
   }
 }
 
@@ -97,7 +100,10 @@ export default async function setup(project: TestProject) {
   project.provide('fakeGatewayUrl', gateway.url);
   project.provide('sqldUrl', sqld?.url ?? '');
   project.provide('sqldSkip', 'skip' in found ? found.skip : '');
+  const receiver = await startWebhookReceiver();
+  project.provide('webhookReceiverUrl', receiver.url);
   return async () => {
+    await receiver.close();
     sqld?.stop();
     await fake.close();
     await gateway.close();

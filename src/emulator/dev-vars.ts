@@ -25,6 +25,9 @@ export function devVarsText(publicHex: string, restPort: number = DEFAULT_PORTS.
     `DISCORD_BOT_TOKEN=${DEV_BOT_TOKEN}`,
     'DISCORD_CLIENT_SECRET=local-dev-secret',
     `DASHBOARD_SECRET=${randomBytes(24).toString('hex')}`,
+    // Outgoing webhooks on, to local receivers (http and loopback targets allowed).
+    `WEBHOOKS_SECRET=${randomBytes(24).toString('hex')}`,
+    'WEBHOOKS_LOCAL=true',
     `DISCORD_API_BASE=http://127.0.0.1:${restPort}/api/v10`,
     '',
   ].join('\n');

@@ -28,4 +28,5 @@ export const pages = [
   { path: '/g/:guild/config', title: 'Configuration', nav: 'Configuration', access: 'manager', load: () => import('./config.js') },
   { path: '/g/:guild/audit', title: 'Audit log', nav: 'Audit log', access: 'manager', load: () => import('./audit.js') },
   { path: '/g/:guild/api-keys', title: 'API keys', nav: 'API keys', access: 'manager', load: () => import('./api-keys.js') },
+  { path: '/g/:guild/webhooks', module: 'webhooks', title: 'Webhooks', nav: 'Webhooks', access: 'manager', load: () => import('./webhooks.js') },
 ];

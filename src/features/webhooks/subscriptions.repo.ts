@@ -55,13 +55,16 @@ export class GuildWebhooks {
   }
 
   /**
-   * Inserts a subscription unless the guild already has `MAX_SUBSCRIPTIONS` (the count and the
-   * insert are one statement, so two managers at once cannot pass the cap together).
+   * Inserts a subscription and answers how many the guild has now, in one batch. Past
+   * `MAX_SUBSCRIPTIONS` the caller deletes it again: two managers racing past the cap both
+   * lose and may retry, but the cap holds (no read-then-write).
    */
-  insertStatement(id: string, s: NewSubscription, now: number) {
-    return this.db.run(sql`INSERT INTO ${webhookSubscriptions} (id, guild_id, url, events, secret_sealed, secret_hint, enabled, failures, created_by, created_at, updated_at)
-      SELECT ${id}, ${this.guildId}, ${s.url}, ${JSON.stringify(s.events)}, ${s.secretSealed}, ${s.secretHint}, ${s.enabled ? 1 : 0}, 0, ${s.createdBy}, ${now}, ${now}
-      WHERE (SELECT count(*) FROM ${webhookSubscriptions} WHERE guild_id = ${this.guildId}) < ${MAX_SUBSCRIPTIONS}`);
+  async insertCounted(id: string, s: NewSubscription, now: number): Promise<number> {
+    const [, counted] = await this.db.batch([
+      this.db.insert(webhookSubscriptions).values({ id, guildId: this.guildId, url: s.url, events: s.events, secretSealed: s.secretSealed, secretHint: s.secretHint, enabled: s.enabled, failures: 0, createdBy: s.createdBy, createdAt: now, updatedAt: now }),
+      this.db.select({ n: sql<number>`count(*)` }).from(webhookSubscriptions).where(eq(webhookSubscriptions.guildId, this.guildId)),
+    ]);
+    return counted[0]?.n ?? 0;
   }
 
   /** Changes URL, events or the enabled flag; enabling clears the failure count and reason. */

@@ -134,9 +134,13 @@ export const createWebhookRoute = defineApiRoute({
     const id = newSubscriptionId();
     const repo = new GuildWebhooks(ctx.db, ctx.guild);
     const now = Date.now();
-    const [inserted] = await ctx.db.batch([repo.insertStatement(id, { url, events: body.events, secretSealed: await sealSecret(master, secret), secretHint: secret.slice(-4), enabled: body.enabled, createdBy: ctx.user.id }, now)]);
+    const count = await repo.insertCounted(id, { url, events: body.events, secretSealed: await sealSecret(master, secret), secretHint: secret.slice(-4), enabled: body.enabled, createdBy: ctx.user.id }, now);
+    if (count > MAX_SUBSCRIPTIONS) {
+      await ctx.db.batch([...repo.deleteStatements(id)]);
+      throw new ApiError(409, 'too_many_webhooks', `A server may have at most ${MAX_SUBSCRIPTIONS} webhooks. Delete one first.`);
+    }
     const row = await repo.get(id);
-    if (!row || (inserted as { meta?: { changes?: number } }).meta?.changes === 0) throw new ApiError(409, 'too_many_webhooks', `A server may have at most ${MAX_SUBSCRIPTIONS} webhooks. Delete one first.`);
+    if (!row) throw new Error('webhooks: inserted subscription not found');
     await ctx.config.audited(ctx.user.id, 'webhooks.subscription.create', null, audited(row));
     forgetSubscriptions(ctx.guild);
     return { webhook: toSubscription(row), secret };

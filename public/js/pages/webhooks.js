@@ -1,0 +1,143 @@
+/**
+ * Outgoing webhooks: the server's subscriptions (URL, event types, enabled), creating one
+ * (the signing secret shown once), enable/disable, rotate the secret, send a test event,
+ * delete; and the delivery log of one subscription (status, attempts, response code, latency,
+ * error) with Replay. Docs: docs/api.md.
+ */
+import { del, get, guildPath, patch, post } from '../api.js';
+import { h, plural, time } from '../dom.js';
+import { href } from '../router.js';
+import { change, empty, field, heading, table } from '../ui.js';
+
+/** The secret, once, with a copy button. */
+function secretBox(secret) {
+  const code = h('code', { class: 'secret', data: { secret: '' } }, secret);
+  const copy = h('button', { type: 'button', class: 'small' }, 'Copy');
+  copy.addEventListener('click', () => navigator.clipboard?.writeText(secret));
+  return h('div', { class: 'card', role: 'status' }, h('p', null, h('strong', null, 'Signing secret'), ' (shown only now: store it with your receiver):'), h('p', null, code, ' ', copy));
+}
+
+/** A secret to show once on the next render (the page is rebuilt after a change). */
+let pendingSecret = null;
+
+export default async function render(ctx) {
+  const { webhook: selected, before } = ctx.query;
+  const data = await get(guildPath(ctx.guildId, 'webhooks'));
+  const shown = pendingSecret ? secretBox(pendingSecret) : null;
+  pendingSecret = null;
+  const remember = (secret) => {
+    pendingSecret = secret;
+  };
+
+  const url = h('input', { name: 'url', type: 'url', required: true, placeholder: 'https://example.com/gatehouse-hook', autocomplete: 'off' });
+  const boxes = data.eventTypes.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'events', value: t }), ` ${t}`));
+  const form = h(
+    'form',
+    { class: 'card', id: 'webhook-form' },
+    h('h2', null, 'Add a webhook'),
+    field('Target URL (https)', url),
+    h('fieldset', { name: 'events' }, h('legend', null, 'Event types'), boxes),
+    h('button', { type: 'submit', class: 'primary', disabled: !data.enabled }, 'Add webhook'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const events = boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+    const made = await change({ title: `Send ${plural(events.length, 'event type')} to ${url.value}?`, form, done: 'Webhook added. Copy its secret now.' }, () => post(guildPath(ctx.guildId, 'webhooks'), { url: url.value, events }));
+    if (made) {
+      remember(made.secret);
+      ctx.rerender();
+    }
+  });
+
+  const actions = (w) => {
+    const button = (label, props, run) => {
+      const b = h('button', { type: 'button', class: 'small', ...props }, label);
+      b.addEventListener('click', run);
+      return b;
+    };
+    return h(
+      'div',
+      { class: 'row' },
+      button(w.enabled ? 'Disable' : 'Enable', { data: { toggle: w.id } }, async () => {
+        if ((await change({ title: `${w.enabled ? 'Disable' : 'Enable'} ${w.url}?`, done: w.enabled ? 'Disabled.' : 'Enabled.' }, () => patch(guildPath(ctx.guildId, 'webhooks', w.id), { enabled: !w.enabled }))) !== undefined) ctx.rerender();
+      }),
+      button('Send test event', { data: { test: w.id } }, async () => {
+        if ((await change({ title: `Send a test event to ${w.url}?`, done: 'Test event queued: see the delivery log.' }, () => post(guildPath(ctx.guildId, 'webhooks', w.id, 'test')))) === undefined) return;
+        if (selected === w.id) ctx.rerender();
+        else location.hash = href(`/g/${ctx.guildId}/webhooks`, { webhook: w.id });
+      }),
+      button('Rotate secret', { data: { rotate: w.id } }, async () => {
+        const r = await change({ title: 'Replace the signing secret?', details: [h('p', null, 'The old secret stops working at once.')], danger: true, done: 'New secret made. Copy it now.' }, () => post(guildPath(ctx.guildId, 'webhooks', w.id, 'rotate-secret')));
+        if (r) {
+          remember(r.secret);
+          ctx.rerender();
+        }
+      }),
+      button('Delete', { class: 'small danger', data: { delete: w.id } }, async () => {
+        if ((await change({ title: `Delete the webhook to ${w.url} and its delivery log?`, danger: true, confirm: 'Delete', done: 'Deleted.' }, () => del(guildPath(ctx.guildId, 'webhooks', w.id)))) !== undefined) ctx.rerender();
+      }),
+    );
+  };
+
+  const list = data.webhooks.length
+    ? table(
+        'Webhooks',
+        [
+          ['URL', (w) => h('a', { href: href(`/g/${ctx.guildId}/webhooks`, { webhook: w.id }) }, w.url)],
+          ['Events', (w) => w.events.join(', ')],
+          ['State', (w) => (w.enabled ? h('span', { class: 'badge' }, 'enabled') : h('span', { class: 'badge muted', title: w.disabledReason ?? '' }, 'disabled'))],
+          ['Secret', (w) => h('code', null, w.secretHint)],
+          ['', actions],
+        ],
+        data.webhooks,
+        { rowProps: (w) => ({ data: { webhook: w.id } }) },
+      )
+    : empty('No webhooks yet.');
+
+  let log = null;
+  const sub = data.webhooks.find((w) => w.id === selected);
+  if (sub) {
+    const page = await get(guildPath(ctx.guildId, 'webhooks', sub.id, 'deliveries'), { before, limit: 25 });
+    const replay = (d) => {
+      if (d.status === 'pending') return null;
+      const b = h('button', { type: 'button', class: 'small', data: { replay: d.id } }, 'Replay');
+      b.addEventListener('click', async () => {
+        if ((await change({ title: `Send delivery ${d.id} again?`, done: 'Queued again.' }, () => post(guildPath(ctx.guildId, 'webhooks', sub.id, 'deliveries', d.id, 'replay')))) !== undefined) ctx.rerender();
+      });
+      return b;
+    };
+    log = h(
+      'section',
+      { id: 'deliveries' },
+      h('h2', null, `Deliveries to ${sub.url}`),
+      sub.disabledReason && !sub.enabled ? h('p', { class: 'muted' }, `Disabled: ${sub.disabledReason}`) : null,
+      page.deliveries.length
+        ? table(
+            'Delivery log',
+            [
+              ['When', (d) => time(d.createdAt)],
+              ['Event', (d) => d.eventType],
+              ['Status', (d) => h('span', { class: `badge ${d.status === 'delivered' ? '' : 'muted'}`, data: { status: d.status } }, d.status)],
+              ['Attempts', (d) => String(d.attempts)],
+              ['Code', (d) => (d.responseCode === null ? '—' : String(d.responseCode))],
+              ['Latency', (d) => (d.latencyMs === null ? '—' : `${d.latencyMs} ms`)],
+              ['Error', (d) => d.lastError ?? ''],
+              ['', replay],
+            ],
+            page.deliveries,
+            { class: 'stack-table', rowProps: (d) => ({ data: { delivery: d.id } }) },
+          )
+        : empty('Nothing delivered yet. Send a test event.'),
+      page.next ? h('div', { class: 'pager' }, h('a', { class: 'button small', href: href(`/g/${ctx.guildId}/webhooks`, { webhook: sub.id, before: page.next }), rel: 'next' }, 'Older')) : null,
+    );
+  }
+
+  return [
+    heading('Webhooks', 'Signed HTTPS deliveries of this server’s events to your own services (see the API docs for payloads and how to verify signatures).'),
+    data.enabled ? null : h('p', { class: 'card' }, 'Outgoing webhooks are off on this deployment: the operator must set WEBHOOKS_SECRET.'),
+    shown,
+    list,
+    log,
+    form,
+  ];
+}
