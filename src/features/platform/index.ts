@@ -4,6 +4,7 @@ import { gatewayKeepAliveCron, gatewayReplanCron } from '../../core/gateway/keep
 import { eventRetentionCron } from '../../core/gateway/retention.cron';
 import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './api';
 import { platformDashboardApi } from './dashboard.api';
+import { pickersRoute } from './pickers.api';
 import { configCommand } from './commands/config.command';
 import { gatewayCommand } from './commands/gateway.command';
 import { helpCommand } from './commands/help.command';
@@ -17,5 +18,5 @@ export const platform = defineFeature({
   channels: { bot_log: 'Gatehouse reports its own problems here' },
   commands: [configCommand, helpCommand, pingCommand, gatewayCommand],
   crons: [gatewayKeepAliveCron, gatewayReplanCron, eventRetentionCron, dashboardSessionSweepCron],
-  api: [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi],
+  api: [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi, pickersRoute],
 });
