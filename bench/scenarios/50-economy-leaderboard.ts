@@ -5,15 +5,14 @@
  * wallet owners are sent at concurrency 16 and 64 (closed loop, each request's latency
  * recorded); each answers with its page and the invoker's rank from the snapshot.
  *
- * D1 rows read per request: the leaderboard's own reads (the three statements of
- * `boardQueries`, as drizzle builds them) run on the same database with D1's `rows_read`
+ * D1 rows read per request: the leaderboard's own read (the one statement of
+ * `boardStatement`, as drizzle builds it) run on the same database with D1's `rows_read`
  * summed, next to what "rank = 1 + count of better rows" would read for the same members.
  * The router's per-request platform reads (staff roles, module flags) are cached per isolate
  * and are not counted.
  */
-import { drizzle } from 'drizzle-orm/d1';
-import type { Db } from '../../src/db/client';
-import { boardQueries } from '../../src/features/economy/leaderboard.service';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { boardStatement } from '../../src/features/economy/leaderboard.service';
 import { slashCommand, user } from '../../src/testing/interactions';
 import { f, insertRows, measure, pct } from '../lib/gate-bench-kit';
 import { probe } from '../lib/load';
@@ -22,6 +21,10 @@ import { defineScenario, expectThat, type CustomResult } from '../scenario';
 
 const GUILD = '1400000000000000001';
 const CURRENCY = 'cbench000001';
+/** A control: the same request against a board of 100 wallets (what does not grow with the board). */
+const SMALL_GUILD = '1400000000000000002';
+const SMALL_CURRENCY = 'cbench000002';
+const SMALL_WALLETS = 100;
 const WALLETS = 100_000;
 const CALLERS = 2_000;
 
@@ -42,6 +45,9 @@ export default defineScenario({
     const rows = Array.from({ length: WALLETS }, (_, i) => [GUILD, CURRENCY, 0, owner(i), 1 + Math.floor(rand() * rand() * 50_000), 0, now] as (string | number)[]);
     await insertRows(db, 'wallets', ['guild_id', 'currency_id', 'season', 'user_id', 'balance', 'negative_ok', 'updated_at'], rows);
     await insertRows(db, 'leaderboard_boards', ['guild_id', 'currency_id', 'season', 'dirty_at', 'built_at'], [[GUILD, CURRENCY, 0, now, 0]]);
+    await insertRows(db, 'currencies', ['id', 'guild_id', 'name', 'kind', 'created_by', 'created_at', 'updated_at'], [[SMALL_CURRENCY, SMALL_GUILD, 'coins', 'spendable', 'bench', now, now]]);
+    await insertRows(db, 'wallets', ['guild_id', 'currency_id', 'season', 'user_id', 'balance', 'negative_ok', 'updated_at'], rows.slice(0, SMALL_WALLETS).map((r) => [SMALL_GUILD, SMALL_CURRENCY, ...r.slice(2)]));
+    await insertRows(db, 'leaderboard_boards', ['guild_id', 'currency_id', 'season', 'dirty_at', 'built_at'], [[SMALL_GUILD, SMALL_CURRENCY, 0, now, 0]]);
     notes.push(`Seeded ${WALLETS.toLocaleString('en-US')} wallets in ${((Date.now() - seeding) / 1000).toFixed(1)} s.`);
 
     const worker = await ctx.bot.mf.getWorker('bot');
@@ -50,22 +56,20 @@ export default defineScenario({
     notes.push(`Snapshot build (the whole every-minute trigger): ${f(build.wallMs)} ms wall, ${f(build.cpuMs)} ms workerd CPU, ${built?.entries ?? 0} ranked.`);
 
     const payload = (i: number) => slashCommand('leaderboard', { guildId: GUILD, user: user({ id: owner((i * 48_271) % WALLETS) }) });
+    const smallPayload = (i: number) => slashCommand('leaderboard', { guildId: SMALL_GUILD, user: user({ id: owner(i % SMALL_WALLETS) }) });
     const check = await probe(ctx.bot.target, signPool(ctx.keys, 1, payload)[0]!);
     const text = JSON.stringify(check.body);
     expectThat(text.includes('Your rank: **#'), 'a leaderboard page with the caller’s rank', check.body);
 
     // Rows read by the leaderboard's own statements, for a sample of callers.
-    const orm = drizzle(db as unknown as D1Database) as unknown as Db;
     const sample = Array.from({ length: 50 }, (_, i) => owner((i * 1_999) % WALLETS));
     const readRows: number[] = [];
     const naiveRows: number[] = [];
     for (const userId of sample) {
       let sum = 0;
-      for (const q of boardQueries(orm, { guildId: GUILD, currencyId: CURRENCY, season: 0 }, 0, userId)) {
-        const { sql, params } = q.toSQL();
-        const res = await db.prepare(sql).bind(...params).all();
-        sum += res.meta.rows_read ?? 0;
-      }
+      const { sql, params } = new SQLiteSyncDialect().sqlToQuery(boardStatement({ guildId: GUILD, currencyId: CURRENCY, season: 0 }, 0, userId));
+      const res = await db.prepare(sql).bind(...params).all();
+      sum += res.meta.rows_read ?? 0;
       readRows.push(sum);
       const naive = await db
         .prepare('SELECT 1 + count(*) AS r FROM wallets WHERE guild_id = ?1 AND currency_id = ?2 AND season = 0 AND balance > (SELECT balance FROM wallets WHERE guild_id = ?1 AND currency_id = ?2 AND season = 0 AND user_id = ?3)')
@@ -76,8 +80,12 @@ export default defineScenario({
 
     // Each request's own latency (sent exactly once), closed loop at 16 and 64 in flight.
     const out: Record<string, string | number>[] = [];
-    for (const concurrency of [16, 64]) {
-      const requests = signPool(ctx.keys, CALLERS, payload);
+    for (const [label, concurrency, make] of [
+      ['closed c16', 16, payload],
+      ['closed c64', 64, payload],
+      [`closed c16, control: a board of ${SMALL_WALLETS} wallets`, 16, smallPayload],
+    ] as const) {
+      const requests = signPool(ctx.keys, CALLERS, make);
       const latencies: number[] = [];
       let errors = 0;
       let next = 0;
@@ -98,7 +106,7 @@ export default defineScenario({
       const wall = performance.now() - t0;
       const cpu = ctx.bot.target.cpuSeconds() - cpu0;
       out.push({
-        run: `closed c${concurrency}`,
+        run: label,
         requests: requests.length,
         errors,
         'req/s': f((requests.length * 1000) / wall),

@@ -15,11 +15,12 @@ import { moderationApi } from './moderation/api';
 import { platform } from './platform';
 import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './platform/api';
 import { platformDashboardApi } from './platform/dashboard.api';
+import { pickersRoute } from './platform/pickers.api';
 import { webhooks } from './webhooks';
 import { webhooksApi } from './webhooks/webhooks.api';
 
 export const featureApis: FeatureApi[] = [
-  defineFeatureApi(platform, [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi]),
+  defineFeatureApi(platform, [guildSummaryRoute, listGrantsRoute, putGrantRoute, deleteGrantRoute, ...platformDashboardApi, pickersRoute]),
   defineFeatureApi(gate, gateApi),
   defineFeatureApi(moderation, moderationApi),
   defineFeatureApi(apiKeys, apiKeysApi),

@@ -9,6 +9,7 @@ import { changes } from '../diff.js';
 import { h } from '../dom.js';
 import { href } from '../router.js';
 import { change, field, heading, idPicker, select } from '../ui.js';
+import { pickerOptions } from '../pickers.js';
 import { gateSection } from './config-gate.js';
 import { moderationSection } from './config-moderation.js';
 
@@ -80,16 +81,17 @@ async function eachChanged(before, after, call, fieldName) {
 
 /** The page. */
 export default async function render(ctx) {
-  const [platform, questions, gateSettings, modSettings] = await Promise.all([
+  const [platform, questions, gateSettings, modSettings, pickers] = await Promise.all([
     optional(get(guildPath(ctx.guildId, 'config'))),
     get(guildPath(ctx.guildId, 'gate', 'questions')),
     get(guildPath(ctx.guildId, 'gate', 'settings')),
     get(guildPath(ctx.guildId, 'moderation', 'settings')),
+    pickerOptions(ctx.guildId),
   ]);
   const data = platform ?? {};
-  // The API lists no server roles or channels (yet): pickers are id fields (idPicker).
-  const channelOptions = [['', '(none)']];
-  const roleOptions = [['', '(none)']];
+  // The server's roles and channels by name (ids as values); id fields if the list failed.
+  const channelOptions = pickers.channels;
+  const roleOptions = pickers.roles;
   const levels = data.levels ?? ['helper', 'reviewer', 'moderator', 'senior_moderator', 'administrator'];
 
   // Channels: one PUT per changed purpose.
@@ -100,7 +102,7 @@ export default async function render(ctx) {
     ctx,
     id: 'config-channels',
     title: 'Channels',
-    lead: 'Where each feature posts (the channel’s id: right-click it in Discord, Copy Channel ID).',
+    lead: 'Where each feature posts.',
     before: channelsBefore,
     body: channelInputs.map(([purpose, input]) => field(purpose.replace(/_/g, ' '), input, { hint: purposes.find((p) => p.purpose === purpose)?.description })),
     read: () => Object.fromEntries(channelInputs.map(([purpose, input]) => [purpose, input.value.trim() || null])),
@@ -111,8 +113,9 @@ export default async function render(ctx) {
   const mapped = data.staffRoles ?? [];
   const rolesBefore = Object.fromEntries(mapped.map((r) => [r.roleId, r.level]));
   const levelOptions = [['', '(not staff)'], ...levels.map((l) => [l, l.replace('_', ' ')])];
-  const roleRows = mapped.map((r) => [r.roleId, select(`roles.${r.roleId}`, levelOptions, r.level, { 'aria-label': `Level of role ${r.roleId}` })]);
-  const newRole = h('input', { name: 'roleId', inputmode: 'numeric', placeholder: 'role id', autocomplete: 'off' });
+  const roleName = (id) => roleOptions.find(([v]) => v === id)?.[1] ?? id;
+  const roleRows = mapped.map((r) => [r.roleId, select(`roles.${r.roleId}`, levelOptions, r.level, { 'aria-label': `Level of role ${roleName(r.roleId)}` })]);
+  const newRole = idPicker('roleId', roleOptions, '', { 'aria-label': 'Role to add' });
   const newLevel = select('newLevel', levelOptions, '');
   const rolesForm = sectionForm({
     ctx,
@@ -121,8 +124,8 @@ export default async function render(ctx) {
     lead: 'Roles that give a staff level (higher levels include the lower ones).',
     before: rolesBefore,
     body: [
-      mapped.length ? h('ul', { class: 'rows' }, roleRows.map(([roleId, sel]) => h('li', { class: 'row' }, h('span', { class: 'grow' }, h('code', null, roleId)), sel))) : h('p', { class: 'muted' }, 'No staff roles yet.'),
-      h('div', { class: 'inline-fields' }, field('Add a role (id)', newRole), field('Level', newLevel)),
+      mapped.length ? h('ul', { class: 'rows' }, roleRows.map(([roleId, sel]) => h('li', { class: 'row' }, h('span', { class: 'grow' }, roleName(roleId), roleName(roleId) !== roleId ? null : h('code', null, roleId)), sel))) : h('p', { class: 'muted' }, 'No staff roles yet.'),
+      h('div', { class: 'inline-fields' }, field('Add a role', newRole), field('Level', newLevel)),
     ],
     read: () => {
       const v = Object.fromEntries(roleRows.map(([roleId, sel]) => [roleId, sel.value || null]));

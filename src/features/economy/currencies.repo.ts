@@ -44,6 +44,15 @@ export async function currentSeason(db: Db, guildId: string): Promise<number> {
   return row?.n ?? 1;
 }
 
+/** How long an isolate reuses a guild's currency list for read-only displays (`cachedList`). */
+export const CURRENCIES_TTL_MS = 2000;
+const listCache = new Map<string, { at: number; value: Promise<Currency[]> }>();
+
+/** Drops the isolate's copy of a guild's currency list (after a change made here). */
+export function forgetCurrencies(guildId: string): void {
+  listCache.delete(guildId);
+}
+
 /** Guild-scoped access to currencies. */
 export class GuildCurrencies {
   constructor(
@@ -54,6 +63,7 @@ export class GuildCurrencies {
   /** Creates a currency; null when the name is taken. */
   async create(actorId: string, input: CurrencySpec): Promise<Currency | null> {
     const spec = currencySpecSchema.parse(input);
+    forgetCurrencies(this.guildId);
     const now = Date.now();
     const season = spec.seasonal ? await currentSeason(this.db, this.guildId) : 0;
     try {
@@ -88,6 +98,20 @@ export class GuildCurrencies {
     return this.db.select().from(currencies).where(eq(currencies.guildId, this.guildId)).orderBy(asc(currencies.name));
   }
 
+  /**
+   * The list, reused per isolate for {@link CURRENCIES_TTL_MS}: for displays only (the
+   * leaderboard), never to decide a write (another isolate's change shows within the TTL).
+   */
+  cachedList(now = Date.now()): Promise<Currency[]> {
+    const hit = listCache.get(this.guildId);
+    if (hit && now - hit.at < CURRENCIES_TTL_MS) return hit.value;
+    const value = this.list();
+    if (listCache.size >= 1000) listCache.delete(listCache.keys().next().value!);
+    listCache.set(this.guildId, { at: now, value });
+    value.catch(() => listCache.get(this.guildId)?.value === value && listCache.delete(this.guildId));
+    return value;
+  }
+
   /** Returns the named currency, creating it from `spec` when missing (presets). */
   async ensure(actorId: string, spec: CurrencySpec): Promise<Currency> {
     const name = currencyNameSchema.parse(spec.name);
@@ -108,6 +132,7 @@ export class GuildCurrencies {
     id: string,
     patch: Partial<Pick<Currency, 'name' | 'emoji' | 'maxBalance' | 'allowNegative' | 'dailyAmount' | 'dailyCooldownS' | 'archived' | 'levelCurve'>>,
   ): Promise<Currency | null> {
+    forgetCurrencies(this.guildId);
     const where = and(eq(currencies.guildId, this.guildId), eq(currencies.id, id));
     const update = this.db.update(currencies).set({ ...patch, updatedAt: Date.now() }).where(where).returning();
     if (patch.allowNegative === undefined) {
@@ -130,6 +155,7 @@ export class GuildCurrencies {
    * decides: the delete's own WHERE.
    */
   async delete(id: string): Promise<boolean> {
+    forgetCurrencies(this.guildId);
     const used = sql`EXISTS (SELECT 1 FROM ${ledgerTx} WHERE ${ledgerTx.guildId} = ${this.guildId} AND ${ledgerTx.currencyId} = ${id})`;
     const gone = sql`NOT EXISTS (SELECT 1 FROM ${currencies} WHERE ${currencies.id} = ${id})`;
     const [deleted] = await this.db.batch([

@@ -45,10 +45,23 @@ export function checkAmount(amount: number): number {
  * The currency `name` names, or the guild's only one that fits when `name` is omitted.
  * `spendable`: refuse XP-like currencies. Archived currencies are refused.
  */
-export async function resolveCurrency(ctx: InteractionContext, name: string | undefined, options: { spendable?: boolean } = {}): Promise<Currency> {
+export async function resolveCurrency(ctx: InteractionContext, name: string | undefined, options: { spendable?: boolean; cached?: boolean } = {}): Promise<Currency> {
   const repo = new GuildCurrencies(ctx.db, ctx.guild);
   let currency: Currency | undefined;
-  if (name) {
+  if (options.cached) {
+    // Displays only: the isolate's list, at most CURRENCIES_TTL_MS old (no round trip).
+    const all = await repo.cachedList();
+    const key = name?.trim();
+    currency = key ? all.find((c) => c.id === key || c.name === key.toLowerCase()) : undefined;
+    if (key && !currency) currency = await repo.find(key);
+    if (!key) {
+      const fits = all.filter((c) => !c.archived && (!options.spendable || c.kind === 'spendable'));
+      if (fits.length === 1) currency = fits[0];
+    }
+  }
+  if (currency) {
+    // Resolved from the cached list.
+  } else if (name) {
     currency = await repo.find(name);
     if (!currency) throw new UserError('unknown_currency', `There is no currency \`${name.trim().slice(0, 40)}\`. See \`/currency list\`.`);
   } else {
@@ -69,9 +82,20 @@ export function checkMember(ctx: InteractionContext, member: UserOptionValue, wh
   if (!member.member) throw new UserError('not_member', `<@${member.id}> isn't a member of this server.`);
 }
 
+/**
+ * `1234567` → `1,234,567` (as `toLocaleString('en-US')` for integers, without ICU: that call
+ * was a tenth of a `/leaderboard`'s CPU in workerd).
+ */
+export function groupDigits(n: number): string {
+  const text = String(Math.trunc(Math.abs(n)));
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += (i > 0 && (text.length - i) % 3 === 0 ? ',' : '') + text[i];
+  return (n < 0 ? '-' : '') + out;
+}
+
 /** `🪙 1,234 coins`. */
 export function formatAmount(currency: Pick<Currency, 'emoji' | 'name'>, amount: number): string {
-  return `${currency.emoji ? `${currency.emoji} ` : ''}${amount.toLocaleString('en-US')} ${currency.name}`;
+  return `${currency.emoji ? `${currency.emoji} ` : ''}${groupDigits(amount)} ${currency.name}`;
 }
 
 /** A sentence for a refused change. */

@@ -5,7 +5,7 @@
 import type { InteractionContext, MessageData } from '../../core/context';
 import { pagerRow } from '../../core/pager';
 import { UserError } from '../../core/errors';
-import { resolveCurrency } from './economy.view';
+import { groupDigits, resolveCurrency } from './economy.view';
 import { ALL_TIME, PAGE_SIZE, readBoard } from './leaderboard.service';
 import type { Currency } from './schema';
 
@@ -29,8 +29,8 @@ export async function leaderboardMessage(ctx: InteractionContext, currency: Curr
   const board = await readBoard(ctx.db, { guildId: ctx.guild, currencyId: currency.id, season }, page, ctx.user.id);
   const pages = Math.max(1, Math.ceil(board.entries / PAGE_SIZE));
   const title = `${currency.emoji ? `${currency.emoji} ` : ''}${currency.name}${season === ALL_TIME ? ' · all-time' : currency.seasonal ? ` · season ${season}${board.frozen ? ' (final)' : ''}` : ''}`;
-  const lines = board.rows.map((r) => `**#${r.rank}** <@${r.userId}> · ${r.balance.toLocaleString('en-US')}`);
-  const own = board.own ? `Your rank: **#${board.own.rank}** of ${board.entries} (${board.own.balance.toLocaleString('en-US')})` : 'You are not on this board (no balance, or hidden with `/leaderboard-privacy`).';
+  const lines = board.rows.map((r) => `**#${r.rank}** <@${r.userId}> · ${groupDigits(r.balance)}`);
+  const own = board.own ? `Your rank: **#${board.own.rank}** of ${board.entries} (${groupDigits(board.own.balance)})` : 'You are not on this board (no balance, or hidden with `/leaderboard-privacy`).';
   const updated = board.builtAt ? ` · updated <t:${Math.floor(board.builtAt / 1000)}:R>` : '';
   return {
     ephemeral: true,
@@ -48,5 +48,5 @@ export async function leaderboardMessage(ctx: InteractionContext, currency: Curr
 
 /** Resolves the currency of a leaderboard (any kind, not archived). */
 export async function boardCurrency(ctx: InteractionContext, name: string | undefined): Promise<Currency> {
-  return resolveCurrency(ctx, name);
+  return resolveCurrency(ctx, name, { cached: true });
 }

@@ -2,11 +2,11 @@ import { defineCommand, defineCommandGroup, opt, sub } from '../../../core/defin
 import type { CommandContext } from '../../../core/context';
 import { UserError } from '../../../core/errors';
 import { balanceOf, findCurrency } from '../../economy/public';
-import { forgetEngine } from '../../rules/run.service';
 import { levelForXp } from '../curves';
 import { curveOf, levelsSettings, startBackfill } from '../levels.service';
 import { memberLevels } from '../schema';
-import { announceModes, LEVELS_SETTINGS_KEY, levelsSettingsSchema, type LevelsSettings } from '../settings';
+import { announceModes, type LevelsSettings } from '../settings';
+import { changeLevelsSettings } from '../settings.service';
 
 async function levelCurrency(db: Parameters<typeof findCurrency>[0], guildId: string) {
   const settings = await levelsSettings(db, guildId);
@@ -31,7 +31,7 @@ export const rankCommand = defineCommand({
 });
 
 function change(ctx: CommandContext, fn: (s: LevelsSettings) => LevelsSettings) {
-  return ctx.config.updateSettings(ctx.user.id, LEVELS_SETTINGS_KEY, levelsSettingsSchema, fn).finally(() => forgetEngine(ctx.guild));
+  return changeLevelsSettings(ctx.config, ctx.user.id, fn);
 }
 
 /** `/levels …`: the levels settings (administrators) and the member's announcement opt-out. */
