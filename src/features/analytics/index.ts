@@ -1,10 +1,11 @@
 import { defineFeature } from '../../core/define';
+import { statsCommand } from './commands/stats.command';
 import { analyticsRollupCron } from './crons/rollup.cron';
 
 /** Activity rollups of the event lake, members' last-seen facts, `/stats` charts. */
 export const analytics = defineFeature({
   name: 'analytics',
   description: 'Analytics: activity rollups, heatmap, channels, member flow, lurkers and prune preview',
-  commands: [],
+  commands: [statsCommand],
   crons: [analyticsRollupCron],
 });
