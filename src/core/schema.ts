@@ -84,7 +84,8 @@ export const commandLog = sqliteTable(
     errorRef: text('error_ref'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('command_log_guild_created').on(t.guildId, t.createdAt)],
+  // `created`: the analytics rollup reads an hour of every guild's interactions at a time.
+  (t) => [index('command_log_guild_created').on(t.guildId, t.createdAt), index('command_log_created').on(t.createdAt)],
 );
 
 /** Every configuration change: actor, what, before and after. Written in the change's batch. */

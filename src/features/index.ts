@@ -3,8 +3,8 @@
  * from it; adding a feature means adding it here.
  */
 import type { Feature } from '../core/define';
-import { avatarScan } from './avatar-scan';
 import { analytics } from './analytics';
+import { avatarScan } from './avatar-scan';
 import { economy } from './economy';
 import { gate } from './gate';
 import { info } from './info';

@@ -1,4 +1,5 @@
 import { defineFeature } from '../../core/define';
+import { analyticsRollupCron } from './crons/rollup.cron';
 import { driftEvents, driftReconcileCron } from './drift';
 import { funnelLakeHook, funnelLevelUp } from './funnel/funnel.hook';
 
@@ -7,8 +8,8 @@ export const analytics = defineFeature({
   name: 'analytics',
   description: 'Analytics: activity rollups, heatmap, channels, member flow, lurkers and prune preview',
   commands: [],
+  crons: [analyticsRollupCron, driftReconcileCron],
   events: [...driftEvents],
-  crons: [driftReconcileCron],
   lakeHooks: [funnelLakeHook],
   internalEvents: [funnelLevelUp],
 });
