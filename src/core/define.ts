@@ -356,6 +356,8 @@ export interface Feature {
   crons?: Cron[];
   /** Dashboard API routes (`defineApiRoute`, `src/core/api/define.ts`), mounted under `/api`. */
   api?: AnyApiRoute[];
+  /** Unauthenticated read-only routes under `/api/public/guilds/{guildId}/` (`definePublicApiRoute`): opt-in publications only. */
+  publicApi?: import('./api/define').AnyPublicApiRoute[];
 }
 
 /** A consumer of an internal event, run in the invocation that emitted it. */

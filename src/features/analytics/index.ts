@@ -2,6 +2,10 @@ import { defineFeature } from '../../core/define';
 import { analyticsRollupCron } from './crons/rollup.cron';
 import { driftEvents, driftReconcileCron } from './drift';
 import { funnelLakeHook, funnelLevelUp } from './funnel/funnel.hook';
+import { activityApi } from './activity.api';
+import { driftApi } from './drift.api';
+import { funnelApi } from './funnel.api';
+import { publicActivityRoute, publicPageApi } from './public-page.api';
 
 /** Activity rollups of the event lake, members' last-seen facts, `/stats` charts. */
 export const analytics = defineFeature({
@@ -12,4 +16,6 @@ export const analytics = defineFeature({
   events: [...driftEvents],
   lakeHooks: [funnelLakeHook],
   internalEvents: [funnelLevelUp],
+  api: [...activityApi, ...driftApi, ...funnelApi, ...publicPageApi],
+  publicApi: [publicActivityRoute],
 });
