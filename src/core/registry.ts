@@ -11,7 +11,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { apiRouteKey, type AnyApiRoute, type FeatureApi } from './api/define';
+import { apiRouteKey, type AnyApiRoute, type AnyPublicApiRoute, type FeatureApi } from './api/define';
 import { assertCustomIdKey } from './custom-id';
 import type {
   ChatCommand,
@@ -66,6 +66,8 @@ export class Registry {
   readonly internalHandlers = new Map<string, Owned<InternalEventHandler>[]>();
   /** Dashboard API routes by `METHOD /path` (`apiRouteKey`). */
   readonly apiRoutes = new Map<string, Owned<AnyApiRoute>>();
+  /** Unauthenticated public routes (`definePublicApiRoute`), by path. */
+  readonly publicApiRoutes = new Map<string, Owned<AnyPublicApiRoute>>();
 
   /**
    * `apis`: the features' dashboard API routes (`src/features/api.ts`). Only the web Worker
@@ -126,8 +128,12 @@ export class Registry {
         pushTo(this.crons, cron.schedule, { feature, def: cron });
       }
     }
-    for (const { feature, routes } of apis) {
+    for (const { feature, routes, publicRoutes = [] } of apis) {
       if (!features.includes(feature)) throw new Error(`API routes of feature "${feature.name}", which is not in the feature list`);
+      for (const route of publicRoutes) {
+        if (this.publicApiRoutes.has(route.path)) throw new Error(`duplicate public API route "${route.path}"`);
+        this.publicApiRoutes.set(route.path, { feature, def: route });
+      }
       for (const route of routes) {
         const key = apiRouteKey(route);
         if (this.apiRoutes.has(key)) throw new Error(`duplicate API route "${key}" (${feature.name} and ${this.apiRoutes.get(key)!.feature.name})`);

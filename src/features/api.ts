@@ -4,18 +4,27 @@
  * adding its `defineFeatureApi` here.
  */
 import { defineFeatureApi, type FeatureApi } from '../core/api/define';
+import { analytics } from './analytics';
+import { activityApi } from './analytics/activity.api';
+import { driftApi } from './analytics/drift.api';
+import { funnelApi } from './analytics/funnel.api';
+import { publicActivityRoute, publicPageApi } from './analytics/public-page.api';
 import { apiKeys } from './api-keys';
 import { apiKeysApi } from './api-keys/api-keys.api';
 import { economy } from './economy';
 import { economyApi } from './economy/api';
 import { gate } from './gate';
 import { gateApi } from './gate/api';
+import { levels } from './levels';
+import { levelsApi } from './levels/settings.api';
 import { moderation } from './moderation';
 import { moderationApi } from './moderation/api';
 import { platform } from './platform';
 import { deleteGrantRoute, guildSummaryRoute, listGrantsRoute, putGrantRoute } from './platform/api';
 import { platformDashboardApi } from './platform/dashboard.api';
 import { pickersRoute } from './platform/pickers.api';
+import { rules } from './rules';
+import { rulesApi } from './rules/rules.api';
 import { webhooks } from './webhooks';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -26,4 +35,7 @@ export const featureApis: FeatureApi[] = [
   defineFeatureApi(apiKeys, apiKeysApi),
   defineFeatureApi(economy, economyApi),
   defineFeatureApi(webhooks, webhooksApi),
+  defineFeatureApi(analytics, [...activityApi, ...driftApi, ...funnelApi, ...publicPageApi], [publicActivityRoute]),
+  defineFeatureApi(levels, levelsApi),
+  defineFeatureApi(rules, rulesApi),
 ];

@@ -12,9 +12,10 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import * as z from 'zod';
 import { getDb } from '../../db/client';
+import { appConfig } from '../env';
 import type { Registry } from '../registry';
 import { apiContext, type ApiEnv } from './context';
-import { apiRouteKey, type AnyApiRoute } from './define';
+import { apiRouteKey, type AnyApiRoute, type AnyPublicApiRoute } from './define';
 import { apiErrorResponse, ApiError, invalidResponse } from './errors';
 import { authRoutes } from './auth';
 import { guildMiddleware, isWrite, requireAccess } from './guild';
@@ -102,6 +103,21 @@ function mount(api: Hono<ApiEnv>, registry: Registry, route: AnyApiRoute): void 
   api.on(route.method.toUpperCase(), `/v1${path}`, requireKeyScope(route), handler);
 }
 
+/** Mounts one public route: GET, no session, the guild id checked for shape only, the handler decides (404 when not published). */
+function mountPublic(api: Hono<ApiEnv>, route: AnyPublicApiRoute): void {
+  api.get(route.path.replace('{guildId}', ':guildId'), async (c) => {
+    const guildId = c.req.param('guildId') ?? '';
+    if (!/^\d{17,20}$/.test(guildId)) throw new ApiError(404, 'not_found', 'There is no such page.');
+    const issues: z.core.$ZodIssue[] = [];
+    const query = check(route.request?.query, c.req.query(), 'query', issues);
+    if (issues.length) return invalidResponse(c, issues);
+    const data = await route.handler({ env: c.env, appConfig: appConfig(c.env), db: getDb(c.env), guild: guildId }, { params: { guildId }, query } as never);
+    const out = route.response.safeParse(data);
+    if (!out.success) throw new Error(`GET ${route.path} answered data that does not match its response schema: ${out.error.message}`);
+    return c.json(out.data as object, 200);
+  });
+}
+
 /** What `createApiApp` takes. */
 export interface ApiOptions {
   registry: Registry;
@@ -120,6 +136,7 @@ export function createApiApp({ registry, version }: ApiOptions): Hono<ApiEnv> {
   api.use('*', originCheck);
   api.use('*', sessionLoader);
   api.route('/', authRoutes());
+  for (const { def } of registry.publicApiRoutes.values()) mountPublic(api, def);
   api.use('/guilds/:guildId/*', guildMiddleware);
   api.use('/v1/guilds/:guildId/*', keyGuildMiddleware);
 

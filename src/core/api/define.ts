@@ -161,6 +161,38 @@ export function hasKeyScope(ctx: Pick<ApiContext, 'apiKey'>, scope: ApiKeyScope)
   return ctx.apiKey === null || ctx.apiKey.scopes.includes(scope);
 }
 
+/** What an unauthenticated public route's handler receives: no user, no grant, only the guild id. */
+export interface PublicApiContext {
+  env: Env;
+  appConfig: Config;
+  db: Db;
+  /** The guild id from the path (a snowflake; nothing else is checked: the handler decides). */
+  guild: string;
+}
+
+/**
+ * An unauthenticated, read-only route under `/api/public/guilds/{guildId}/…`, for what a guild
+ * chose to publish (e.g. an opt-in activity page). It passes no session or guild middleware, so
+ * its handler must answer 404 `not_found` for a guild that did not opt in (the same answer as
+ * an unknown guild: nothing to enumerate) and return counts only, never members.
+ */
+export interface PublicApiRoute<Q extends z.ZodObject | undefined = z.ZodObject | undefined, S extends z.ZodType = z.ZodType> {
+  path: `/public/guilds/{guildId}/${string}`;
+  summary: string;
+  request?: { query?: Q };
+  response: S;
+  handler: (ctx: PublicApiContext, input: { params: { guildId: string }; query: Q extends z.ZodType ? z.output<Q> : undefined }) => Promise<z.input<S>>;
+}
+
+/** Every public route, whatever its schemas (what a feature's `publicApi` list holds). */
+export type AnyPublicApiRoute = PublicApiRoute<any, any>;
+
+/** Declares a public (unauthenticated, GET) route; throws on a path outside `/public/guilds/{guildId}/`. */
+export function definePublicApiRoute<Q extends z.ZodObject | undefined = undefined, S extends z.ZodType = z.ZodType>(route: PublicApiRoute<Q, S>): PublicApiRoute<Q, S> {
+  if (!/^\/public\/guilds\/\{guildId\}(\/[A-Za-z0-9._~-]+)+$/.test(route.path)) throw new Error(`public API route path "${route.path}" must look like /public/guilds/{guildId}/things`);
+  return route;
+}
+
 /** A route's key for logs and duplicates: `GET /guilds/{guildId}/cases`. */
 export function apiRouteKey(route: Pick<AnyApiRoute, 'method' | 'path'>): string {
   return `${route.method.toUpperCase()} ${route.path}`;
@@ -173,9 +205,11 @@ export function apiRouteKey(route: Pick<AnyApiRoute, 'method' | 'path'>): string
 export interface FeatureApi {
   feature: Feature;
   routes: readonly AnyApiRoute[];
+  /** Unauthenticated read-only routes under `/api/public/guilds/{guildId}/` (opt-in publications only). */
+  publicRoutes?: readonly AnyPublicApiRoute[];
 }
 
 /** Declares a feature's API routes: `defineFeatureApi(gate, [listApplications, …])`. */
-export function defineFeatureApi(feature: Feature, routes: readonly AnyApiRoute[]): FeatureApi {
-  return { feature, routes };
+export function defineFeatureApi(feature: Feature, routes: readonly AnyApiRoute[], publicRoutes: readonly AnyPublicApiRoute[] = []): FeatureApi {
+  return { feature, routes, publicRoutes };
 }

@@ -41,3 +41,16 @@ describe('every API route refuses callers without access', () => {
     expect(nonStaff.status, 'a member without a staff role').toBe(403);
   });
 });
+
+const publicRoutes = [...registry.publicApiRoutes.values()].map(({ feature, def }) => ({ feature: feature.name, path: def.path }));
+
+describe('every public route answers 404 for a guild that did not publish', () => {
+  it.each(publicRoutes)('GET $path ($feature)', async ({ path }) => {
+    for (const guildId of [w.g.guildId, w.other.guildId, '1'.repeat(18)]) {
+      const res = await api(w.env, 'GET', concrete(path, guildId));
+      expect(res.status, guildId).toBe(404);
+      expect(res.body).toEqual({ error: 'not_found', message: expect.any(String) });
+    }
+    expect((await api(w.env, 'GET', concrete(path, 'abc'))).status).toBe(404);
+  });
+});

@@ -2,7 +2,6 @@ import { defineFeature } from '../../core/define';
 import { onCurrencyChanged } from '../economy/public';
 import { levelsCommand, rankCommand } from './commands/levels.command';
 import { levelSyncCron } from './crons/level-sync.cron';
-import { levelsApi } from './settings.api';
 import { onXpChanged } from './levels.service';
 
 // Changes made outside the rules engine (staff awards, corrections): the engine records its own in bulk.
@@ -14,5 +13,4 @@ export const levels = defineFeature({
   description: 'Levels: members level up from an XP currency, with announcements and level roles',
   commands: [rankCommand, levelsCommand],
   crons: [levelSyncCron],
-  api: levelsApi,
 });

@@ -1,7 +1,6 @@
 import { defineFeature } from '../../core/define';
 import { INTERNAL_EVENT_TYPES } from '../../core/internal-events';
 import { rulesCommand } from './commands/rules.command';
-import { rulesApi } from './rules.api';
 import { rulesLakeHook } from './events/rules.hook';
 import { factsFromInternal } from './facts';
 import { runRules } from './run.service';
@@ -12,6 +11,5 @@ export const rules = defineFeature({
   description: 'Rules: events that credit currencies, give roles and announce (with dry runs against history)',
   commands: [rulesCommand],
   lakeHooks: [rulesLakeHook],
-  api: rulesApi,
   internalEvents: INTERNAL_EVENT_TYPES.map((type) => ({ name: `on-${type}`, type, handler: (ctx, event) => runRules(ctx, event.guildId, [factsFromInternal(event)], event).then(() => undefined) })),
 });
