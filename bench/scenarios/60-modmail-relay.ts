@@ -72,7 +72,7 @@ export default defineScenario({
     const gateway = await startFakeGateway({ port: 0 });
     let bot: PipelineBot | undefined;
     try {
-      const gw = await FakeGateway.create(gateway.url, { token: BOT_TOKEN, heartbeatIntervalMs: 5000 });
+      const gw = await FakeGateway.create(gateway.url, { token: BOT_TOKEN, heartbeatIntervalMs: 41_250 });
       const fake = await FakeDiscord.create(ctx.fakeDiscordUrl, { applicationId: APP_ID });
       await fake.setGatewayUrl(gw.url, 1);
       const guild = await fake.seedGuild({ channels: [{ name: 'general' }, { name: 'modmail' }] });
@@ -132,9 +132,20 @@ export default defineScenario({
         const ticket = byMember.get(user.id)!;
         const at = Date.now();
         const message = await fake.seedMessage(ticket.dmChannelId!, { authorId: user.id, content, timestamp: at });
-        await gw.dispatchMany([{ t: 'MESSAGE_CREATE', d: { ...message, author: user } }]);
-        return at;
+        // While the relay reconnects the fake gateway has no session (409): Discord would replay
+        // the event on resume, so the bench sends it again once the relay is back.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await gw.dispatchMany([{ t: 'MESSAGE_CREATE', d: { ...message, author: user } }]);
+            return at;
+          } catch (error) {
+            if (attempt >= 100 || !String(error).includes('409')) throw error;
+            reconnectWaits++;
+            await sleep(200);
+          }
+        }
       };
+      let reconnectWaits = 0;
       const sendModal = async (user: (typeof users)[number], content: string): Promise<number> => {
         const ticket = byMember.get(user.id)!;
         const payload = modalSubmit(`modmail.mreplied:${guild.guildId}`, { text: content }, { guildId: null, channelId: ticket.dmChannelId!, user, applicationId: APP_ID });
@@ -153,6 +164,7 @@ export default defineScenario({
       const before = await tableCounts(bot);
       const cpu0 = bot.cpuSeconds();
       const sent: Sent[] = [];
+      const sendFailures: string[] = [];
       const started = performance.now();
       const inflight: Promise<void>[] = [];
       for (let i = 0; i < MESSAGES; i++) {
@@ -163,9 +175,10 @@ export default defineScenario({
         const via = i % 2 === 0 ? 'gateway' : 'modal';
         const content = `bench ${via} ${i}`;
         inflight.push(
-          (via === 'gateway' ? sendGateway(user, content) : sendModal(user, content)).then((at) => {
-            sent.push({ content, via, at, threadId: byMember.get(user.id)!.threadId! });
-          }),
+          (via === 'gateway' ? sendGateway(user, content) : sendModal(user, content)).then(
+            (at) => void sent.push({ content, via, at, threadId: byMember.get(user.id)!.threadId! }),
+            (error: unknown) => void sendFailures.push(`${via} ${i}: ${String(error).slice(0, 200)}`),
+          ),
         );
       }
       await Promise.all(inflight);
@@ -209,7 +222,8 @@ export default defineScenario({
         });
       }
       const dupes = (await Promise.all(tickets.map((t) => memberPosts(t.threadId!)))).flat().filter((m) => m.embeds[0]?.description?.startsWith('bench ')).length - latencies.size;
-      log(`modmail relay: ${latencies.size}/${sent.length} in threads; rows inserted ${insertedTotal}; duplicates ${dupes}`);
+      log(`modmail relay: ${latencies.size}/${sent.length} in threads; rows inserted ${insertedTotal}; duplicates ${dupes}; send failures ${sendFailures.length}; gateway sends that waited for a reconnect ${reconnectWaits}`);
+      for (const f of sendFailures.slice(0, 5)) log(`modmail relay: send failed: ${f}`);
       return {
         kind: 'custom',
         name: `Modmail relay (${MESSAGES} member messages, ${TICKETS} open tickets, ${RATE}/s offered, ${offeredS.toFixed(1)} s)`,
@@ -219,7 +233,7 @@ export default defineScenario({
             'way in': 'D1 rows inserted per message',
             sent: (insertedTotal / sent.length).toFixed(2),
             'in the thread': inserted.map(([t, n]) => `${t} ${(n / sent.length).toFixed(2)}`).join(', '),
-            lost: `dup posts ${dupes}`,
+            lost: `dup posts ${dupes}, send failures ${sendFailures.length}, reconnect waits ${reconnectWaits}`,
             'p50 ms': `CPU ${((cpu * 1000) / sent.length).toFixed(2)} ms/msg`,
             'p95 ms': '',
             'max ms': '',
