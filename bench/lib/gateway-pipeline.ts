@@ -42,7 +42,7 @@ export interface PipelineBot {
 }
 
 /** Serves the deploy bundle with the bindings and the EVENTS consumer `wrangler.toml` declares. */
-export async function servePipelineBot(options: { root: string; bundleDir: string; apiBase: string; gatewayUrl: string }): Promise<PipelineBot> {
+export async function servePipelineBot(options: { root: string; bundleDir: string; apiBase: string; gatewayUrl: string; publicKeyHex?: string }): Promise<PipelineBot> {
   const config = readWranglerConfig(options.root);
   const d1 = config.d1_databases[0];
   if (!d1) throw new Error('wrangler.toml declares no D1 database');
@@ -60,7 +60,7 @@ export async function servePipelineBot(options: { root: string; bundleDir: strin
           bindings: {
             ...(config.vars as Record<string, string>),
             DISCORD_APPLICATION_ID: '1100000000000000001',
-            DISCORD_PUBLIC_KEY: '00'.repeat(32),
+            DISCORD_PUBLIC_KEY: options.publicKeyHex ?? '00'.repeat(32),
             DISCORD_API_BASE: options.apiBase,
             DISCORD_GATEWAY_URL: options.gatewayUrl,
             DISCORD_BOT_TOKEN: BOT_TOKEN,

@@ -2,15 +2,16 @@
  * What modmail's interaction handlers share: the member an interaction comes from, the
  * ticket of the thread a staff command runs in, how a staff reply is signed, and the modals.
  */
-import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type APIUser } from 'discord-api-types/v10';
+import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type APIModalSubmitInteraction, type APIUser } from 'discord-api-types/v10';
 import type { InteractionContext } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
+import { discordAttachmentUrl } from '../../discord/attachments';
 import { clip } from './card';
 import type { CategoryRow } from './categories.repo';
 import { readModmailSettings } from './config';
 import { replyEchoEmbed, sendToMember, type ReplyOutcome, type StaffReply } from './relay.service';
-import type { TicketRow } from './schema';
+import type { EntryAttachment, TicketRow } from './schema';
 import { GuildTickets } from './tickets.repo';
 import type { TicketAnswer, TicketMember } from './ticket.types';
 import { setEntryMessages } from './transcript';
@@ -81,7 +82,10 @@ export function staffReplyModal(ticketId: number, anonymous: boolean, prefill?: 
   };
 }
 
-/** The member's reply modal (the Reply button on the bot's DMs). */
+/** Most files one Reply modal takes (Discord allows 10). */
+export const REPLY_FILES_MAX = 5;
+
+/** The member's reply modal (the Reply button on the bot's DMs): text and/or up to five files. */
 export function memberReplyModal(guildId: string): APIModalInteractionResponseCallbackData {
   return {
     custom_id: encodeCustomId('modmail.mreplied', guildId),
@@ -90,10 +94,31 @@ export function memberReplyModal(guildId: string): APIModalInteractionResponseCa
       {
         type: ComponentType.Label,
         label: 'Your message',
-        component: { type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, required: true, max_length: REPLY_MAX },
+        component: { type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, required: false, max_length: REPLY_MAX },
+      },
+      {
+        type: ComponentType.Label,
+        label: 'Files (optional)',
+        description: 'Screenshots or other files for the staff',
+        component: { type: ComponentType.FileUpload, custom_id: 'files', min_values: 0, max_values: REPLY_FILES_MAX, required: false },
       },
     ],
   };
+}
+
+/**
+ * The files of a modal's file upload (`fields[customId]`: the attachment ids, comma-joined),
+ * from the submit's `resolved.attachments`, as the transcript keeps them. Only files Discord
+ * serves (its CDN hosts over https) are kept: the payload's URL is the sender's word.
+ */
+export function uploadedFiles(interaction: APIModalSubmitInteraction, fields: Record<string, string>, customId = 'files'): EntryAttachment[] {
+  const ids = (fields[customId] ?? '').split(',').filter(Boolean).slice(0, REPLY_FILES_MAX);
+  const resolved = interaction.data.resolved?.attachments ?? {};
+  return ids.flatMap((id) => {
+    const a = resolved[id];
+    if (!a || !discordAttachmentUrl(a.url)) return [];
+    return [{ id: a.id, filename: a.filename, size: a.size, url: a.url, ...(a.content_type ? { contentType: a.content_type } : {}) }];
+  });
 }
 
 /** The default question when a guild has no categories. */

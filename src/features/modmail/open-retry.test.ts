@@ -64,4 +64,19 @@ describe('opening a ticket: a retry never makes a second staff thread', () => {
     expect(await w.fake.calls(THREADS)).toHaveLength(1);
     expect(await w.fake.dms(member.user.id)).toHaveLength(1);
   });
+
+  it('the greeting DM failed (not 50007): the retry sends it, once', async () => {
+    // A forum: the card goes with the post, so the first message post is the greeting.
+    w = await modmailWorld({ forum: true });
+    const member = await w.member();
+    const request: OpenRequest = { guildId: w.g.guildId, member: asTicketMember(member.user), via: 'command', openedBy: member.user.id, sourceId: 'press-1' };
+    await w.fake.failNext({ method: 'POST', route: '/channels/{channel_id}/messages', status: 500, times: 3 });
+    await expect(openTicket(w.env, request)).rejects.toThrow();
+    expect(await w.fake.dms(member.user.id)).toHaveLength(0);
+    expect(await openTicket(w.env, { ...request, sourceId: 'press-2' })).toMatchObject({ ok: true });
+    expect(await w.fake.dms(member.user.id)).toHaveLength(1);
+    expect(await openTicket(w.env, { ...request, sourceId: 'press-3' })).toMatchObject({ ok: true, created: false });
+    expect(await w.fake.dms(member.user.id)).toHaveLength(1);
+    expect(await w.fake.calls(THREADS)).toHaveLength(1);
+  });
 });

@@ -59,6 +59,8 @@ interface ThreadIntent {
 }
 
 const intentKey = (ticketId: number) => `thread-intent:${ticketId}`;
+/** Set while an open that wrote a ticket has not finished (the object is one per guild and member). */
+const OPEN_PENDING_KEY = 'open-pending';
 
 /** A journal that forgets (callers outside the ticket object; tests of the pure flow). */
 export function memoryJournal(): OpenJournal {
@@ -82,6 +84,9 @@ export async function openTicketNow(ctx: BaseContext, request: OpenRequest, jour
     if (!(await destination(ctx, request.guildId, category))) {
       return refuse('not_set_up', 'Modmail is not set up in this server yet. Please contact a moderator another way.');
     }
+    // Until this open is finished, a later call (after a crash or a failed Discord call) does
+    // the rest of it: the thread, the card, the open action, the greeting.
+    journal.put(OPEN_PENDING_KEY, true);
     ticket = await tickets.insertOpen({
       memberId: request.member.id,
       openedVia: request.via,
@@ -95,6 +100,7 @@ export async function openTicketNow(ctx: BaseContext, request: OpenRequest, jour
   }
   // A thread (or its card) left unfinished by an earlier call is finished here, and then this
   // call does the rest of the open that call never reached.
+  if (journal.get(OPEN_PENDING_KEY)) created = true;
   if (!ticket.threadId || journal.get(intentKey(ticket.id))) {
     ticket = await makeThread(ctx, ticket, request, journal);
     created = true;
@@ -107,6 +113,7 @@ export async function openTicketNow(ctx: BaseContext, request: OpenRequest, jour
     await relayFromMember(ctx, ticket, { member: request.member, content, attachments: [], sourceId: request.sourceId });
   }
   if (created) await greet(ctx, ticket, request);
+  journal.delete(OPEN_PENDING_KEY);
   return { ok: true, ticket, created };
 }
 

@@ -1,6 +1,7 @@
 import { defineModal } from '../../../core/define';
 import { UserError } from '../../../core/errors';
-import { REPLY_MAX, openTicketById, replyFromStaff, ticketMember } from '../interaction';
+import type { APIModalSubmitInteraction } from 'discord-api-types/v10';
+import { REPLY_MAX, openTicketById, replyFromStaff, ticketMember, uploadedFiles } from '../interaction';
 import { relayFromMember } from '../relay.service';
 import { GuildTickets } from '../tickets.repo';
 
@@ -24,14 +25,16 @@ export const memberReplyModalSubmit = defineModal({
   handler: async (ctx, [guildId], fields) => {
     if (!guildId) throw new UserError('bad_request', 'This form has expired.');
     const text = (fields.text ?? '').trim();
-    if (!text) throw new UserError('empty_reply', 'Your message was empty: nothing was sent.');
+    const files = uploadedFiles(ctx.interaction as APIModalSubmitInteraction, fields);
+    if (!text && files.length === 0) throw new UserError('empty_reply', 'Your message was empty: nothing was sent.');
     if (text.length > REPLY_MAX) throw new UserError('reply_too_long', `Your message is ${text.length} characters; at most ${REPLY_MAX} fit.`);
     const ticket = await new GuildTickets(ctx.db, guildId).openFor(ctx.user.id);
     if (!ticket) throw new UserError('ticket_closed', 'This conversation is closed. Use `/modmail open` to start a new one.');
     return ctx.defer(
       async () => {
-        await relayFromMember(ctx, ticket, { member: ticketMember(ctx.user), content: text, attachments: [], sourceId: ctx.interaction.id });
-        await ctx.editOriginal('Sent to the staff.');
+        // Files go the way a DM's do: shown in the thread, copied to the archive after the post.
+        await relayFromMember(ctx, ticket, { member: ticketMember(ctx.user), content: text, attachments: files, sourceId: ctx.interaction.id });
+        await ctx.editOriginal(files.length ? `Sent to the staff, with ${files.length === 1 ? 'one file' : `${files.length} files`}.` : 'Sent to the staff.');
       },
       { ephemeral: true },
     );
