@@ -1,6 +1,7 @@
 import { defineFeature } from '../../core/define';
 import { INTERNAL_EVENT_TYPES } from '../../core/internal-events';
 import { rulesCommand } from './commands/rules.command';
+import { firesRetentionCron } from './crons/fires-retention.cron';
 import { rulesLakeHook } from './events/rules.hook';
 import { factsFromInternal } from './facts';
 import { runRules } from './run.service';
@@ -11,5 +12,6 @@ export const rules = defineFeature({
   description: 'Rules: events that credit currencies, give roles and announce (with dry runs against history)',
   commands: [rulesCommand],
   lakeHooks: [rulesLakeHook],
+  crons: [firesRetentionCron],
   internalEvents: INTERNAL_EVENT_TYPES.map((type) => ({ name: `on-${type}`, type, handler: (ctx, event) => runRules(ctx, event.guildId, [factsFromInternal(event)], event).then(() => undefined) })),
 });
