@@ -8,7 +8,7 @@
 import * as z from 'zod';
 
 /** Lake event types a rule can trigger on. */
-export const LAKE_TRIGGERS = ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'GUILD_MEMBER_ADD', 'VOICE_MINUTE'] as const;
+export const LAKE_TRIGGERS = ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE', 'GUILD_MEMBER_ADD', 'VOICE_MINUTE'] as const;
 /** Internal events (src/core/internal-events.ts) a rule can trigger on or emit. */
 export const INTERNAL_TRIGGERS = ['level_up', 'milestone_earned', 'currency_changed', 'application_accepted', 'case_created'] as const;
 
