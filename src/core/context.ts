@@ -126,6 +126,8 @@ export interface LakeHookContext extends BaseContext {
 
 /** Context of a cron job. */
 export interface CronContext extends BaseContext {
+  /** The features (jobs that run the rules engine emit internal events through it). */
+  registry: Registry;
   /** When the trigger was scheduled (ms since epoch). */
   scheduledTime: number;
   cron: string;

@@ -1,5 +1,5 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test';
-import { eq, like } from 'drizzle-orm';
+import { eq, inArray, like } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../workers/bot/index';
 import { getDb } from '../db/client';
@@ -7,7 +7,8 @@ import { gatewayEvents } from './gateway/schema';
 import { memberJoinEvent } from '../testing/gateway-events';
 import { fakeDiscord, testEnv } from '../testing/harness';
 import { snowflake as nextSnowflake } from '../testing/snowflake';
-import { defineEvent, defineFeature } from './define';
+import { defineEvent, defineFeature, defineLakeHook } from './define';
+import { meterD1 } from '../testing/metered';
 import { consumeEvents, type QueuedEvent } from './events';
 import { GuildConfig } from './guild-config.repo';
 import { Registry } from './registry';
@@ -69,6 +70,17 @@ function poisonProbe(done: string[]): Registry {
 }
 
 const joinEvent = memberJoinEvent;
+
+/** A guild message as the relay queues it (`extra` fields go in the payload). */
+function guildMessage(guildId: string, extra: Record<string, unknown> = {}): QueuedEvent {
+  const id = nextSnowflake();
+  return {
+    type: 'MESSAGE_CREATE',
+    sourceId: id,
+    guildId,
+    payload: { id, guild_id: guildId, channel_id: nextSnowflake(), content: 'hi', author: { id: nextSnowflake() }, attachments: [], mentions: [], mention_roles: [], ...extra },
+  };
+}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -231,6 +243,86 @@ describe('EVENTS consumer', () => {
     failB = false;
     expect((await deliver(registry, env, [{ body: event, attempts: 2 }])).explicitAcks).toEqual(['m0']);
     expect(calls).toEqual(['a', 'b', 'b']);
+  });
+
+  it('a lake hook that fails on one event of a chunk: only that event is retried, the others are done and not redelivered', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const seen: string[][] = [];
+    let poison: string | undefined;
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        lakeHooks: [
+          defineLakeHook({
+            name: 'picky',
+            types: ['MESSAGE_CREATE'],
+            cost: () => 2,
+            handler: async (_ctx, events) => {
+              seen.push(events.map((e) => e.sourceId));
+              if (events.some((e) => e.sourceId === poison)) throw new Error('cannot digest');
+            },
+          }),
+        ],
+      }),
+    ]);
+    const env = testEnv();
+    const guildId = nextSnowflake();
+    const events = Array.from({ length: 8 }, () => guildMessage(guildId));
+    poison = events[5]!.sourceId;
+    const first = await deliver(registry, env, [{ body: { events }, id: 'pack' }]);
+    // The pack is acked; the poison event alone goes back as a pack of its own, with backoff.
+    expect(first.explicitAcks).toEqual(['pack']);
+    expect(first.retryMessages).toEqual([]);
+    const rows = await getDb(env).select().from(gatewayEvents).where(inArray(gatewayEvents.sourceId, events.map((e) => e.sourceId)));
+    const byId = new Map(rows.map((r) => [r.sourceId, r]));
+    for (const e of events) {
+      if (e.sourceId === poison) expect(byId.get(e.sourceId)).toMatchObject({ status: 'pending', leaseUntil: 0, lastError: 'Error: cannot digest', handled: [] });
+      else expect(byId.get(e.sourceId)).toMatchObject({ status: 'done', handled: ['probe.picky'] });
+    }
+    // Halving: 8 → 4 + 4 → 2 + 2 → 1 + 1: the good events were each handed over at least once, the poison one ended alone.
+    expect(seen).toContainEqual([poison]);
+    expect(seen.length).toBeLessThanOrEqual(7);
+    for (const e of events) expect(seen.some((batch) => batch.includes(e.sourceId))).toBe(true);
+    // Redelivered with the poison fixed: only it runs again.
+    poison = undefined;
+    seen.length = 0;
+    const again = await deliver(registry, env, [{ body: { events }, id: 'pack', attempts: 2 }]);
+    expect(again.explicitAcks).toEqual(['pack']);
+    expect(seen).toEqual([[events[5]!.sourceId]]);
+  });
+
+  it("a handler's accepts() keeps the events it refuses on the batched path (no per-event round trips)", async () => {
+    const ran: string[] = [];
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        events: [
+          defineEvent<{ position?: number }>({
+            name: 'threads-only',
+            type: 'MESSAGE_CREATE',
+            accepts: (m) => m.position !== undefined,
+            handler: async (ctx) => void ran.push(ctx.sourceId),
+          }),
+        ],
+      }),
+    ]);
+    const metered = meterD1(testEnv());
+    const guildId = nextSnowflake();
+    const plain = Array.from({ length: 10 }, () => guildMessage(guildId));
+    metered.takeD1();
+    await deliver(registry, metered.env, [{ body: { events: plain }, id: 'plain' }]);
+    // Ten plain messages: recorded in one statement batch, no handler, no per-event claim or settle.
+    expect(metered.takeD1()).toBe(1);
+    expect(ran).toEqual([]);
+    const thread = guildMessage(guildId, { position: 2 });
+    await deliver(registry, metered.env, [{ body: thread, id: 't' }]);
+    expect(ran).toEqual([thread.sourceId]);
+    // Claim, module flag (config), settle: the handler's "handled" record rides the settle.
+    expect(metered.takeD1()).toBeLessThanOrEqual(3);
+    const [row] = await getDb(metered.env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, thread.sourceId));
+    expect(row).toMatchObject({ status: 'done', handled: ['probe.threads-only'] });
   });
 
   it('keeps no message content in the event lake, only counts', async () => {

@@ -23,7 +23,7 @@ export async function runCrons(registry: Registry, controller: ScheduledControll
       const budget = budgets[i]!;
       const services = lazyServices({ env, waitUntil: (p) => ctx.waitUntil(p), budget });
       try {
-        const report = await def.handler({ ...services, budget, scheduledTime: controller.scheduledTime, cron: controller.cron });
+        const report = await def.handler({ ...services, budget, registry, scheduledTime: controller.scheduledTime, cron: controller.cron });
         logRun(job, budget, report);
       } catch (error) {
         logRun(job, budget, undefined, error);

@@ -7,6 +7,7 @@ import type {
   GatewayGuildMemberUpdateDispatchData,
   GatewayMessageCreateDispatchData,
   GatewayMessageReactionAddDispatchData,
+  GatewayMessageReactionRemoveDispatchData,
   GatewayVoiceStateUpdateDispatchData,
 } from 'discord-api-types/v10';
 import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
@@ -65,6 +66,12 @@ export function lakeFacts(type: string, d: unknown, receivedAt: number): LakeFac
         occurredAt: receivedAt,
         summary: { bot: r.member?.user?.bot === true, ...(emoji ? { emoji } : {}), ...(str(r.message_author_id) ? { authorId: r.message_author_id } : {}), ...memberFacts(r.member) },
       };
+    }
+    case 'MESSAGE_REACTION_REMOVE': {
+      // No member object and no message author in this dispatch: who removed which emoji, where.
+      const r = p as Partial<GatewayMessageReactionRemoveDispatchData>;
+      const emoji = str(r.emoji?.name) ?? str(r.emoji?.id);
+      return { channelId: str(r.channel_id), userId: str(r.user_id), occurredAt: receivedAt, summary: { bot: false, ...(emoji ? { emoji } : {}) } };
     }
     case 'VOICE_STATE_UPDATE': {
       const v = p as Partial<GatewayVoiceStateUpdateDispatchData>;

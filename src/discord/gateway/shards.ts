@@ -5,8 +5,8 @@
 
 import type { QuarantinedEvent } from './outbox';
 
-/** GUILDS | GUILD_MEMBERS | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT. */
-export const DEFAULT_INTENTS = 37379;
+/** GUILDS | GUILD_MEMBERS | GUILD_VOICE_STATES | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | DIRECT_MESSAGES | MESSAGE_CONTENT. */
+export const DEFAULT_INTENTS = 38531;
 
 /** What a shard is started with (`startGateway` computes it from `GET /gateway/bot`). */
 export interface ShardPlan {

@@ -119,6 +119,24 @@ describe('modmail: the ways in', () => {
     expect((await w.transcript(ticket!.id)).filter((e) => e.kind === 'message_in').map((e) => e.content)).toEqual(['I need help', 'with my role', 'still there?']);
   });
 
+  it('a DM from a member with no ticket is held without reading the DM channel’s history, and prompts once', async () => {
+    const member = await w.member();
+    const dm = await dmChannelOf(w.env, member.user.id);
+    const a = await dmEvent(w.fake, member.user, dm, 'hello', {}, Date.now() - 1000);
+    const b = await dmEvent(w.fake, member.user, dm, 'anyone?');
+    await deliver(w.env, [b]);
+    await deliver(w.env, [a]);
+    await deliver(w.env, [b]);
+    expect(await w.fake.calls({ method: 'GET', path: `/channels/${dm}/messages` })).toEqual([]);
+    const prompts = (await w.fake.messages(dm)).filter((m) => m.author.bot);
+    expect(prompts).toHaveLength(1);
+    // Confirming releases both in the order they were typed, although the later one came first.
+    const confirm = (prompts[0]!.components![0] as { components: { custom_id: string }[] }).components[0]!.custom_id;
+    await send(buttonPress(confirm, { guildId: null, channelId: dm, user: member.user, message: prompts[0] as APIMessage }), w.env, { fake: w.fake });
+    const [ticket] = await w.tickets();
+    expect((await w.fake.messages(ticket!.threadId!)).slice(1).map((m) => m.embeds[0]?.description)).toEqual(['hello', 'anyone?']);
+  });
+
   it('/modmail contact: staff open a ticket with a member, who is DMed the reason with a Reply button', async () => {
     const member = await w.member();
     const done = await w.run(w.helper, 'modmail', { member: { user: member.user.id }, reason: 'About your report' }, 'contact');

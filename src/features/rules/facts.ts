@@ -33,6 +33,8 @@ export function factsFromLake(e: LakeRecord): EventFacts[] {
     ...(summary.emoji ? { emoji: summary.emoji } : {}),
   };
   if (e.type === 'GUILD_MEMBER_ADD') return [{ ...base, joinedAt: occurredAt }];
+  // A removed reaction: only the remover's side (the dispatch names no message author).
+  if (e.type === 'MESSAGE_REACTION_REMOVE') return [{ ...base, member: 'actor' }];
   if (e.type !== 'MESSAGE_REACTION_ADD') return [base];
   const out: EventFacts[] = [{ ...base, member: 'actor' }];
   // Received: the author's side; their roles and join time are not in the event. Self-reactions count for nobody's "received".

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { INTERNAL_EVENT_TYPES } from '../../core/internal-events';
 
 /** Lake event types a rule can trigger on. */
-export const LAKE_TRIGGERS = ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'GUILD_MEMBER_ADD', 'VOICE_MINUTE'] as const;
+export const LAKE_TRIGGERS = ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE', 'GUILD_MEMBER_ADD', 'VOICE_MINUTE'] as const;
 /** Internal events (src/core/internal-events.ts) a rule can trigger on or emit. */
 export const INTERNAL_TRIGGERS = INTERNAL_EVENT_TYPES;
 /** Internal events a rule's `emit` effect may emit (the others report other features' records). */

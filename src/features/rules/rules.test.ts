@@ -1,5 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import { createExecutionContext, createScheduledController } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import worker from '../../../workers/bot/index';
+import { meterD1 } from '../../testing/metered';
 import { getDb } from '../../db/client';
 import { gatewayEvents } from '../../core/gateway/schema';
 import { emitInternal, MAX_INTERNAL_DEPTH } from '../../core/internal-events';
@@ -175,5 +178,34 @@ describe('rules: effects, chains and bad input', () => {
     expect((await w.run(w.admin, 'rules', { name: 'message-xp' }, 'delete')).content).toBe('Deleted the rule `message-xp`.');
     const rows = await db().select().from(ruleFires).where(and(eq(ruleFires.guildId, w.g.guildId)));
     expect(rows.length).toBe(1);
+  });
+});
+
+describe('rules: rule_fires retention', () => {
+  it('the hourly cron deletes firings older than EVENT_RETENTION_DAYS, keeps the rest, and stays within its budget', { timeout: 30_000 }, async () => {
+    const env = { ...w.env, EVENT_RETENTION_DAYS: '30' };
+    const now = Date.now();
+    const day = 86_400_000;
+    const fire = (ageDays: number, i: number) => ({
+      guildId: w.g.guildId,
+      ruleId: 'r-retention',
+      userId: `u${i}`,
+      fireKey: `retention:${ageDays}:${i}`,
+      sourceId: `s${ageDays}:${i}`,
+      day: Math.floor((now - ageDays * day) / day),
+      at: now - ageDays * day,
+      amounts: { c: 1 },
+      ruleVersion: 1,
+    });
+    // Oldest first, as firings are written: 600 past the window (more than a page), then younger ones.
+    const old = Array.from({ length: 600 }, (_, i) => fire(45 - (i % 10), i));
+    for (let i = 0; i < old.length; i += 100) await db().batch(old.slice(i, i + 100).map((f) => db().insert(ruleFires).values(f)) as never);
+    await db().insert(ruleFires).values([fire(31, 9001), fire(29, 9002), fire(1, 9003)]);
+    const metered = meterD1(env);
+    await worker.scheduled(createScheduledController({ cron: '0 * * * *', scheduledTime: now }), metered.env, createExecutionContext());
+    const left = await db().select({ fireKey: ruleFires.fireKey }).from(ruleFires).where(eq(ruleFires.ruleId, 'r-retention'));
+    expect(left.map((r) => r.fireKey).sort()).toEqual(['retention:1:9003', 'retention:29:9002']);
+    // Two pages of two statements each, among the hourly jobs' round trips (well inside the run's budget).
+    expect(metered.takeD1()).toBeLessThan(100);
   });
 });

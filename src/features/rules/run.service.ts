@@ -14,7 +14,7 @@
  *    sync cron), `currency_changed` listeners, role and announce effects (idempotent: PUT and
  *    DELETE, nonce'd posts; skipped with a log line past the budget), emitted internal events.
  */
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
 import type { Budget } from '../../core/budget';
 import { emitInternal, type InternalEvent, type InternalEventType } from '../../core/internal-events';
@@ -248,7 +248,35 @@ async function sideEffects(ctx: RunContext, guildId: string, fire: Fire, parent?
   }
 }
 
-/** Deletes firings and counters older than `before` (the lake's retention). */
-export async function pruneFires(db: Db, before: number): Promise<void> {
-  await db.delete(ruleFires).where(sql`${ruleFires.at} < ${before}`);
+/** Rows of `rule_fires` one pruning page reads (and deletes at most). */
+export const FIRES_PAGE = 500;
+
+/**
+ * Deletes firings whose event is older than `before` (the lake's retention), oldest rows
+ * first: a page is a range read of the primary key after the last page's end (rows are
+ * appended in about event order, so no index on `at` is needed and none is written with every
+ * firing), and deletes the page's rows older than `before`. Stops at the first page with a
+ * row that is not old enough (the rest is younger), when nothing is left, or when the budget
+ * (two subrequests a page) or `maxPages` runs out; `more` says whether it stopped early.
+ */
+export async function pruneFires(db: Db, before: number, { budget, maxPages = 40 }: { budget?: Budget; maxPages?: number } = {}): Promise<{ deleted: number; pages: number; more: boolean }> {
+  let deleted = 0;
+  let after = 0;
+  for (let pages = 0; pages < maxPages; pages++) {
+    const slot = budget?.reserve(2);
+    if (budget && !slot) return { deleted, pages, more: true };
+    try {
+      const page = await db.select({ id: ruleFires.id, at: ruleFires.at }).from(ruleFires).where(gt(ruleFires.id, after)).orderBy(asc(ruleFires.id)).limit(FIRES_PAGE);
+      const old = page.filter((r) => r.at < before).length;
+      const last = page[page.length - 1]?.id ?? after;
+      // One range delete over the page's ids (no parameter per row).
+      if (old > 0) await db.delete(ruleFires).where(and(gt(ruleFires.id, after), lte(ruleFires.id, last), lt(ruleFires.at, before)));
+      deleted += old;
+      if (page.length < FIRES_PAGE || old < page.length) return { deleted, pages: pages + 1, more: false };
+      after = last;
+    } finally {
+      slot?.release();
+    }
+  }
+  return { deleted, pages: maxPages, more: true };
 }

@@ -59,3 +59,26 @@ export const ruleCounters = sqliteTable(
 );
 
 export type RuleRow = typeof rules.$inferSelect;
+
+/**
+ * Who is in which voice channel, per guild with a `VOICE_MINUTE` rule (the voice lake hook
+ * keeps it from `VOICE_STATE_UPDATE`; the voice-minutes cron reads it). A leave keeps the
+ * row with `channel_id` null, so an older state delivered late cannot undo it (`at` guards
+ * every write); the cron drops such rows after a day.
+ */
+export const voiceStates = sqliteTable(
+  'voice_states',
+  {
+    guildId: text('guild_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** Null once the member left voice. */
+    channelId: text('channel_id'),
+    /** Self- or server-muted, or deafened: earns nothing. */
+    muted: integer('muted', { mode: 'boolean' }).notNull(),
+    bot: integer('bot', { mode: 'boolean' }).notNull(),
+    roleIds: text('role_ids', { mode: 'json' }).$type<string[]>(),
+    /** When the state was received (ms): a write older than the row's is ignored. */
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
+);
