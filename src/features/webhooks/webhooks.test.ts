@@ -227,7 +227,7 @@ describe('webhooks: signing, retries, disabling, replay', () => {
 
     // The message is lost: the cron resends it once the row is past due, and the consumer delivers it.
     w.sent.splice(0);
-    const run = (at: number) => requeueDeliveriesCron.handler({ ...lazyServices({ env: w.env, waitUntil: () => undefined }), scheduledTime: at, cron: '* * * * *', budget: Budget.unlimited() });
+    const run = (at: number) => requeueDeliveriesCron.handler({ ...lazyServices({ env: w.env, waitUntil: () => undefined }), scheduledTime: at, cron: '* * * * *', budget: Budget.unlimited(), registry });
     expect(await run(Date.now())).toMatchObject({ claimed: 0 });
     advance(STUCK_GRACE_MS / 1000 + 1);
     expect(await run(Date.now())).toMatchObject({ claimed: 1 });
