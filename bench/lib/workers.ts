@@ -101,6 +101,9 @@ export async function serveBot(options: BotOptions): Promise<ServedWorker & { db
     DISCORD_API_BASE: options.discordApiBase,
     DISCORD_BOT_TOKEN: 'bench-bot-token',
     DISCORD_CLIENT_SECRET: 'bench-client-secret',
+    // Webhooks on, to the bench's loopback receiver (scenario 60).
+    WEBHOOKS_SECRET: 'bench-webhooks-master-secret-0123456789',
+    WEBHOOKS_LOCAL: 'true',
   };
   const d1Databases = Object.fromEntries(config.d1_databases.map((d) => [d.binding, d.database_id ?? d.binding]));
   const queueProducers = Object.fromEntries((config.queues.producers ?? []).map((q) => [q.binding, { queueName: q.queue ?? q.binding }]));
