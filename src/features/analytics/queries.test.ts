@@ -107,7 +107,7 @@ describe('analytics queries', () => {
   });
 
   it('the hourly cron rolls up, compacts settled days, and prunes message rows only once their day is compacted', async () => {
-    const env = testEnv({ LAKE_MESSAGE_RETENTION_DAYS: '2' } as Partial<Env>);
+    const env = testEnv({ LAKE_MESSAGE_RETENTION_DAYS: '1' } as Partial<Env>);
     const db = getDb(env);
     const g = gid();
     const now = Date.now();
@@ -133,9 +133,9 @@ describe('analytics queries', () => {
     const days = await db.select().from(analyticsGuildDays).where(eq(analyticsGuildDays.guildId, g));
     expect(days.map((d) => d.day)).toContain(dayOf(start));
     expect(days.find((d) => d.day === dayOf(start))!.joins).toBe(1);
-    // Messages older than 2 days went, but only from days already compacted; the join (another type) stayed.
+    // Messages older than a day went, but only from days already compacted; the join (another type) stayed.
     const left = await db.select({ type: gatewayEvents.type, occurredAt: gatewayEvents.occurredAt }).from(gatewayEvents).where(eq(gatewayEvents.guildId, g));
-    const cutoff = Math.min(now - 2 * DAY_MS, marks.get('days')! * DAY_MS);
+    const cutoff = Math.min(now - 1 * DAY_MS, marks.get('days')! * DAY_MS);
     expect(left.filter((r) => r.type === 'MESSAGE_CREATE').every((r) => r.occurredAt >= cutoff)).toBe(true);
     expect(left.filter((r) => r.type === 'MESSAGE_CREATE').length).toBeLessThan(6);
     expect(left.some((r) => r.type === 'GUILD_MEMBER_ADD')).toBe(true);
