@@ -269,7 +269,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     // A bad definition: the zod path is shown beside the editor.
     await page.locator('#rule-editor textarea[name=rule]').fill('{"name":"x","trigger":{"event":"MESSAGE_CREATE"},"effects":[{"type":"credit","currency":"xp","amount":0}]}');
     await page.locator('#dry-run').click();
-    await expect.poll(() => page.locator('#rule-editor .field-error').textContent()).toContain('effects.0.amount');
+    await expect.poll(() => page.locator('#rule-editor .field-error').textContent(), { timeout: 15_000 }).toContain('effects.0.amount');
   }, 90_000);
 
   it('configuration: a channel is picked by name from a select (the id is what is saved)', async () => {
@@ -281,7 +281,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     await picker.selectOption(general);
     await page.locator('#config-channels button[type=submit]').click();
     await confirm();
-    await expect.poll(() => page.locator('#config-channels select[name="channels.economy_announcements"]').inputValue()).toBe(general);
+    await expect.poll(() => page.locator('#config-channels select[name="channels.economy_announcements"]').inputValue(), { timeout: 15_000 }).toBe(general);
     // Role fields are selects too (gate and moderation settings).
     expect(await page.locator('#config-moderation select[name=mutedRoleId]').count()).toBe(1);
     await page.locator('#config-channels').scrollIntoViewIfNeeded();
