@@ -285,6 +285,51 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     await docs.close();
   }, 60_000);
 
+  it('engagement: creates a currency (a 422 beside the field first), dry-runs a rule and sees the per-member report', async () => {
+    await page.goto(`${stack.botUrl}/#/g/${guildId()}/engagement`);
+    const form = page.locator('#new-currency');
+    await form.waitFor();
+    await form.locator('input[name=name]').fill('not a name!');
+    await form.locator('button[type=submit]').click();
+    await confirm();
+    await form.locator('.field-error').waitFor();
+    expect(await form.locator('input[name=name]').getAttribute('aria-invalid')).toBe('true');
+    await form.locator('input[name=name]').fill('xp');
+    await form.locator('select[name=kind]').selectOption('xp');
+    await form.locator('button[type=submit]').click();
+    await confirm();
+    await page.locator('#eng-currencies tr[data-currency="xp"]').waitFor();
+    await shot('engagement-currency');
+    // The editor starts with a message-XP rule on `xp`: a dry run shows the report, saves nothing.
+    await page.locator('#dry-run').click();
+    const report = page.locator('#dry-run-report');
+    await report.waitFor({ timeout: 30_000 });
+    expect(await report.textContent()).toContain('Nothing was written.');
+    expect(await page.locator('#rules li').count()).toBe(0);
+    await report.scrollIntoViewIfNeeded();
+    await shot('engagement-dry-run');
+    // A bad definition: the zod path is shown beside the editor.
+    await page.locator('#rule-editor textarea[name=rule]').fill('{"name":"x","trigger":{"event":"MESSAGE_CREATE"},"effects":[{"type":"credit","currency":"xp","amount":0}]}');
+    await page.locator('#dry-run').click();
+    await expect.poll(() => page.locator('#rule-editor .field-error').textContent(), { timeout: 15_000 }).toContain('effects.0.amount');
+  }, 90_000);
+
+  it('configuration: a channel is picked by name from a select (the id is what is saved)', async () => {
+    await page.locator('nav#nav a[data-page="config"]').click();
+    const picker = page.locator('#config-channels select[name="channels.economy_announcements"]');
+    await picker.waitFor();
+    const general = stack.world!.channels.general!;
+    expect(await picker.locator(`option[value="${general}"]`).textContent()).toContain('#general');
+    await picker.selectOption(general);
+    await page.locator('#config-channels button[type=submit]').click();
+    await confirm();
+    await expect.poll(() => page.locator('#config-channels select[name="channels.economy_announcements"]').inputValue(), { timeout: 15_000 }).toBe(general);
+    // Role fields are selects too (gate and moderation settings).
+    expect(await page.locator('#config-moderation select[name=mutedRoleId]').count()).toBe(1);
+    await page.locator('#config-channels').scrollIntoViewIfNeeded();
+    await shot('config-pickers');
+  }, 60_000);
+
   it('saw no page errors', () => {
     expect(errors).toEqual([]);
   });
