@@ -17,6 +17,7 @@ import {
 import type { Db } from '../db/client';
 import type { Budget } from './budget';
 import type { Discord } from '../discord';
+import type { RestFile } from '../discord/rest';
 import type { EventScope } from './define';
 import type { GuildConfig } from './guild-config.repo';
 import type { Registry } from './registry';
@@ -62,8 +63,8 @@ export interface InteractionContext extends BaseContext {
   reply(data: MessageData | string): Reply;
   /** Answer "thinking…" now and run `work` after; `work` finishes with `editOriginal`. */
   defer(work: () => Promise<void>, options?: { ephemeral?: boolean }): Reply;
-  /** Replace the deferred or original response. */
-  editOriginal(data: MessageData | string): Promise<APIMessage>;
+  /** Replace the deferred or original response; `files` are uploaded with it (name them in `data.attachments`). */
+  editOriginal(data: MessageData | string, files?: RestFile[]): Promise<APIMessage>;
   /** Send another message after the first response. */
   followUp(data: MessageData | string): Promise<APIMessage>;
   /** Open a modal (commands and components only). */

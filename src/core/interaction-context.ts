@@ -13,6 +13,7 @@ import {
 } from 'discord-api-types/v10';
 import { countedDb, getDb, type Db } from '../db/client';
 import { createDiscord, type Discord } from '../discord';
+import type { RestFile } from '../discord/rest';
 import type { Budget } from './budget';
 import { toCallbackData, type ComponentContext, type InteractionContext, type MessageData, type Reply } from './context';
 import { GuildConfig } from './guild-config.repo';
@@ -134,8 +135,8 @@ class Context implements InteractionContext {
   deferUpdate(work: () => Promise<void>): Reply {
     return { response: { type: InteractionResponseType.DeferredMessageUpdate }, after: work };
   }
-  editOriginal(data: MessageData | string): Promise<APIMessage> {
-    return this.discord.interactions.editOriginal(this.interaction.token, toCallbackData(data) as never) as Promise<APIMessage>;
+  editOriginal(data: MessageData | string, files?: RestFile[]): Promise<APIMessage> {
+    return this.discord.interactions.editOriginal(this.interaction.token, toCallbackData(data) as never, files) as Promise<APIMessage>;
   }
   followUp(data: MessageData | string): Promise<APIMessage> {
     return this.discord.interactions.followUp(this.interaction.token, toCallbackData(data) as never);

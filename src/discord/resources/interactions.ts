@@ -4,7 +4,7 @@ import type {
   RESTPatchAPIInteractionOriginalResponseJSONBody,
   RESTPostAPIInteractionFollowupJSONBody,
 } from 'discord-api-types/v10';
-import type { RestClient } from '../rest';
+import type { RestClient, RestFile } from '../rest';
 
 /** Interaction callbacks and the interaction webhook (follow-ups, `@original`). */
 export function interactions(rest: RestClient, applicationId: string) {
@@ -13,8 +13,8 @@ export function interactions(rest: RestClient, applicationId: string) {
     callback: (id: string, token: string, body: APIInteractionResponse) =>
       rest.post<void>(`/interactions/${id}/${token}/callback`, { body, auth: false }),
     /** @see https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response */
-    editOriginal: (token: string, body: RESTPatchAPIInteractionOriginalResponseJSONBody) =>
-      rest.patch<APIMessage>(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }),
+    editOriginal: (token: string, body: RESTPatchAPIInteractionOriginalResponseJSONBody, files?: RestFile[]) =>
+      rest.patch<APIMessage>(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false, ...(files?.length ? { files } : {}) }),
     /** @see https://discord.com/developers/docs/interactions/receiving-and-responding#delete-original-interaction-response */
     deleteOriginal: (token: string) => rest.delete<void>(`/webhooks/${applicationId}/${token}/messages/@original`, { auth: false }),
     /** @see https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message */

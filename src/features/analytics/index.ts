@@ -1,4 +1,5 @@
 import { defineFeature } from '../../core/define';
+import { statsCommand } from './commands/stats.command';
 import { analyticsRollupCron } from './crons/rollup.cron';
 import { driftEvents, driftReconcileCron } from './drift';
 import { funnelLakeHook, funnelLevelUp } from './funnel/funnel.hook';
@@ -11,7 +12,7 @@ import { publicActivityRoute, publicPageApi } from './public-page.api';
 export const analytics = defineFeature({
   name: 'analytics',
   description: 'Analytics: activity rollups, heatmap, channels, member flow, lurkers and prune preview',
-  commands: [],
+  commands: [statsCommand],
   crons: [analyticsRollupCron, driftReconcileCron],
   events: [...driftEvents],
   lakeHooks: [funnelLakeHook],
