@@ -25,6 +25,7 @@ export const pages = [
   { path: '/g/:guild/cases', module: 'moderation', title: 'Moderation', nav: 'Moderation', access: 'moderator', load: () => import('./cases.js') },
   { path: '/g/:guild/members/:user', module: 'moderation', title: 'Member history', section: 'Moderation', access: 'moderator', load: () => import('./member.js') },
   { path: '/g/:guild/metrics', module: 'gate', title: 'Reviewer metrics', nav: 'Reviewer metrics', access: 'moderator', load: () => import('./metrics.js') },
+  { path: '/g/:guild/analytics', module: 'analytics', title: 'Analytics', nav: 'Analytics', access: 'moderator', load: () => import('./analytics.js') },
   { path: '/g/:guild/config', title: 'Configuration', nav: 'Configuration', access: 'manager', load: () => import('./config.js') },
   { path: '/g/:guild/audit', title: 'Audit log', nav: 'Audit log', access: 'manager', load: () => import('./audit.js') },
 ];
