@@ -26,6 +26,7 @@ export const pages = [
   { path: '/g/:guild/members/:user', module: 'moderation', title: 'Member history', section: 'Moderation', access: 'moderator', load: () => import('./member.js') },
   { path: '/g/:guild/metrics', module: 'gate', title: 'Reviewer metrics', nav: 'Reviewer metrics', access: 'moderator', load: () => import('./metrics.js') },
   { path: '/g/:guild/engagement', module: 'economy', title: 'Engagement', nav: 'Engagement', access: 'moderator', load: () => import('./engagement.js') },
+  { path: '/g/:guild/analytics', module: 'analytics', title: 'Analytics', nav: 'Analytics', access: 'moderator', load: () => import('./analytics.js') },
   { path: '/g/:guild/config', title: 'Configuration', nav: 'Configuration', access: 'manager', load: () => import('./config.js') },
   { path: '/g/:guild/audit', title: 'Audit log', nav: 'Audit log', access: 'manager', load: () => import('./audit.js') },
   { path: '/g/:guild/api-keys', title: 'API keys', nav: 'API keys', access: 'manager', load: () => import('./api-keys.js') },

@@ -5,8 +5,13 @@
  * gateway missed (resuming across runs), and the drift report compares with the baseline.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { auditLog } from '../../../core/schema';
 import { getDb } from '../../../db/client';
 import { snowflake } from '../../../testing/snowflake';
+import { send } from '../../../testing/harness';
+import { slashCommand } from '../../../testing/interactions';
+import type { Person } from '../../../testing/guild-world';
 import { driftWorld, memberRoleAudit, memberUpdate, type DriftWorld } from '../testing/drift-world';
 import { GuildDrift } from './drift.repo';
 
@@ -115,5 +120,28 @@ describe('role drift', () => {
     expect(await alerts()).toHaveLength(1);
     const bouncers = (await w.role('Bouncers')).id;
     expect((await drift.holders()).filter((h) => h.roleId === bouncers).map((h) => h.userId)).toEqual([quiet.user.id]);
+  });
+
+  it('/stats roles show lists the drift; /stats roles accept (managers only) makes it the baseline, audited', async () => {
+    await baseline();
+    const bouncers = await w.role('Bouncers');
+    const target = await w.member();
+    await w.event('GUILD_MEMBER_UPDATE', memberUpdate(target.user.id, [bouncers.id]));
+    const stats = async (p: Person, leaf: string) => {
+      const { body, token } = await send(slashCommand('stats', { guildId: w.g.guildId, channelId: w.g.channels.general!, user: p.user, roles: p.roles, permissions: p.permissions, options: [{ type: 2, name: 'roles', options: [{ type: 1, name: leaf, options: [] }] }] as never }), w.env, { fake: w.fake });
+      const record = token ? await w.fake.interactionResponses(token) : null;
+      const data = ((record?.original as Record<string, unknown> | null) ?? (body as { data?: Record<string, unknown> }).data ?? {}) as { content?: string; embeds?: { description?: string }[] };
+      return `${data.content ?? ''}\n${data.embeds?.map((e) => e.description).join('\n') ?? ''}`;
+    };
+    const shown = await stats(w.moderator, 'show');
+    expect(shown).toContain('1 difference');
+    expect(shown).toContain(`<@${target.user.id}> holds <@&${bouncers.id}>`);
+    expect(await stats(w.moderator, 'accept')).toMatch(/Only the server’s managers/);
+    expect((await drift.drift()).items).toHaveLength(1);
+    expect(await stats(w.owner, 'accept')).toContain('new baseline (1 difference accepted)');
+    expect((await drift.drift()).items).toEqual([]);
+    expect(await stats(w.admin, 'show')).toContain('No drift since the baseline'); // (another person: /stats has a 5 s cooldown)
+    const [audit] = await getDb(w.env).select().from(auditLog).where(eq(auditLog.action, 'analytics.drift.baseline'));
+    expect(audit).toMatchObject({ guildId: w.g.guildId, actorId: w.owner.user.id });
   });
 });

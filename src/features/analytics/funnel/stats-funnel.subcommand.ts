@@ -3,6 +3,7 @@
  * weekly cohort, with the gate's decision times.
  */
 import { opt, sub } from '../../../core/define';
+import { COLOURS, lineChart } from '../png/charts';
 import { formatDuration } from '../../moderation/public';
 import { joinFunnel, MAX_FUNNEL_WEEKS, type Funnel } from './funnel.query';
 
@@ -28,7 +29,22 @@ export const statsFunnelSubcommand = sub({
     const f = await joinFunnel(ctx.db, ctx.guild, { weeks, level });
     const joined = f.cohorts.reduce((n, c) => n + c.joined, 0);
     if (!joined) return ctx.reply({ content: `No joins recorded in the last ${f.weeks} week(s) yet: the funnel counts members who joined since analytics was on.`, ephemeral: true });
-    const accepted = f.cohorts.reduce((n, c) => n + c.accepted, 0);
-    return ctx.reply({ content: `**Join funnel**, last ${f.weeks} week(s): ${joined} joined, ${accepted} accepted (${Math.round((100 * accepted) / joined)}%).\n${funnelTable(f)}`, ephemeral: true });
+    return ctx.defer(async () => {
+      const accepted = f.cohorts.reduce((n, c) => n + c.accepted, 0);
+      const step = (name: string, colour: (typeof COLOURS)[keyof typeof COLOURS], pick: (c: Funnel['cohorts'][number]) => number) => ({ name, colour, values: f.cohorts.map(pick) });
+      const png = await lineChart({
+        title: `JOIN FUNNEL, LAST ${f.weeks} WEEKS`,
+        labels: f.cohorts.map((c) => new Date(c.week).toISOString().slice(5, 10)),
+        series: [
+          step('JOINED', COLOURS.blurple, (c) => c.joined),
+          step('APPLIED', COLOURS.amber, (c) => c.applied),
+          step('ACCEPTED', COLOURS.green, (c) => c.accepted),
+          step('FIRST MESSAGE', COLOURS.red, (c) => c.firstMessage),
+          step(`LEVEL ${f.level}`, COLOURS.muted, (c) => c.reachedLevel),
+        ],
+      });
+      const summary = `**Join funnel**, last ${f.weeks} week(s): ${joined} joined, ${accepted} accepted (${Math.round((100 * accepted) / joined)}%).\n${funnelTable(f)}`;
+      await ctx.editOriginal({ content: summary.slice(0, 2000), attachments: [{ id: 0, filename: 'funnel.png' }] } as never, [{ name: 'funnel.png', data: png, contentType: 'image/png' }]);
+    });
   },
 });

@@ -6,5 +6,7 @@ import { lurkersStat } from './lurkers.stat';
 import { membersStat } from './members.stat';
 import type { Stat } from './stat';
 import { timezoneStat } from './timezone.stat';
+import { rolesStat } from './roles.stat';
+import { funnelStat } from './funnel.stat';
 
-export const STATS: Stat[] = [activityStat, heatmapStat, channelsStat, membersStat, lurkersStat, timezoneStat];
+export const STATS: Stat[] = [activityStat, heatmapStat, channelsStat, membersStat, lurkersStat, timezoneStat, rolesStat, funnelStat];
