@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { lakeFacts } from '../../core/gateway/lake';
 import { evaluate, RuleState, type EventFacts, type XpPolicy } from './engine';
+import { factsFromLake } from './facts';
 import { findLoop, parseRule, parseRuleJson, ruleSchema, type RuleInput, type StoredRule } from './rule-format';
 
 const G = '900000000000000001';
@@ -142,5 +144,15 @@ describe('rule format', () => {
     const bonus = ruleSchema.parse({ name: 'bonus', trigger: { event: 'level_up' }, effects: [{ type: 'credit', currency: 'coins', amount: 5 }] });
     expect(findLoop([bonus], new Set(['xp']))).toBeNull();
     expect(findLoop([a])).toBeNull();
+  });
+});
+
+describe('reaction facts', () => {
+  it('a removed reaction concerns who removed it (the dispatch names no author); an added one both sides', () => {
+    const payload = { user_id: U, channel_id: CH, message_id: '1', guild_id: G, emoji: { id: null, name: '👍' } };
+    const removed = factsFromLake({ sourceId: 's1', type: 'MESSAGE_REACTION_REMOVE', guildId: G, facts: lakeFacts('MESSAGE_REACTION_REMOVE', payload, T0) });
+    expect(removed).toEqual([expect.objectContaining({ userId: U, member: 'actor', emoji: '👍', channelId: CH, type: 'MESSAGE_REACTION_REMOVE' })]);
+    const added = factsFromLake({ sourceId: 's2', type: 'MESSAGE_REACTION_ADD', guildId: G, facts: lakeFacts('MESSAGE_REACTION_ADD', { ...payload, message_author_id: '300000000000000002' }, T0) });
+    expect(added.map((f) => [f.userId, f.member])).toEqual([[U, 'actor'], ['300000000000000002', 'author']]);
   });
 });

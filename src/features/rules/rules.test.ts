@@ -209,3 +209,38 @@ describe('rules: rule_fires retention', () => {
     expect(metered.takeD1()).toBeLessThan(100);
   });
 });
+
+describe('rules: voice minutes and reactions', () => {
+  const voice = (userId: string, channelId: string | null, at: number, opts: { mute?: boolean; bot?: boolean } = {}) => ({
+    type: 'VOICE_STATE_UPDATE',
+    sourceId: `VOICE_STATE_UPDATE:${userId}:${at}`,
+    guildId: w.g.guildId,
+    payload: { guild_id: w.g.guildId, channel_id: channelId, user_id: userId, session_id: 's', deaf: false, mute: false, self_deaf: false, self_mute: opts.mute === true, self_video: false, suppress: false, request_to_speak_timestamp: null, member: { user: { id: userId, bot: opts.bot === true }, roles: [], joined_at: '2025-01-01T00:00:00.000Z' } },
+    receivedAt: at,
+  });
+  const minuteCron = (at: number) => worker.scheduled(createScheduledController({ cron: '* * * * *', scheduledTime: at }), w.env, createExecutionContext());
+
+  it('the voice preset: XP per minute only with two non-bot members in the channel and not muted; a repeated minute pays once', { timeout: 30_000 }, async () => {
+    expect((await w.run(w.admin, 'rules', { preset: 'voice' }, 'preset')).content).toContain('voice-xp');
+    const [a, b, c] = [await w.member(), await w.member(), await w.member()];
+    const room = w.g.channels.general!;
+    const t = Math.floor(Date.now() / MIN) * MIN;
+    // a alone with a bot: nothing.
+    await deliver(w.env, [voice(a.user.id, room, t - 5000), voice('999', room, t - 5000, { bot: true })]);
+    await minuteCron(t);
+    expect(await xp(a.user.id)).toBe(0);
+    // b joins, c joins muted: a and b earn, c does not.
+    await deliver(w.env, [voice(b.user.id, room, t + 1000), voice(c.user.id, room, t + 1000, { mute: true })]);
+    await minuteCron(t + MIN);
+    await minuteCron(t + MIN); // the same minute again (a retried run)
+    expect([await xp(a.user.id), await xp(b.user.id), await xp(c.user.id)]).toEqual([5, 5, 0]);
+    // b leaves (an older state delivered late does not bring b back); muted c still counts as a member there, so a earns.
+    await deliver(w.env, [voice(b.user.id, null, t + MIN + 2000), voice(b.user.id, room, t + MIN + 1500)]);
+    await minuteCron(t + 2 * MIN);
+    expect([await xp(a.user.id), await xp(b.user.id)]).toEqual([10, 5]);
+    // c leaves too: a is alone and earns nothing.
+    await deliver(w.env, [voice(c.user.id, null, t + 2 * MIN + 1000)]);
+    await minuteCron(t + 3 * MIN);
+    expect(await xp(a.user.id)).toBe(10);
+  });
+});

@@ -256,7 +256,7 @@ export const FIRES_PAGE = 500;
  * first: a page is a range read of the primary key after the last page's end (rows are
  * appended in about event order, so no index on `at` is needed and none is written with every
  * firing), and deletes the page's rows older than `before`. Stops at the first page with a
- * row that is not old enough (the rest is younger), when nothing is left, or when the budget
+ * page with no row old enough (the rest is younger), when nothing is left, or when the budget
  * (two subrequests a page) or `maxPages` runs out; `more` says whether it stopped early.
  */
 export async function pruneFires(db: Db, before: number, { budget, maxPages = 40 }: { budget?: Budget; maxPages?: number } = {}): Promise<{ deleted: number; pages: number; more: boolean }> {
@@ -272,7 +272,7 @@ export async function pruneFires(db: Db, before: number, { budget, maxPages = 40
       // One range delete over the page's ids (no parameter per row).
       if (old > 0) await db.delete(ruleFires).where(and(gt(ruleFires.id, after), lte(ruleFires.id, last), lt(ruleFires.at, before)));
       deleted += old;
-      if (page.length < FIRES_PAGE || old < page.length) return { deleted, pages: pages + 1, more: false };
+      if (page.length < FIRES_PAGE || old === 0) return { deleted, pages: pages + 1, more: false };
       after = last;
     } finally {
       slot?.release();
