@@ -7,8 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 
+type D1 = { binding: string; database_id?: string; database_name?: string };
+type DurableObjectBinding = { name: string; class_name: string; script_name?: string };
 const bot = unstable_readConfig({ config: 'wrangler.toml' });
 const web = unstable_readConfig({ config: 'workers/web/wrangler.toml' });
+const d1 = (config: typeof bot): D1[] => config.d1_databases as D1[];
+const objects = (config: typeof bot): DurableObjectBinding[] => config.durable_objects.bindings as DurableObjectBinding[];
 
 describe('the web Worker configuration', () => {
   it('has the bot Worker’s vars, exactly', () => {
@@ -16,8 +20,8 @@ describe('the web Worker configuration', () => {
   });
 
   it('binds the same D1 database, R2 buckets and queues as the bot Worker', () => {
-    expect(web.d1_databases.map(({ binding, database_id, database_name }) => ({ binding, database_id, database_name }))).toEqual(
-      bot.d1_databases.map(({ binding, database_id, database_name }) => ({ binding, database_id, database_name })),
+    expect(d1(web).map(({ binding, database_id, database_name }) => ({ binding, database_id, database_name }))).toEqual(
+      d1(bot).map(({ binding, database_id, database_name }) => ({ binding, database_id, database_name })),
     );
     for (const bucket of web.r2_buckets) expect(bot.r2_buckets).toContainEqual(expect.objectContaining({ binding: bucket.binding, bucket_name: bucket.bucket_name }));
     for (const producer of web.queues.producers ?? []) expect(bot.queues.producers).toContainEqual(expect.objectContaining({ binding: producer.binding, queue: producer.queue }));
@@ -26,8 +30,8 @@ describe('the web Worker configuration', () => {
   });
 
   it('binds every Durable Object of the bot Worker, by script_name, and the bot Worker itself', () => {
-    const bots = bot.durable_objects.bindings.map(({ name, class_name }) => ({ name, class_name, script_name: bot.name }));
-    expect(web.durable_objects.bindings.map(({ name, class_name, script_name }) => ({ name, class_name, script_name }))).toEqual(bots);
+    const bots = objects(bot).map(({ name, class_name }) => ({ name, class_name, script_name: bot.name }));
+    expect(objects(web).map(({ name, class_name, script_name }) => ({ name, class_name, script_name }))).toEqual(bots);
     expect(web.services).toEqual([expect.objectContaining({ binding: 'BOT', service: bot.name, entrypoint: 'BotService' })]);
     expect(web.migrations).toEqual([]);
   });

@@ -69,6 +69,7 @@ async function serve(name: string, worker: V4WorkerOptions, inspectorPort?: numb
       return () => listeners.delete(listener);
     },
     dispose: () => mf.dispose(),
+    urls,
   };
 }
 

@@ -274,7 +274,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     await page.locator('tr', { hasText: 'Our website' }).locator('.badge', { hasText: 'revoked' }).waitFor();
     const refused = await fetch(`${stack.botUrl}/api/v1/guilds/${guildId()}/applications`, { headers: { authorization: `Bearer ${secret}` } });
     expect(refused.status).toBe(401);
-    expect((await refused.json()).error).toBe('key_revoked');
+    expect(((await refused.json()) as { error: string }).error).toBe('key_revoked');
     const docs = await browser.context.newPage();
     watch(docs);
     await docs.goto(`${stack.botUrl}/api/docs`);
