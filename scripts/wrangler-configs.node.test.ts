@@ -25,7 +25,9 @@ describe('the web Worker configuration', () => {
     );
     for (const bucket of web.r2_buckets) expect(bot.r2_buckets).toContainEqual(expect.objectContaining({ binding: bucket.binding, bucket_name: bucket.bucket_name }));
     for (const producer of web.queues.producers ?? []) expect(bot.queues.producers).toContainEqual(expect.objectContaining({ binding: producer.binding, queue: producer.queue }));
-    expect(web.queues.consumers ?? []).toEqual([]);
+    // The web Worker consumes only the webhook deliveries; the bot Worker every other queue.
+    expect((web.queues.consumers ?? []).map((c: { queue: string }) => c.queue)).toEqual(['gatehouse-webhooks']);
+    expect((bot.queues.consumers ?? []).map((c: { queue: string }) => c.queue)).not.toContain('gatehouse-webhooks');
     expect(web.triggers.crons ?? []).toEqual([]);
   });
 

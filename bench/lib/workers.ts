@@ -120,6 +120,10 @@ export async function serveBot(options: BotOptions): Promise<ServedWorker & { db
         queueProducers,
         durableObjects: Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, { className: b.class_name, scriptName: 'bot', useSQLite: true }])),
         serviceBindings: { BOT: { name: 'bot', entrypoint: 'BotService' } },
+        // As workers/web/wrangler.toml: the web Worker consumes the webhook deliveries.
+        queueConsumers: Object.fromEntries(
+          (unstable_readConfig({ config: join(options.root, 'workers/web/wrangler.toml') }).queues.consumers ?? []).map((c: { queue: string; max_batch_size?: number; max_batch_timeout?: number }) => [c.queue, { maxBatchSize: c.max_batch_size ?? 10, maxBatchTimeout: c.max_batch_timeout ?? 1 }]),
+        ),
       }]
     : [];
   const served = await serve('bot', {

@@ -19,7 +19,6 @@ import { GatewayRelay } from '../../src/discord/gateway/relay';
 import { features } from '../../src/features';
 import { RunObject } from '../../src/features/runs/run.object';
 import { ModmailTicket } from '../../src/features/modmail/ticket.object';
-import { consumeWebhooks, WEBHOOKS_QUEUE } from '../../src/features/webhooks/public';
 import { VERSION } from '../../src/version';
 
 /** Built once per isolate from the feature list (without their API routes: the web Worker's). */
@@ -42,8 +41,6 @@ const handler = {
   },
   queue: async (batch, env, ctx) => {
     appConfig(env);
-    // Outgoing webhook deliveries (src/features/webhooks); the lead may move this to the web Worker.
-    if (batch.queue === WEBHOOKS_QUEUE) return consumeWebhooks(batch, env, ctx);
     await consumeEvents(registry, batch, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -10,17 +10,20 @@
  * `wrangler dev`, which serves only its first Worker over HTTP). Production should point the
  * Interactions Endpoint URL at the bot Worker itself, which skips this hop.
  *
- * Durable Objects, queues and crons all live in the bot Worker; this one binds its Durable
+ * Durable Objects, crons and the EVENTS consumer live in the bot Worker (this one consumes only
+ * the outgoing webhook deliveries); this one binds its Durable
  * Objects by `script_name` (workers/web/wrangler.toml), so the bot Worker deploys first.
  */
 import { Hono } from 'hono';
 import { createApiApp } from '../../src/core/api/app';
+import { appConfig } from '../../src/core/env';
 import { isInteractionRequest } from '../../src/core/app';
 import { errorRef } from '../../src/core/errors';
 import { Registry } from '../../src/core/registry';
 import { features } from '../../src/features';
 import { featureApis } from '../../src/features/api';
 import { calendarRoutes } from '../../src/features/runs/calendar';
+import { consumeWebhooks, WEBHOOKS_QUEUE } from '../../src/features/webhooks/public';
 import { VERSION } from '../../src/version';
 
 /** What the bot Worker's `BotService` entrypoint offers over the service binding. */
@@ -53,5 +56,12 @@ export default {
   // fires `/__scheduled` on its first Worker, which is this one in the emulator: pass it on.
   scheduled: async (controller, env) => {
     await env.BOT.runCron(controller.cron, controller.scheduledTime);
+  },
+  // Outgoing webhook deliveries (signing and sending, src/features/webhooks): nothing Discord
+  // calls needs that code, so it lives here rather than in the bot Worker.
+  queue: async (batch, env, ctx) => {
+    appConfig(env);
+    if (batch.queue !== WEBHOOKS_QUEUE) throw new Error(`the web Worker consumes ${WEBHOOKS_QUEUE} only, not ${batch.queue}`);
+    await consumeWebhooks(batch, env, ctx);
   },
 } satisfies ExportedHandler<WebEnv>;
