@@ -25,6 +25,7 @@ const point = z.object({
 export const activityRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/analytics/activity',
+  keyScope: 'stats:read',
   access: 'manager',
   summary: 'Activity over time (messages, active members, reactions, voice minutes, joins, leaves, commands)',
   request: { query: z.object({ days: days(30), granularity: z.enum(['day', 'hour']).default('day') }) },
@@ -42,6 +43,7 @@ export const activityRoute = defineApiRoute({
 export const heatmapRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/analytics/heatmap',
+  keyScope: 'stats:read',
   access: 'manager',
   summary: 'Messages by weekday (0 = Monday) and hour in a timezone',
   request: { query: z.object({ days: days(30), tz: z.string().min(1).max(64).default('UTC') }) },
@@ -53,6 +55,7 @@ export const heatmapRoute = defineApiRoute({
 export const channelsRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/analytics/channels',
+  keyScope: 'stats:read',
   access: 'manager',
   summary: 'Per-channel totals over a range, busiest first',
   request: { query: z.object({ days: days(30) }) },

@@ -6,6 +6,7 @@ import { joinFunnel, MAX_FUNNEL_WEEKS } from './funnel/funnel.query';
 export const funnelRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/analytics/funnel',
+  keyScope: 'stats:read',
   access: 'manager',
   summary: 'Joined → applied → accepted → first message → level N per weekly cohort, with decision times',
   request: { query: z.object({ weeks: z.coerce.number().int().min(1).max(MAX_FUNNEL_WEEKS).default(8), level: z.coerce.number().int().min(1).max(1000).default(5) }) },

@@ -42,6 +42,7 @@ const params = z.object({ currencyId: z.string().min(1).max(64) });
 export const listCurrenciesRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/currencies',
+  keyScope: 'economy:read',
   access: 'helper',
   summary: "The server's currencies (archived ones too), by name",
   response: z.object({ currencies: z.array(currencySchema) }),

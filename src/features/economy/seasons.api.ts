@@ -21,6 +21,7 @@ const seasonSchema = z.object({ number: z.number().int(), startedAt: z.number(),
 export const listSeasonsRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/seasons',
+  keyScope: 'economy:read',
   access: 'helper',
   summary: "The server's seasons (newest first), the open one and the roll schedule",
   response: z.object({ current: z.number().int(), seasons: z.array(seasonSchema), schedule: z.object({ everyDays: z.number().int(), nextRollAt: z.number() }).nullable() }),
@@ -38,6 +39,7 @@ export const listSeasonsRoute = defineApiRoute({
 export const showSeasonRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/seasons/{number}',
+  keyScope: 'economy:read',
   access: 'helper',
   summary: "A season and each seasonal currency's board in it (frozen once the season is rolled), with your rank",
   request: { params: z.object({ number: z.coerce.number().int().min(1).max(1_000_000) }) },
@@ -89,6 +91,7 @@ const milestoneSchema = z.object({
 export const listMilestonesRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/milestones',
+  keyScope: 'economy:read',
   access: 'helper',
   summary: "The server's milestones and how many members reached each",
   response: z.object({ milestones: z.array(milestoneSchema.extend({ awarded: z.number().int() })) }),

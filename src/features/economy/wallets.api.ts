@@ -34,6 +34,7 @@ function boardSeason(c: Currency, raw: string | undefined): number {
 export const leaderboardRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/currencies/{currencyId}/leaderboard',
+  keyScope: 'economy:read',
   access: 'helper',
   summary: 'A page of a board (10 rows, from the rank snapshot) and a member’s rank (default: yours)',
   request: {
@@ -56,6 +57,7 @@ const memberParams = z.object({ userId: snowflake });
 export const memberWalletsRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/members/{userId}/wallets',
+  keyScope: 'economy:read',
   access: 'moderator',
   summary: "A member's balances: this season's and all-time, per currency",
   request: { params: memberParams },
@@ -83,6 +85,7 @@ const cursor = z.string().regex(/^\d+\.[\w-]+$/, 'a cursor from the previous pag
 export const memberLedgerRoute = defineApiRoute({
   method: 'get',
   path: '/guilds/{guildId}/economy/members/{userId}/ledger',
+  keyScope: 'economy:read',
   access: 'moderator',
   summary: "A member's ledger rows of one currency, newest first (pass next as cursor)",
   request: { params: memberParams, query: z.object({ currency: z.string().min(1).max(64), cursor: cursor.optional(), limit: z.coerce.number().int().min(1).max(100).default(25) }) },
@@ -137,6 +140,7 @@ function staffChangeRoute(direction: 'credit' | 'debit') {
   return defineApiRoute({
     method: 'post',
     path: `/guilds/{guildId}/economy/members/{userId}/${verb}`,
+    keyScope: 'economy:write',
     access: 'moderator',
     summary: direction === 'credit' ? 'Give a member currency (as /award; idempotent by idempotencyKey)' : "Take currency from a member's balance (as /deduct; idempotent by idempotencyKey)",
     request: { params: memberParams, body: staffChangeBody },
