@@ -170,3 +170,42 @@ describe('economy dashboard API: seasons and milestones', () => {
     expect(await audits('economy.milestone.create')).toHaveLength(1);
   });
 });
+
+describe('economy through the public API (API keys)', () => {
+  it('a key with economy:write awards (the key is the actor, a retry moves money once), economy:read reads the board, a read-only key cannot award', async () => {
+    await api(w.env, 'POST', `${base()}/currencies`, { cookie: owner, body: { name: 'coins' } });
+    const a = await w.member();
+    const makeKey = async (scopes: string[]) => {
+      const res = await api(w.env, 'POST', `/api/guilds/${w.g.guildId}/api-keys`, { cookie: owner, body: { name: `script ${scopes.join(' ')}`, scopes, origins: [], tier: 'basic', expiresAt: null } });
+      expect(res.status).toBe(201);
+      return { id: res.body.key.id as string, secret: res.body.secret as string };
+    };
+    const writer = await makeKey(['economy:read', 'economy:write']);
+    const reader = await makeKey(['economy:read']);
+    const withKey = (secret: string, method: string, path: string, body?: unknown) =>
+      api(w.env, method, `/api/v1/guilds/${w.g.guildId}/economy${path}`, { origin: null, headers: { authorization: `Bearer ${secret}` }, ...(body === undefined ? {} : { body }) });
+    const award = { currency: 'coins', amount: 25, reason: 'won the website quiz', idempotencyKey: 'quiz-2026-12-01-a' };
+
+    const first = await withKey(writer.secret, 'POST', `/members/${a.user.id}/award`, award);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ balance: 25, duplicate: false });
+    const retry = await withKey(writer.secret, 'POST', `/members/${a.user.id}/award`, award);
+    expect(retry.body).toMatchObject({ balance: 25, duplicate: true });
+    const [row] = await db().select().from(ledgerTx).where(eq(ledgerTx.guildId, w.g.guildId));
+    expect(row!.actorId).toBe(writer.id);
+    expect((await audits('economy.award')).map((r) => r.actorId)).toEqual([writer.id]);
+
+    const refused = await withKey(reader.secret, 'POST', `/members/${a.user.id}/award`, { ...award, idempotencyKey: 'quiz-2026-12-01-b' });
+    expect(refused.status).toBe(403);
+    const currencies = await withKey(reader.secret, 'GET', '/currencies');
+    expect(currencies.status).toBe(200);
+    const coins = (currencies.body.currencies ?? currencies.body).find?.((c: { name: string }) => c.name === 'coins') as { id: string } | undefined;
+    expect(coins).toBeDefined();
+    const board = await withKey(reader.secret, 'GET', `/currencies/${coins!.id}/leaderboard`);
+    expect(board.status).toBe(200);
+    const wallets = await withKey(reader.secret, 'GET', `/members/${a.user.id}/wallets`);
+    expect(wallets.status).toBe(200);
+    expect(JSON.stringify(wallets.body)).toContain('"balance":25');
+    expect(await balanceOf(db(), w.g.guildId, coins!.id, a.user.id)).toBe(25);
+  });
+});
