@@ -5,10 +5,10 @@
  * see lurkers and role drift (the API decides each request again).
  */
 import { allows } from '../access.js';
-import { change, get, guildPath, post, put } from '../api.js';
+import { get, guildPath, post, put } from '../api.js';
 import { fmtDate, fmtDateTime, fmtDuration, h } from '../dom.js';
 import { setQuery } from '../router.js';
-import { empty, field, heading, select, table } from '../ui.js';
+import { change, empty, field, heading, select, table } from '../ui.js';
 
 /** The views: key, label, access. */
 export const VIEWS = [
