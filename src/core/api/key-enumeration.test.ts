@@ -6,7 +6,7 @@
  * The routes come from the Worker's own registry, so a new route is covered without edits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registry } from '../../../workers/bot/index';
+import { registry } from '../../../workers/web/index';
 import { createKey, keyApi } from '../../testing/api-keys';
 import { api, dashboardWorld, type DashboardWorld } from '../../testing/dashboard';
 import { isWrite } from './guild';
