@@ -19,6 +19,7 @@ import { FakeDiscord } from '../../src/testing/fake-discord/client';
 import { f, med, pct } from '../lib/gate-bench-kit';
 import type { BenchD1 } from '../lib/workers';
 import { defineScenario, type CustomResult } from '../scenario';
+import { timedGets, webOrigin } from '../lib/web';
 
 const MEMBERS = 100_000;
 const TARGET_P95_MS = 100;
@@ -71,17 +72,7 @@ async function rowsRead(d1: BenchD1, queries: readonly unknown[]): Promise<numbe
   return total;
 }
 
-async function timed(url: string, cookie: string, times: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url, { headers: { cookie } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
+const timed = (url: string, cookie: string, times: number) => timedGets(url, { cookie }, times);
 
 export default defineScenario({
   name: 'dashboard api',
@@ -97,8 +88,7 @@ export default defineScenario({
     const seededMs = Date.now() - seeding;
     const { id } = await createSession(db, { user: { id: g.ownerId, username: 'owner', avatar: null }, guilds: null, tokenEnc: null });
     const cookie = `${SESSION_COOKIE}=${id}`;
-    if (!ctx.bot.web) throw new Error('the web Worker is not served (bench/run.ts builds it)');
-    const base = `${ctx.bot.web.origin}/api/guilds/${g.guildId}`;
+    const base = `${webOrigin(ctx)}/api/guilds/${g.guildId}`;
     const quick = ctx.options.rounds < 2;
     const times = quick ? 40 : 200;
 

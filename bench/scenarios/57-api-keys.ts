@@ -15,6 +15,7 @@ import type { Db } from '../../src/db/client';
 import { FakeDiscord } from '../../src/testing/fake-discord/client';
 import { f, med, pct } from '../lib/gate-bench-kit';
 import { defineScenario, type CustomResult } from '../scenario';
+import { webOrigin } from '../lib/web';
 
 async function once(url: string, headers: Record<string, string>, expect: number): Promise<number> {
   const t0 = performance.now();
@@ -54,7 +55,7 @@ export default defineScenario({
     });
     const bearer = { authorization: `Bearer ${made.secret}` };
     const unknown = { authorization: `Bearer gh_live_${'0'.repeat(64)}` };
-    const origin = ctx.bot.target.origin;
+    const origin = webOrigin(ctx);
     const dash = (p: string) => `${origin}/api/guilds/${g.guildId}${p}`;
     const v1 = (p: string) => `${origin}/api/v1/guilds/${g.guildId}${p}`;
     // The 'high' tier allows 1,200 a minute; stay under it (every key request counts).

@@ -12,6 +12,7 @@ import { FakeDiscord } from '../../src/testing/fake-discord/client';
 import { f, med, pct } from '../lib/gate-bench-kit';
 import type { BenchD1 } from '../lib/workers';
 import { defineScenario, type CustomResult } from '../scenario';
+import { timedGets, webOrigin } from '../lib/web';
 
 const DAY = 86_400_000;
 const CHANNELS = 20;
@@ -37,17 +38,7 @@ async function seed(d1: BenchD1, guild: string, now: number): Promise<Record<str
   return counts;
 }
 
-async function timed(url: string, cookie: string, times: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url, { headers: { cookie } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text().catch(() => '')}`);
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
+const timed = (url: string, cookie: string, times: number) => timedGets(url, { cookie }, times);
 
 export default defineScenario({
   name: 'analytics dashboard',
@@ -63,7 +54,7 @@ export default defineScenario({
     const seededMs = Date.now() - seeding;
     const { id } = await createSession(db, { user: { id: g.ownerId, username: 'owner', avatar: null }, guilds: null, tokenEnc: null });
     const cookie = `${SESSION_COOKIE}=${id}`;
-    const base = `${ctx.bot.target.origin}/api/guilds/${g.guildId}/analytics`;
+    const base = `${webOrigin(ctx)}/api/guilds/${g.guildId}/analytics`;
     const times = ctx.options.rounds < 2 ? 40 : 200;
     await timed(`${base}/activity?days=365`, cookie, 5);
     const row = (name: string, ms: number[], target = true) => ({
