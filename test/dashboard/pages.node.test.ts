@@ -325,7 +325,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the dashboard in Chromium (${CHROMIUM}; 
     await confirm();
     await expect.poll(() => page.locator('#config-channels select[name="channels.economy_announcements"]').inputValue(), { timeout: 15_000 }).toBe(general);
     // Role fields are selects too (gate and moderation settings).
-    expect(await page.locator('#config-moderation select[name=mutedRoleId]').count()).toBe(1);
+    await expect.poll(() => page.locator('#config-moderation select[name=mutedRoleId]').count(), { timeout: 15_000 }).toBe(1);
     // The saved section is drawn again: scroll to it once the new one is in place.
     await expect.poll(() => page.locator('#config-channels').scrollIntoViewIfNeeded({ timeout: 2_000 }).then(() => true, () => false), { timeout: 15_000 }).toBe(true);
     await shot('config-pickers');
