@@ -10,6 +10,7 @@ import { snowflake as nextSnowflake } from '../testing/snowflake';
 import { defineEvent, defineFeature, defineLakeHook } from './define';
 import { meterD1 } from '../testing/metered';
 import { consumeEvents, type QueuedEvent } from './events';
+import { lakeFacts } from './gateway/lake';
 import { GuildConfig } from './guild-config.repo';
 import { Registry } from './registry';
 
@@ -122,6 +123,49 @@ describe('EVENTS consumer', () => {
     expect(rows.every((r) => r.status === 'done' && r.attempts === 0)).toBe(true);
     // Privacy: the lake keeps the length, never the content.
     expect(JSON.stringify(rows)).not.toContain('hi 1');
+  });
+
+  it('writes a chunk of lake rows in one statement, each row holding its own event’s facts (unhandled and hooked paths)', async () => {
+    const hooked: string[] = [];
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        lakeHooks: [defineLakeHook({ name: 'see', types: ['GUILD_MEMBER_ADD'], cost: () => 1, handler: async (_ctx, events) => void hooked.push(...events.map((e) => e.sourceId)) })],
+      }),
+    ]);
+    const base = testEnv();
+    const inserts: string[] = [];
+    const DB = new Proxy(base.DB, {
+      get(target, prop) {
+        if (prop === 'prepare')
+          return (query: string) => {
+            if (/^insert into "gateway_events"/i.test(query)) inserts.push(query);
+            return target.prepare(query);
+          };
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const env = { ...base, DB } as Env;
+    const guildId = nextSnowflake();
+    const receivedAt = Date.now() - 5000;
+    const messages = Array.from({ length: 20 }, (_, i) => ({ ...guildMessage(guildId, i % 3 === 0 ? { attachments: [{ id: '1' }], mentions: [{ id: '2' }] } : {}), receivedAt }));
+    const joins = Array.from({ length: 20 }, () => ({ ...joinEvent(guildId, nextSnowflake()), receivedAt }));
+    const result = await deliver(registry, env, [{ body: { events: messages }, id: 'plain' }, { body: { events: joins }, id: 'joins' }]);
+    expect(result.explicitAcks.sort()).toEqual(['joins', 'plain']);
+    // One insert statement for the 20 unhandled messages, one for the 20 hooked joins.
+    expect(inserts).toHaveLength(2);
+    expect(hooked.sort()).toEqual(joins.map((j) => j.sourceId).sort());
+    const rows = await getDb(base).select().from(gatewayEvents).where(eq(gatewayEvents.guildId, guildId));
+    expect(rows).toHaveLength(40);
+    for (const event of [...messages, ...joins]) {
+      const row = rows.find((r) => r.sourceId === event.sourceId)!;
+      const facts = lakeFacts(event.type, event.payload, receivedAt);
+      expect(row).toMatchObject({ type: event.type, guildId, channelId: facts.channelId, userId: facts.userId, occurredAt: facts.occurredAt, receivedAt, payload: facts.summary, lastError: null });
+      expect(row.handled).toEqual(event.type === 'GUILD_MEMBER_ADD' ? ['probe.see'] : []);
+      expect([row.status, row.attempts, row.leaseUntil]).toEqual(event.type === 'GUILD_MEMBER_ADD' ? ['done', 1, 0] : ['done', 0, 0]);
+    }
   });
 
   it('the same member join through the real Worker welcomes once', async () => {

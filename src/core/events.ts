@@ -29,6 +29,7 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import * as z from 'zod';
+import { columnList, insertFromTuples, type TupleValue } from '../db/bulk';
 import type { Db } from '../db/client';
 import { RateLimitedError } from '../discord/errors';
 import { Budget, subrequestBudget, withinBudget } from './budget';
@@ -276,6 +277,39 @@ export async function processEvent(
   return { outcome: 'handled' };
 }
 
+/** The lake columns a first write fills, in the order of {@link lakeTuple}. */
+const LAKE_INSERT_COLUMNS = [
+  gatewayEvents.sourceId,
+  gatewayEvents.type,
+  gatewayEvents.guildId,
+  gatewayEvents.channelId,
+  gatewayEvents.userId,
+  gatewayEvents.occurredAt,
+  gatewayEvents.receivedAt,
+  gatewayEvents.payload,
+  gatewayEvents.status,
+  gatewayEvents.attempts,
+  gatewayEvents.leaseUntil,
+];
+
+/** An event's lake row as a tuple of {@link LAKE_INSERT_COLUMNS}' first eight. */
+function lakeTuple(event: QueuedEvent, now: number): TupleValue[] {
+  const r = lakeRow(event, now);
+  return [r.sourceId, r.type, r.guildId, r.channelId, r.userId, r.occurredAt, r.receivedAt, r.payload as Record<string, unknown>];
+}
+
+/**
+ * One statement that writes the lake rows of `events` (insert-or-ignore on the source id) in
+ * `state`, returning the source ids it created: a chunk of events is one statement, not one
+ * per event (`db/bulk.ts`).
+ */
+function lakeInsert(db: Db, events: readonly QueuedEvent[], now: number, state: { status: 'pending' | 'done'; attempts: number; leaseUntil: number }) {
+  const tuples = events.map((e) => lakeTuple(e, now));
+  return db.all<{ source_id: string }>(
+    sql`${insertFromTuples(gatewayEvents, LAKE_INSERT_COLUMNS, [0, 1, 2, 3, 4, 5, 6, 7, sql`${state.status}`, sql`${state.attempts}`, sql`${state.leaseUntil}`], tuples)} ON CONFLICT ${columnList([gatewayEvents.sourceId])} DO NOTHING RETURNING ${columnList([gatewayEvents.sourceId])}`,
+  );
+}
+
 /** The lake row of an event, as first written. */
 function lakeRow(event: QueuedEvent, now: number) {
   const receivedAt = event.receivedAt ?? now;
@@ -388,16 +422,14 @@ async function processHookedChunk(
 ): Promise<void> {
   const now = Date.now();
   // A row this insert creates is claimed by it (pending, attempt 1, leased): one round trip for first deliveries.
-  const inserts = chunk.map((d) =>
-    db
-      .insert(gatewayEvents)
-      .values({ ...lakeRow(d.event, now), attempts: 1, leaseUntil: now + EVENT_LEASE_MS })
-      .onConflictDoNothing({ target: gatewayEvents.sourceId })
-      .returning({ sourceId: gatewayEvents.sourceId }),
+  const inserted = await lakeInsert(
+    db,
+    chunk.map((d) => d.event),
+    now,
+    { status: 'pending', attempts: 1, leaseUntil: now + EVENT_LEASE_MS },
   );
-  const inserted = await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
   const claims = new Map<string, { handled: string[]; attempts: number }>();
-  for (const rows of inserted) for (const r of rows) claims.set(r.sourceId, { handled: [], attempts: 1 });
+  for (const r of inserted) claims.set(r.source_id, { handled: [], attempts: 1 });
   const again = chunk.filter((d) => !claims.has(d.event.sourceId));
   if (again.length > 0) {
     // Redeliveries: claim those still pending and not leased; the others are done or held elsewhere.
@@ -538,16 +570,13 @@ async function processHookedChunk(
 const UNHANDLED_PER_BATCH = 100;
 
 /**
- * Records events no feature handles (the lake's analytics rows), already `done`: one round
- * trip per hundred events instead of two per event.
+ * Records events no feature handles (the lake's analytics rows), already `done`: one
+ * statement per hundred events instead of two round trips per event.
  */
 async function recordUnhandled(db: Db, events: QueuedEvent[], now: number): Promise<void> {
   const chunks: Promise<unknown>[] = [];
   for (let i = 0; i < events.length; i += UNHANDLED_PER_BATCH) {
-    const inserts = events
-      .slice(i, i + UNHANDLED_PER_BATCH)
-      .map((event) => db.insert(gatewayEvents).values({ ...lakeRow(event, now), status: 'done' }).onConflictDoNothing({ target: gatewayEvents.sourceId }));
-    chunks.push(db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]));
+    chunks.push(lakeInsert(db, events.slice(i, i + UNHANDLED_PER_BATCH), now, { status: 'done', attempts: 0, leaseUntil: 0 }));
   }
   await Promise.all(chunks);
 }

@@ -4,14 +4,19 @@
  * internal event raises a member's highest level. All idempotent: a redelivered join keeps
  * the row as it is (only a later join restarts it), a first message is set only while unset.
  */
-import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { defineLakeHook, type InternalEventHandler } from '../../../core/define';
+import { columnName, jsonRows, tupleAt } from '../../../db/bulk';
 import type { Db } from '../../../db/client';
 import { funnelMembers } from '../funnel.schema';
 
 type Fact = { guildId: string; userId: string; at: number };
 
-/** The statements of one batch's joins and first messages (joins first: a join and a message in one batch both count). */
+/**
+ * The statements of one batch's joins (a batch of upserts) and first messages (one statement;
+ * drizzle cannot put a raw statement with parameters in a D1 batch, so it runs after the
+ * joins: a join and a message in one batch both count, and a failure in between is retried).
+ */
 export function funnelStatements(db: Db, joins: readonly Fact[], messages: readonly Fact[]) {
   const stmts = joins.map((j) =>
     db
@@ -28,15 +33,15 @@ export function funnelStatements(db: Db, joins: readonly Fact[], messages: reado
     const k = `${m.guildId}:${m.userId}`;
     if (!first.has(k) || first.get(k)!.at > m.at) first.set(k, m);
   }
-  for (const m of first.values()) {
-    stmts.push(
-      db
-        .update(funnelMembers)
-        .set({ firstMessageAt: m.at })
-        .where(and(eq(funnelMembers.guildId, m.guildId), eq(funnelMembers.userId, m.userId), isNull(funnelMembers.firstMessageAt), lte(funnelMembers.joinedAt, m.at))) as never,
-    );
+  let firstMessages: SQL | null = null;
+  if (first.size > 0) {
+    // Every member's first message of the batch in one statement (`db/bulk.ts`), not one per member.
+    const rows = [...first.values()].map((m) => [m.guildId, m.userId, m.at]);
+    firstMessages = sql`UPDATE ${funnelMembers} SET ${columnName(funnelMembers.firstMessageAt)} = j.at
+        FROM (SELECT ${tupleAt(0)} AS g, ${tupleAt(1)} AS u, ${tupleAt(2)} AS at FROM ${jsonRows(rows)}) AS j
+        WHERE ${funnelMembers.guildId} = j.g AND ${funnelMembers.userId} = j.u AND ${funnelMembers.firstMessageAt} IS NULL AND ${funnelMembers.joinedAt} <= j.at`;
   }
-  return stmts;
+  return { joins: stmts, firstMessages };
 }
 
 export const funnelLakeHook = defineLakeHook({
@@ -54,8 +59,9 @@ export const funnelLakeHook = defineLakeHook({
       if (e.type === 'GUILD_MEMBER_ADD') joins.push({ guildId: e.guildId, userId, at: summary.joinedAt ?? e.facts.occurredAt });
       else messages.push({ guildId: e.guildId, userId, at: e.facts.occurredAt });
     }
-    const stmts = funnelStatements(ctx.db, joins, messages);
-    if (stmts.length) await ctx.db.batch(stmts as never);
+    const { joins: upserts, firstMessages } = funnelStatements(ctx.db, joins, messages);
+    if (upserts.length) await ctx.db.batch(upserts as never);
+    if (firstMessages) await ctx.db.run(firstMessages);
   },
 });
 
