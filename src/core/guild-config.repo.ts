@@ -71,11 +71,23 @@ export class GuildConfig {
 
   /** A feature's settings object, parsed (and defaulted) by its zod schema. */
   async settings<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S>> {
-    const [row] = await this.db
+    return GuildConfig.parseSettings(await this.settingsRead(key), schema);
+  }
+
+  /**
+   * The read behind {@link settings}, unexecuted: a caller may put it in its own `db.batch`
+   * (one round trip with its write) and parse the rows with {@link GuildConfig.parseSettings}.
+   */
+  settingsRead(key: string) {
+    return this.db
       .select({ value: guildSettings.value })
       .from(guildSettings)
       .where(and(eq(guildSettings.guildId, this.guildId), eq(guildSettings.key, key)));
-    return schema.parse(row?.value ?? {});
+  }
+
+  /** Settings from the rows of {@link settingsRead} (defaults filled in by `schema`). */
+  static parseSettings<S extends z.ZodType>(rows: readonly { value: unknown }[], schema: S): z.output<S> {
+    return schema.parse(rows[0]?.value ?? {});
   }
 
   /** Channels, staff roles and modules: one query, reused for `SNAPSHOT_TTL_MS`. */

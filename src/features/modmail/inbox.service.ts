@@ -13,7 +13,9 @@
  * whether to contact staff (a confirm button, or a server picker when several servers
  * qualify); confirming opens the ticket and releases the held DMs in order. The cursor moves
  * past a DM only once it was recorded and posted (or held), so a failure relays it on the next
- * delivery instead of losing it.
+ * drain (the next delivery, or the inbox's backstop alarm) instead of losing it. The inbox
+ * object answers the events consumer as soon as a DM is stored and drains on its own, so a
+ * slow or rate-limited Discord call never holds a consumer batch.
  */
 import {
   ButtonStyle,

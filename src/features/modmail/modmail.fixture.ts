@@ -12,6 +12,7 @@ import { eq } from 'drizzle-orm';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { getDb } from '../../db/client';
 import { guildWorld, type GuildWorld, type Person } from '../../testing/guild-world';
+import { inboxObject } from './objects';
 import { modmailTickets, type TicketRow } from './schema';
 import type { TicketMember } from './ticket.types';
 import { listEntries } from './transcript';
@@ -81,5 +82,8 @@ export async function deliver(env: Env, events: QueuedEvent[]): Promise<{ acked:
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
+  // The inbox answers once a DM is stored and drains on its own: wait for the DM authors' drains.
+  const dmAuthors = new Set(events.flatMap((e) => (e.type === 'MESSAGE_CREATE' && !(e.payload as { guild_id?: string }).guild_id ? [(e.payload as { author: { id: string } }).author.id] : [])));
+  await Promise.all([...dmAuthors].map((id) => inboxObject(env, id).idle()));
   return { acked: result.explicitAcks, retried: result.retryMessages.map((m: { msgId: string }) => m.msgId) };
 }

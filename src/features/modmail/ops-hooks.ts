@@ -7,6 +7,7 @@
 import type { BaseContext } from '../../core/context';
 import { admitOpen as admit } from './admission';
 import { onMemberMessage, opsAlarmHandlers } from './timers.service';
+import type { OpsSettings } from './ops.config';
 import type { EntryRow, TicketRow } from './schema';
 import type { OpenRequest, Refusal, TicketTimer } from './ticket.types';
 
@@ -38,7 +39,7 @@ export function admitOpen(ctx: BaseContext, request: OpenRequest): Promise<Refus
   return admit(ctx, request);
 }
 
-/** Called after a member's message (`entry`) was relayed into `ticket` (recorded and posted). */
-export async function afterMemberMessage(ctx: BaseContext, ticket: TicketRow, entry: EntryRow): Promise<void> {
-  await onMemberMessage(ctx, ticket, entry);
+/** Called after a member's message (`entry`) was relayed into `ticket` (recorded and posted); `settings` when the caller read them already. */
+export async function afterMemberMessage(ctx: BaseContext, ticket: TicketRow, entry: EntryRow, settings?: OpsSettings): Promise<void> {
+  await onMemberMessage(ctx, ticket, entry, settings);
 }

@@ -13,12 +13,14 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
 import { eq } from 'drizzle-orm';
 import type { BaseContext } from '../../core/context';
+import { GuildConfig } from '../../core/guild-config.repo';
 import { encodeCustomId } from '../../core/custom-id';
 import { DiscordApiError } from '../../discord/errors';
 import { EMBED_LIMITS } from '../../discord/embeds';
 import { messageNonce } from '../../discord/nonce';
 import { avatarUrl, clip, displayName } from './card';
 import { afterMemberMessage } from './ops-hooks';
+import { OPS_SETTINGS_KEY, opsSettingsSchema } from './ops.config';
 import { modmailSubscriptions, type EntryAttachment, type EntryRow, type TicketRow } from './schema';
 import { GuildTickets } from './tickets.repo';
 import { markUndelivered, recordEntry, setEntryMessages } from './transcript';
@@ -84,7 +86,9 @@ export interface MemberMessage {
 export async function relayFromMember(ctx: BaseContext, ticket: TicketRow, message: MemberMessage): Promise<{ entry: EntryRow; posted: APIMessage | null }> {
   const at = message.at ?? Date.now();
   const tickets = new GuildTickets(ctx.db, ticket.guildId);
-  const { entry } = await recordEntry(
+  // One round trip: the entry, the ticket's last message time, and the two reads the post and
+  // its timers need (the subscribers to ping, the ops settings).
+  const { entry, also } = await recordEntry(
     ctx.db,
     {
       ticketId: ticket.id,
@@ -97,9 +101,11 @@ export async function relayFromMember(ctx: BaseContext, ticket: TicketRow, messa
       createdAt: at,
     },
     tickets.touchMember(ticket.id, at),
+    ctx.db.select({ userId: modmailSubscriptions.userId }).from(modmailSubscriptions).where(eq(modmailSubscriptions.ticketId, ticket.id)),
+    new GuildConfig(ctx.db, ticket.guildId).settingsRead(OPS_SETTINGS_KEY),
   );
   if (entry.threadMessageId || !ticket.threadId) return { entry, posted: null };
-  const subscribers = await ctx.db.select({ userId: modmailSubscriptions.userId }).from(modmailSubscriptions).where(eq(modmailSubscriptions.ticketId, ticket.id));
+  const [, subscribers, settingsRows] = also as [unknown, { userId: string }[], { value: unknown }[]];
   const ping = subscribers.map((s) => s.userId).slice(0, 50);
   const posted = await ctx.discord.channels.createMessage(ticket.threadId, {
     ...(ping.length ? { content: ping.map((id) => `<@${id}>`).join(' ') } : {}),
@@ -110,7 +116,7 @@ export async function relayFromMember(ctx: BaseContext, ticket: TicketRow, messa
     enforce_nonce: true,
   });
   await setEntryMessages(ctx.db, entry.id, { threadMessageId: posted.id });
-  await afterMemberMessage(ctx, ticket, entry);
+  await afterMemberMessage(ctx, ticket, entry, GuildConfig.parseSettings(settingsRows, opsSettingsSchema));
   return { entry, posted };
 }
 

@@ -1,10 +1,11 @@
 import type { APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { send } from '../../testing/harness';
 import { messageCommand, modalSubmit } from '../../testing/interactions';
 import { snowflake } from '../../testing/snowflake';
 import { asTicketMember, deliver, dmChannelOf, dmEvent, modmailWorld, type ModmailWorld, type Person } from './modmail.fixture';
-import { openTicket } from './objects';
+import { inboxObject, openTicket } from './objects';
 import type { TicketRow } from './schema';
 
 let w: ModmailWorld;
@@ -24,6 +25,31 @@ async function openFor(member: Person): Promise<TicketRow> {
 const inThread = (ticket: TicketRow) => ({ channelId: ticket.threadId! });
 
 describe('modmail: relay', () => {
+  it('the events consumer never waits on a failing relay: the DM is kept and the inbox’s backstop alarm relays it', async () => {
+    const member = await w.member();
+    const ticket = await openFor(member);
+    const dm = await dmChannelOf(w.env, member.user.id);
+    const event = await dmEvent(w.fake, member.user, dm, 'are you there?');
+    // The staff-thread post fails (every retry of the REST client too): the event is still acked
+    // (the inbox stored the DM), nothing is posted yet.
+    await w.fake.failNext({ method: 'POST', route: '/channels/{channel_id}/messages', status: 500, times: 20 });
+    const first = await deliver(w.env, [event]);
+    expect(first.retried).toEqual([]);
+    await w.fake.clearFailures();
+    const relayed = async () => (await w.fake.messages(ticket.threadId!)).filter((m) => m.embeds[0]?.footer?.text.startsWith('From the member')).map((m) => m.embeds[0]!.description);
+    expect(await relayed()).toEqual([]);
+    // The backstop alarm (run on demand here; it is armed for 30 s later) drains the inbox again: posted once.
+    const inbox = inboxObject(w.env, member.user.id);
+    expect(await runDurableObjectAlarm(inbox)).toBe(true);
+    await inbox.idle();
+    expect(await relayed()).toEqual(['are you there?']);
+    expect((await w.transcript(ticket.id)).filter((e) => e.kind === 'message_in').map((e) => e.content)).toEqual(['are you there?']);
+    // Nothing pending: no alarm is left armed, and a redelivery relays nothing twice.
+    expect(await runDurableObjectAlarm(inbox)).toBe(false);
+    await deliver(w.env, [event]);
+    expect(await relayed()).toEqual(['are you there?']);
+  });
+
   it('a DM flood (20 in one second, delivered out of order in two concurrent batches) reaches the thread in order, none lost', async () => {
     const member = await w.member();
     const ticket = await openFor(member);

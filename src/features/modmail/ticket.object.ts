@@ -24,6 +24,10 @@ const TIMER_PREFIX = 'timer:';
 const API_BASE_KEY = 'apiBase';
 /** A timer whose handler threw is tried again this much later. */
 const TIMER_RETRY_MS = 60_000;
+/** Storage key: when the inbox's backstop alarm drains again (set while DMs are pending). */
+const INBOX_DUE_KEY = 'inbox-due';
+/** How long after a DM was stored the backstop drains again if the first drain did not finish. */
+export const INBOX_RETRY_MS = 30_000;
 
 /** The ticket object; its RPC methods are the API other modules call through `env.MODMAIL_TICKETS`. */
 export class ModmailTicket extends DurableObject<Env> {
@@ -78,14 +82,31 @@ export class ModmailTicket extends DurableObject<Env> {
     return had;
   }
 
+  /**
+   * Removes the timers of `cancel` and sets `set` (each replacing its kind), arming the alarm
+   * once: what a member's message does to a ticket's timers, in one call instead of one per
+   * timer. Returns the kinds of `cancel` that were pending.
+   */
+  async retime(cancel: readonly string[], set: readonly TicketTimer[], apiBase?: string): Promise<string[]> {
+    this.svc(apiBase);
+    const kv = this.ctx.storage.kv;
+    const had = cancel.filter((kind) => kv.delete(TIMER_PREFIX + kind));
+    for (const timer of set) kv.put(TIMER_PREFIX + timer.kind, timer);
+    await this.arm();
+    return had;
+  }
+
   /** Every pending timer, earliest first. */
   timers(): TicketTimer[] {
     return [...this.ctx.storage.kv.list<TicketTimer>({ prefix: TIMER_PREFIX })].map(([, t]) => t).sort((a, b) => a.when - b.when);
   }
 
+  /** Arms the alarm for the earliest of the timers and the inbox's backstop (or clears it). */
   private async arm(): Promise<void> {
-    const next = this.timers()[0];
-    if (next) await this.ctx.storage.setAlarm(next.when);
+    const next = this.timers()[0]?.when;
+    const inbox = this.ctx.storage.kv.get<number>(INBOX_DUE_KEY);
+    const when = next === undefined ? inbox : inbox === undefined ? next : Math.min(next, inbox);
+    if (when !== undefined) await this.ctx.storage.setAlarm(when);
     else await this.ctx.storage.deleteAlarm();
   }
 
@@ -93,6 +114,8 @@ export class ModmailTicket extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     const kv = this.ctx.storage.kv;
+    // An inbox whose drain did not finish (the instance died, or Discord failed): drain again.
+    if (kv.get<number>(INBOX_DUE_KEY) !== undefined) await this.serial(() => this.drain());
     const ctx: TicketAlarmContext = {
       ...this.svc(),
       scheduleAt: (timer) => kv.put(TIMER_PREFIX + timer.kind, timer),
@@ -120,19 +143,44 @@ export class ModmailTicket extends DurableObject<Env> {
   // -------------------------------------------------------------------------- DM inbox
 
   /**
-   * Takes one gateway DM (inbox instances only) and relays, in message order, it and every DM
-   * the user sent before it that was not relayed yet (see `inbox.service.ts`), or holds them
-   * while the user has no open ticket and asks them to confirm. A DM seen before is a
-   * duplicate. Resolves once this DM was relayed or held; rejects (the event is retried) when
-   * Discord failed, leaving it stored for the next delivery.
+   * Takes one gateway DM (inbox instances only): stored, then relayed in message order with
+   * every DM the user sent before it that was not relayed yet (see `inbox.service.ts`), or held
+   * while the user has no open ticket (and the user asked to confirm). Resolves once the DM is
+   * stored, before the relay: the events consumer never waits on this user's Discord calls. The
+   * drain starts at once; a backstop alarm {@link INBOX_RETRY_MS} later drains again if it did
+   * not finish (the instance died, Discord failed), so a stored DM is never lost. A DM seen
+   * before is a duplicate.
    */
   async deliverDm(dm: InboundDm, apiBase?: string): Promise<DmOutcome> {
     const kv = this.ctx.storage.kv;
-    const services = this.svc(apiBase);
+    this.svc(apiBase);
     if (seen(kv, dm.messageId)) return 'duplicate';
     kv.put(PENDING_PREFIX + padId(dm.messageId), dm);
-    await this.serial(() => drainInbox(services, kv));
-    return kv.get(HELD_PREFIX + padId(dm.messageId)) ? 'held' : 'relayed';
+    if (kv.get(INBOX_DUE_KEY) === undefined) {
+      kv.put(INBOX_DUE_KEY, Date.now() + INBOX_RETRY_MS);
+      await this.arm();
+    }
+    void this.serial(() => this.drain());
+    return 'accepted';
+  }
+
+  /** Relays or holds every pending DM; clears the backstop when none is left, else moves it later. */
+  private async drain(): Promise<void> {
+    const kv = this.ctx.storage.kv;
+    try {
+      await drainInbox(this.svc(), kv);
+    } catch (error) {
+      console.error(JSON.stringify({ msg: 'modmail inbox drain failed', error: String(error) }));
+    }
+    const left = [...kv.list({ prefix: PENDING_PREFIX, limit: 1 })].length > 0;
+    if (left) kv.put(INBOX_DUE_KEY, Date.now() + INBOX_RETRY_MS);
+    else kv.delete(INBOX_DUE_KEY);
+    await this.arm();
+  }
+
+  /** Resolves once every drain and open queued so far has finished (tests: the DM is relayed or held). */
+  idle(): Promise<void> {
+    return this.chain.then(() => undefined);
   }
 
   /** Relays the DMs held for this user into their (now open) ticket, in order: after they confirmed. */

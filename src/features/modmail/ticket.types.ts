@@ -65,5 +65,5 @@ export interface InboundDm {
   sentAt: number;
 }
 
-/** What the DM inbox did with a DM. */
-export type DmOutcome = 'relayed' | 'held' | 'duplicate';
+/** What the inbox did with a gateway DM: stored for its drain (`accepted`), or seen before. */
+export type DmOutcome = 'accepted' | 'duplicate';

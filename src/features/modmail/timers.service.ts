@@ -13,7 +13,7 @@ import { formatDuration } from '../moderation/public';
 import { closeTicket } from './close.service';
 import { ticketObject } from './objects';
 import { TIMER } from './timer-kinds';
-import { opsSettings } from './ops.config';
+import { opsSettings, type OpsSettings } from './ops.config';
 import type { TicketAlarmContext, TicketAlarmHandler } from './ops-hooks';
 import { archiveAttachments, attachmentRef } from './attachments';
 import { modmailTickets, type EntryRow, type TicketRow } from './schema';
@@ -130,22 +130,18 @@ export const opsAlarmHandlers: Record<string, TicketAlarmHandler> = {
  * message is already in the thread, and Discord's links last a day), cancel a timed close
  * (saying so in the thread) and a pending auto-close, and restart the stale clock.
  */
-export async function onMemberMessage(ctx: BaseContext, ticket: TicketRow, entry: EntryRow): Promise<void> {
+export async function onMemberMessage(ctx: BaseContext, ticket: TicketRow, entry: EntryRow, known?: OpsSettings): Promise<void> {
   const object = ticketObject(ctx.env, ticket.guildId, ticket.memberId);
-  const settings = await opsSettings(new GuildConfig(ctx.db, ticket.guildId));
+  const settings = known ?? (await opsSettings(new GuildConfig(ctx.db, ticket.guildId)));
   if (entry.attachments.length > 0) {
     const limits = { maxFileBytes: settings.maxAttachmentBytes, maxTicketBytes: settings.maxTicketAttachmentBytes };
     ctx.waitUntil(archiveAttachments({ db: ctx.db, bucket: ctx.env.MODMAIL_ARCHIVE }, ticket.guildId, ticket.id, entry.attachments.map(attachmentRef), limits));
   }
   const at = ticket.lastMemberMessageAt ?? Date.now();
-  const [hadClose] = await Promise.all([
-    object.cancel(TIMER.close),
-    object.cancel(TIMER.autoclose),
-    settings.staleAfterMs === null
-      ? Promise.resolve()
-      : object.scheduleAt({ kind: TIMER.stale, when: at + settings.staleAfterMs, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id }, ctx.env.DISCORD_API_BASE),
-  ]);
-  if (hadClose) {
+  // One call to the ticket's object: cancel the timed close and the auto-close, restart the stale clock.
+  const stale = settings.staleAfterMs === null ? [] : [{ kind: TIMER.stale, when: at + settings.staleAfterMs, guildId: ticket.guildId, memberId: ticket.memberId, ticketId: ticket.id }];
+  const cancelled = (await object.retime([TIMER.close, TIMER.autoclose], stale, ctx.env.DISCORD_API_BASE)) as string[];
+  if (cancelled.includes(TIMER.close)) {
     await recordAction(ctx.db, { ticketId: ticket.id, actorId: ticket.memberId, action: 'close_cancelled', content: 'Timed close cancelled: the member wrote', sourceId: `close_cancelled:${at}` });
     await threadLine(ctx, ticket, '↩️ The member wrote, so the timed close was cancelled.');
   }

@@ -10,7 +10,8 @@
  * - `sourceId` (the Discord message or interaction id it came from) is unique per ticket: a
  *   repeated write (an event delivered twice, a retried press) returns the first entry.
  * - Extra statements (`also`, e.g. the ticket's `last_member_message_at`) land in the same
- *   `db.batch` as the entry, or not at all.
+ *   `db.batch` as the entry, or not at all; their results come back in `also` (a read may ride
+ *   along, saving a round trip).
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -41,7 +42,7 @@ export const ENTRY_CONTENT_MAX = 8000;
  * a repeat changes nothing and returns the entry first written.
  * @returns the entry, and whether this call wrote it
  */
-export async function recordEntry(db: Db, entry: NewEntry, ...also: BatchItem<'sqlite'>[]): Promise<{ entry: EntryRow; created: boolean }> {
+export async function recordEntry(db: Db, entry: NewEntry, ...also: BatchItem<'sqlite'>[]): Promise<{ entry: EntryRow; created: boolean; also: unknown[] }> {
   const insert = db
     .insert(modmailEntries)
     .values({
@@ -60,11 +61,11 @@ export async function recordEntry(db: Db, entry: NewEntry, ...also: BatchItem<'s
     })
     .onConflictDoNothing({ target: [modmailEntries.ticketId, modmailEntries.sourceId] })
     .returning();
-  const [rows] = (await db.batch([insert, ...also] as [typeof insert, ...BatchItem<'sqlite'>[]])) as [EntryRow[], ...unknown[]];
-  if (rows[0]) return { entry: rows[0], created: true };
+  const [rows, ...results] = (await db.batch([insert, ...also] as [typeof insert, ...BatchItem<'sqlite'>[]])) as [EntryRow[], ...unknown[]];
+  if (rows[0]) return { entry: rows[0], created: true, also: results };
   const existing = await entryBySource(db, entry.ticketId, entry.sourceId);
   if (!existing) throw new Error(`modmail: entry ${entry.ticketId}/${entry.sourceId} neither written nor found`);
-  return { entry: existing, created: false };
+  return { entry: existing, created: false, also: results };
 }
 
 /** Records a staff action (`claim`, `transfer`, `priority`, `subscribe`, `close`, …) with a readable line. */
