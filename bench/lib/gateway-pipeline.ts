@@ -20,7 +20,11 @@ import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { FakeDiscord } from '../../src/testing/fake-discord/client';
 import { FakeGateway } from '../../src/testing/fake-gateway/client';
 import { startFakeGateway, type RunningFakeGateway } from '../../src/testing/fake-gateway/server';
+import { writeFileSync } from 'node:fs';
+import { connectInspector, summarizeProfile, type CpuProfile } from './profiler';
+import { markdownTable } from './report';
 import { clockTicksPerSecond, cpuSeconds, workerdPids } from './proc';
+import { freePort } from '../../src/testing/free-port';
 import { applyMigrations, readWranglerConfig, type BenchD1 } from './workers';
 
 const TICKS = clockTicksPerSecond();
@@ -48,8 +52,14 @@ export async function servePipelineBot(options: { root: string; bundleDir: strin
   if (!d1) throw new Error('wrangler.toml declares no D1 database');
   if (!config.compatibility_date) throw new Error('wrangler.toml has no compatibility_date');
   const before = new Set(workerdPids());
+  // `BENCH_PROFILE=<file>`: sample the bot isolate's CPU for the whole life of this bot and
+  // write the profile there (open it in Chrome DevTools), with a summary on stderr. Build the
+  // bundle unminified for readable names (`--bundle` an unminified build).
+  const profileTo = process.env.BENCH_PROFILE;
+  const inspectorPort = profileTo ? await freePort() : undefined;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
+      ...(inspectorPort ? { inspectorPort } : {}),
       workers: [
         {
           name: 'bot',
@@ -91,7 +101,32 @@ export async function servePipelineBot(options: { root: string; bundleDir: strin
   const pids = workerdPids().filter((pid) => !before.has(pid));
   const db = await mf.getD1Database(d1.binding, 'bot');
   await applyMigrations(db, join(options.root, d1.migrations_dir ?? 'migrations'));
-  return { mf, db, origin: url.origin, pids, cpuSeconds: () => cpuSeconds(pids, TICKS), dispose: () => mf.dispose() };
+  let stopProfile = async () => {};
+  if (profileTo && inspectorPort) {
+    const session = await connectInspector(inspectorPort, 'bot');
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 200 });
+    await session.send('Profiler.start');
+    stopProfile = async () => {
+      const { profile } = await session.send<{ profile: CpuProfile }>('Profiler.stop');
+      session.close();
+      writeFileSync(profileTo, JSON.stringify(profile));
+      const summary = summarizeProfile(profile, 40);
+      const rows = (lines: typeof summary.self) => lines.map((l) => ({ function: l.fn, 'self %': l.selfPct.toFixed(1), 'incl %': l.totalPct.toFixed(1) }));
+      console.error(`[bench] profile: ${summary.samples} samples → ${profileTo}\n\nBy self time\n\n${markdownTable(rows(summary.self))}\n\nBy inclusive time\n\n${markdownTable(rows(summary.total))}\n`);
+    };
+  }
+  return {
+    mf,
+    db,
+    origin: url.origin,
+    pids,
+    cpuSeconds: () => cpuSeconds(pids, TICKS),
+    dispose: async () => {
+      await stopProfile().catch((error: unknown) => console.error(`[bench] profile failed: ${String(error)}`));
+      await mf.dispose();
+    },
+  };
 }
 
 /** One bench event: what is dispatched and the source id the lake must end up with. */

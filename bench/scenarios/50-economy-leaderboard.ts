@@ -3,7 +3,8 @@
  * one currency. The wallets are seeded straight into D1, the every-minute cron builds the
  * rank snapshot once (timed), then signed `/leaderboard` interactions from 2,000 different
  * wallet owners are sent at concurrency 16 and 64 (closed loop, each request's latency
- * recorded); each answers with its page and the invoker's rank from the snapshot.
+ * recorded), then at steady rates of 50 and 200 req/s (open loop, latency from when each was
+ * due); each answers with its page and the invoker's rank from the snapshot.
  *
  * D1 rows read per request: the leaderboard's own read (the one statement of
  * `boardStatement`, as drizzle builds it) run on the same database with D1's `rows_read`
@@ -27,6 +28,10 @@ const SMALL_CURRENCY = 'cbench000002';
 const SMALL_WALLETS = 100;
 const WALLETS = 100_000;
 const CALLERS = 2_000;
+/** Offered rates of the open-loop runs (req/s), each for {@link OPEN_MS}. */
+const OPEN_RATES = [50, 200] as const;
+const OPEN_MS = 5_000;
+const TARGET_P95_MS = 50;
 
 const owner = (i: number) => String(1500000000000000000n + BigInt(i));
 
@@ -118,6 +123,44 @@ export default defineScenario({
         'rows read/req by count(*) rank (median · max)': `${pct(naiveRows, 50)} · ${Math.max(...naiveRows)}`,
       });
     }
+    // Each request's latency at a steady offered rate (open loop: measured from when it was due,
+    // so a stall counts against every request it delays): what members see at a given traffic.
+    for (const rate of OPEN_RATES) {
+      const requests = signPool(ctx.keys, Math.round((rate * OPEN_MS) / 1000), payload);
+      const latencies: number[] = [];
+      let errors = 0;
+      const cpu0 = ctx.bot.target.cpuSeconds();
+      const t0 = performance.now();
+      await Promise.all(
+        requests.map(async (r, i) => {
+          const due = t0 + (i * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+          const res = await fetch(`${ctx.bot.target.origin}${ctx.bot.target.path}`, { method: 'POST', headers: r.headers, body: new Uint8Array(r.body) });
+          const body = await res.text();
+          latencies.push(performance.now() - due);
+          if (res.status !== 200 || !body.includes('Your rank')) errors++;
+        }),
+      );
+      const wall = performance.now() - t0;
+      const cpu = ctx.bot.target.cpuSeconds() - cpu0;
+      const p95 = pct(latencies, 95);
+      out.push({
+        run: `open loop ${rate} req/s`,
+        requests: requests.length,
+        errors,
+        'req/s': f((requests.length * 1000) / wall),
+        'p50 ms': f(pct(latencies, 50), 1),
+        'p95 ms': `${f(p95, 1)} ${p95 < TARGET_P95_MS ? '✅' : '❌'}`,
+        'p99 ms': f(pct(latencies, 99), 1),
+        'CPU µs/req': f((cpu * 1e6) / requests.length),
+        'D1 rows read/req (board reads, median · max)': `${pct(readRows, 50)} · ${Math.max(...readRows)}`,
+        'rows read/req by count(*) rank (median · max)': `${pct(naiveRows, 50)} · ${Math.max(...naiveRows)}`,
+      });
+    }
+    notes.push(
+      `Target: p95 < ${TARGET_P95_MS} ms. Closed-loop rows keep 16 or 64 requests in flight at once (the Worker's saturation: each waits for the ones ahead of it on one workerd thread); open-loop rows send at a steady rate and time each request from when it was due.`,
+    );
     return { kind: 'custom', name: `economy: /leaderboard over ${WALLETS.toLocaleString('en-US')} wallets`, rows: out, notes };
   },
 });
