@@ -100,6 +100,8 @@ export class GatewayRelay extends DurableObject<Env> {
   private generation = 0;
   private connecting = false;
   private ready = false;
+  /** The stored session, as `onDispatch` last read or wrote it (storage stays the source of truth across instances). */
+  private sessionMemo: { value: Session | undefined } | null = null;
   private awaitingAck = false;
   private heartbeatSentAt = 0;
   private openedAt = 0;
@@ -127,7 +129,7 @@ export class GatewayRelay extends DurableObject<Env> {
     const kv = this.ctx.storage.kv;
     const previous = kv.get<ShardPlan>(KEY.plan);
     kv.put(KEY.plan, plan);
-    if (previous && (previous.shard[0] !== plan.shard[0] || previous.shard[1] !== plan.shard[1])) kv.delete(KEY.session);
+    if (previous && (previous.shard[0] !== plan.shard[0] || previous.shard[1] !== plan.shard[1])) this.forgetSession();
     if (force) kv.delete(KEY.stopped);
     if (kv.get(KEY.stopped)) return this.status();
     if (!this.ws && !this.connecting) {
@@ -159,7 +161,7 @@ export class GatewayRelay extends DurableObject<Env> {
   /** Stops the shard for good (resharding): closes the socket and ends the session. */
   async stop(reason: string): Promise<RelayStatus> {
     this.ctx.storage.kv.put(KEY.stopped, { code: null, reason, at: Date.now() });
-    this.ctx.storage.kv.delete(KEY.session);
+    this.forgetSession();
     this.detach(1000, reason);
     this.setTimers({ heartbeatAt: null, reconnectAt: null });
     await this.schedule();
@@ -308,7 +310,7 @@ export class GatewayRelay extends DurableObject<Env> {
   /** Resumes on the next connection if a session is kept, else identifies. */
   private reconnect(code: number, { resume, minDelayMs = 0 }: { resume: boolean; minDelayMs?: number }): void {
     this.detach(code, closeMeaning(code));
-    if (!resume) this.ctx.storage.kv.delete(KEY.session);
+    if (!resume) this.forgetSession();
     this.retryLater(minDelayMs);
   }
 
@@ -324,13 +326,13 @@ export class GatewayRelay extends DurableObject<Env> {
     if (FATAL_CLOSE_CODES.has(code)) {
       console.error(JSON.stringify({ msg: 'gateway stopped', shard, code, meaning }));
       this.ctx.storage.kv.put(KEY.stopped, { code, reason: `${code}: ${meaning}`, at: Date.now() });
-      this.ctx.storage.kv.delete(KEY.session);
+      this.forgetSession();
       this.setTimers({ reconnectAt: null });
       this.ctx.waitUntil(this.schedule());
       return;
     }
     console.error(JSON.stringify({ msg: 'gateway closed', shard, code, meaning }));
-    if (REIDENTIFY_CLOSE_CODES.has(code)) this.ctx.storage.kv.delete(KEY.session);
+    if (REIDENTIFY_CLOSE_CODES.has(code)) this.forgetSession();
     this.retryLater();
   }
 
@@ -409,18 +411,27 @@ export class GatewayRelay extends DurableObject<Env> {
     }
   }
 
+  /** Ends the stored session (the next connection identifies). */
+  private forgetSession(): void {
+    this.ctx.storage.kv.delete(KEY.session);
+    this.sessionMemo = { value: undefined };
+  }
+
   private onDispatch(type: string, d: unknown, seq: number | null, now: number): void {
     const kv = this.ctx.storage.kv;
     if (type === 'READY') {
       const ready = d as { session_id: string; resume_gateway_url: string };
-      kv.put(KEY.session, { id: ready.session_id, resumeUrl: ready.resume_gateway_url, startedAt: now } satisfies Session);
+      const session: Session = { id: ready.session_id, resumeUrl: ready.resume_gateway_url, startedAt: now };
+      kv.put(KEY.session, session);
+      this.sessionMemo = { value: session };
     }
     if (type === 'READY' || type === 'RESUMED') {
       this.ready = true;
       this.setStats({ attempts: 0 });
     }
     if (seq === null) return;
-    const session = kv.get<Session>(KEY.session);
+    // Read from storage once, then from memory: every dispatch needs it (its source id).
+    const session = (this.sessionMemo ??= { value: kv.get<Session>(KEY.session) }).value;
     if (!forwardedTypes.has(type) || !session) {
       kv.put(KEY.seq, seq);
       return;

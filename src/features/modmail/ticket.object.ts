@@ -33,6 +33,8 @@ export const INBOX_RETRY_MS = 30_000;
 export class ModmailTicket extends DurableObject<Env> {
   private chain: Promise<unknown> = Promise.resolve();
   private services: BaseContext | undefined;
+  /** The API base in storage (null: none stored), once read. */
+  private apiBase: string | null | undefined;
 
   /** Runs `work` after everything queued before it: one open (or inbox drain) at a time. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -47,12 +49,14 @@ export class ModmailTicket extends DurableObject<Env> {
    * have no caller.
    */
   private svc(apiBase?: string): BaseContext {
-    const kv = this.ctx.storage.kv;
-    if (apiBase && apiBase !== kv.get(API_BASE_KEY)) {
-      kv.put(API_BASE_KEY, apiBase);
+    // The stored base is read once per instance (every call passes it; storage reads are not free).
+    if (this.apiBase === undefined) this.apiBase = this.ctx.storage.kv.get<string>(API_BASE_KEY) ?? null;
+    if (apiBase && apiBase !== this.apiBase) {
+      this.ctx.storage.kv.put(API_BASE_KEY, apiBase);
+      this.apiBase = apiBase;
       this.services = undefined;
     }
-    const base = kv.get<string>(API_BASE_KEY) ?? this.env.DISCORD_API_BASE;
+    const base = this.apiBase ?? this.env.DISCORD_API_BASE;
     return (this.services ??= lazyServices({ env: { ...this.env, DISCORD_API_BASE: base }, waitUntil: (p) => this.ctx.waitUntil(p) }));
   }
 
