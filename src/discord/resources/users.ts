@@ -1,5 +1,5 @@
 import type { APIChannel, APIMessage, APIUser, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
-import type { RestClient } from '../rest';
+import type { RestClient, RestFile } from '../rest';
 import { hasEnforcedNonce } from './channels';
 
 /** Users and direct messages. */
@@ -13,11 +13,12 @@ export function users(rest: RestClient) {
     openDm: (userId: string) => rest.post<APIChannel>('/users/@me/channels', { body: { recipient_id: userId }, idempotent: true }),
     /**
      * Opens the DM channel and sends `body`. Rejects with `DiscordApiError` (50007) when the
-     * user does not accept DMs; callers record that rather than fail.
+     * user does not accept DMs; callers record that rather than fail. `files` are uploaded
+     * with it (name them in `body.attachments`).
      */
-    async sendDm(userId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
+    async sendDm(userId: string, body: RESTPostAPIChannelMessageJSONBody, files?: RestFile[]): Promise<APIMessage> {
       const dm = await self.openDm(userId);
-      return rest.post<APIMessage>(`/channels/${dm.id}/messages`, { body, idempotent: hasEnforcedNonce(body) });
+      return rest.post<APIMessage>(`/channels/${dm.id}/messages`, { body, idempotent: hasEnforcedNonce(body), ...(files?.length ? { files } : {}) });
     },
   };
   return self;

@@ -2,7 +2,7 @@
  * What modmail's interaction handlers share: the member an interaction comes from, the
  * ticket of the thread a staff command runs in, how a staff reply is signed, and the modals.
  */
-import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type APIModalSubmitInteraction, type APIUser } from 'discord-api-types/v10';
+import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData, type APIModalSubmitInteraction, type APIUser, type APIAttachment } from 'discord-api-types/v10';
 import type { InteractionContext } from '../../core/context';
 import { encodeCustomId } from '../../core/custom-id';
 import { UserError } from '../../core/errors';
@@ -10,7 +10,9 @@ import { discordAttachmentUrl } from '../../discord/attachments';
 import { clip } from './card';
 import type { CategoryRow } from './categories.repo';
 import { readModmailSettings } from './config';
+import type { AttachmentLimits } from './attachments';
 import { replyEchoEmbed, sendToMember, type ReplyOutcome, type StaffReply } from './relay.service';
+import { archiveReplyFiles, readReplyFiles } from './reply-files';
 import type { EntryAttachment, TicketRow } from './schema';
 import { GuildTickets } from './tickets.repo';
 import type { TicketAnswer, TicketMember } from './ticket.types';
@@ -51,23 +53,54 @@ function sender(ctx: InteractionContext) {
   return { id: user.id, name, avatarUrl };
 }
 
+/** Files a staff reply sends, already checked against the guild's limits (`checkReplyFiles`). */
+export interface ReplyFiles {
+  list: EntryAttachment[];
+  limits: AttachmentLimits;
+}
+
 /**
  * Sends a staff reply from an interaction in (or about) a ticket, then shows staff what was
  * sent as the interaction's public reply in the thread (linked to the entry), with the
- * undelivered warning when Discord refused the DM.
+ * undelivered warning when Discord refused the DM. Files are read before anything is
+ * recorded, uploaded with the DM, and copied to the archive (in the background) whether or
+ * not the DM arrived: the transcript keeps them either way.
  */
-export async function replyFromStaff(ctx: InteractionContext, ticket: TicketRow, text: string, anonymous: boolean, sourceId: string): Promise<void> {
+export async function replyFromStaff(ctx: InteractionContext, ticket: TicketRow, text: string, anonymous: boolean, sourceId: string, files?: ReplyFiles): Promise<void> {
   const content = text.trim();
-  if (!content) throw new UserError('empty_reply', 'The reply is empty: write something to send.');
+  const attachments = files?.list ?? [];
+  if (!content && attachments.length === 0) throw new UserError('empty_reply', 'The reply is empty: write something to send.');
   if (content.length > REPLY_MAX) throw new UserError('reply_too_long', `The reply is ${content.length} characters; at most ${REPLY_MAX} fit.`);
-  const [settings, guild] = await Promise.all([readModmailSettings(ctx.config), ctx.discord.guilds.get(ticket.guildId).catch(() => null)]);
-  const reply: StaffReply = { sender: sender(ctx), content, anonymous, anonymousName: settings.anonymousName, guildName: guild?.name ?? 'the server', sourceId };
+  const [settings, guild, bytes] = await Promise.all([readModmailSettings(ctx.config), ctx.discord.guilds.get(ticket.guildId).catch(() => null), readReplyFiles(attachments)]);
+  const reply: StaffReply = {
+    sender: sender(ctx),
+    content,
+    anonymous,
+    anonymousName: settings.anonymousName,
+    guildName: guild?.name ?? 'the server',
+    sourceId,
+    ...(attachments.length ? { attachments, files: bytes } : {}),
+  };
   const outcome: ReplyOutcome = await sendToMember(ctx, ticket, reply);
+  if (files && attachments.length) ctx.waitUntil(archiveReplyFiles(ctx, ticket, attachments, bytes, files.limits));
   const echo = await ctx.editOriginal({ ...(outcome.warning ? { content: outcome.warning } : {}), embeds: [replyEchoEmbed(reply, outcome)] });
   await setEntryMessages(ctx.db, outcome.entry.id, { threadMessageId: echo.id });
 }
 
-/** The staff reply modal (Reply button, "Reply anonymously"). */
+/** Most files one Reply modal takes (Discord allows 10). */
+export const REPLY_FILES_MAX = 5;
+
+/** A reply modal's optional file upload (component 19 in a label; its files arrive in `resolved.attachments`). */
+function filesLabel(description: string): APIModalInteractionResponseCallbackData['components'][number] {
+  return {
+    type: ComponentType.Label,
+    label: 'Files (optional)',
+    description,
+    component: { type: ComponentType.FileUpload, custom_id: 'files', min_values: 0, max_values: REPLY_FILES_MAX, required: false },
+  };
+}
+
+/** The staff reply modal (Reply button, "Reply anonymously"): text and/or up to five files. */
 export function staffReplyModal(ticketId: number, anonymous: boolean, prefill?: string): APIModalInteractionResponseCallbackData {
   return {
     custom_id: encodeCustomId('modmail.sreplied', String(ticketId), anonymous ? '1' : '0'),
@@ -76,14 +109,12 @@ export function staffReplyModal(ticketId: number, anonymous: boolean, prefill?: 
       {
         type: ComponentType.Label,
         label: 'Message to the member',
-        component: { type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, required: true, max_length: REPLY_MAX, ...(prefill ? { value: clip(prefill, REPLY_MAX) } : {}) },
+        component: { type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, required: false, max_length: REPLY_MAX, ...(prefill ? { value: clip(prefill, REPLY_MAX) } : {}) },
       },
+      filesLabel('Sent to the member with the message'),
     ],
   };
 }
-
-/** Most files one Reply modal takes (Discord allows 10). */
-export const REPLY_FILES_MAX = 5;
 
 /** The member's reply modal (the Reply button on the bot's DMs): text and/or up to five files. */
 export function memberReplyModal(guildId: string): APIModalInteractionResponseCallbackData {
@@ -96,12 +127,7 @@ export function memberReplyModal(guildId: string): APIModalInteractionResponseCa
         label: 'Your message',
         component: { type: ComponentType.TextInput, custom_id: 'text', style: TextInputStyle.Paragraph, required: false, max_length: REPLY_MAX },
       },
-      {
-        type: ComponentType.Label,
-        label: 'Files (optional)',
-        description: 'Screenshots or other files for the staff',
-        component: { type: ComponentType.FileUpload, custom_id: 'files', min_values: 0, max_values: REPLY_FILES_MAX, required: false },
-      },
+      filesLabel('Screenshots or other files for the staff'),
     ],
   };
 }
@@ -115,10 +141,15 @@ export function uploadedFiles(interaction: APIModalSubmitInteraction, fields: Re
   const ids = (fields[customId] ?? '').split(',').filter(Boolean).slice(0, REPLY_FILES_MAX);
   const resolved = interaction.data.resolved?.attachments ?? {};
   return ids.flatMap((id) => {
-    const a = resolved[id];
-    if (!a || !discordAttachmentUrl(a.url)) return [];
-    return [{ id: a.id, filename: a.filename, size: a.size, url: a.url, ...(a.content_type ? { contentType: a.content_type } : {}) }];
+    const a = resolved[id] ? entryAttachment(resolved[id]) : null;
+    return a ? [a] : [];
   });
+}
+
+/** An interaction's attachment as the transcript keeps it; null unless Discord's CDN serves it. */
+export function entryAttachment(a: APIAttachment): EntryAttachment | null {
+  if (!discordAttachmentUrl(a.url)) return null;
+  return { id: a.id, filename: a.filename, size: a.size, url: a.url, ...(a.content_type ? { contentType: a.content_type } : {}) };
 }
 
 /** The default question when a guild has no categories. */

@@ -7,8 +7,9 @@
  *   avatar, the text, the attachments, and a Reply button; subscribers are pinged, nothing the
  *   member wrote ever pings (`allowed_mentions`).
  * - Staff → member (`sendToMember`): a DM signed by the staff member or, anonymous, by the
- *   team; with a Reply button so the member can answer over HTTP. Discord's 50007 ("Cannot send
- *   messages to this user") turns the entry into `undelivered` and posts a warning in the thread.
+ *   team; with a Reply button so the member can answer over HTTP, and the staff's files uploaded
+ *   with it. Discord's 50007 ("Cannot send messages to this user") turns the entry into
+ *   `undelivered` and posts a warning in the thread.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
 import { eq } from 'drizzle-orm';
@@ -16,6 +17,7 @@ import type { BaseContext } from '../../core/context';
 import { GuildConfig } from '../../core/guild-config.repo';
 import { encodeCustomId } from '../../core/custom-id';
 import { DiscordApiError } from '../../discord/errors';
+import type { RestFile } from '../../discord/rest';
 import { EMBED_LIMITS } from '../../discord/embeds';
 import { messageNonce } from '../../discord/nonce';
 import { avatarUrl, clip, displayName } from './card';
@@ -136,7 +138,14 @@ export interface StaffReply {
   anonymousName: string;
   guildName: string;
   sourceId: string;
+  /** The files as the transcript keeps them (Discord's ids, names, sizes and CDN links). */
   attachments?: EntryAttachment[];
+  /**
+   * Their bytes, in the same order, uploaded with the DM: a file staff upload in a modal or a
+   * command option is an ephemeral attachment whose link Discord removes, and Discord has no way
+   * to attach an existing file to another message, so the DM carries its own copy.
+   */
+  files?: RestFile[];
 }
 
 /** What happened to a reply. */
@@ -147,13 +156,17 @@ export interface ReplyOutcome {
   warning: string | null;
 }
 
-/** The DM embed of a staff reply. */
+/** File names and sizes, without links (the DM carries the files themselves). */
+function attachmentNames(attachments: readonly EntryAttachment[]): string {
+  return attachments.map((a) => `${clip(a.filename, 80)} (${Math.ceil(a.size / 1024)} KiB)`).join('\n');
+}
+
+/** The DM embed of a staff reply (its files are the message's own attachments). */
 export function staffReplyEmbed(reply: StaffReply): APIEmbed {
   return {
     author: { name: clip(reply.anonymous ? reply.anonymousName : reply.sender.name, EMBED_LIMITS.title), ...(!reply.anonymous && reply.sender.avatarUrl ? { icon_url: reply.sender.avatarUrl } : {}) },
-    description: clip(reply.content, EMBED_LIMITS.description),
+    ...(reply.content ? { description: clip(reply.content, EMBED_LIMITS.description) } : {}),
     color: 0x57f287,
-    ...(reply.attachments?.length ? { fields: [{ name: 'Attachments', value: clip(attachmentLines(reply.attachments), EMBED_LIMITS.fieldValue) }] } : {}),
     footer: { text: clip(`Staff of ${reply.guildName}`, EMBED_LIMITS.footer) },
   };
 }
@@ -186,6 +199,7 @@ export async function sendToMember(ctx: BaseContext, ticket: TicketRow, reply: S
   );
   if (!created && entry.kind === 'undelivered') return { entry, delivered: false, warning: UNDELIVERED_WARNING };
   if (!created && entry.dmMessageId) return { entry, delivered: true, warning: null };
+  const files = reply.files ?? [];
   try {
     const body = {
       embeds: [staffReplyEmbed(reply)],
@@ -193,10 +207,11 @@ export async function sendToMember(ctx: BaseContext, ticket: TicketRow, reply: S
       allowed_mentions: mentions(),
       nonce: await messageNonce('modmail.out', String(ticket.id), reply.sourceId),
       enforce_nonce: true,
+      ...(files.length ? { attachments: files.map((f, i) => ({ id: String(i), filename: f.name })) } : {}),
     };
     const dm = ticket.dmChannelId
-      ? await ctx.discord.channels.createMessage(ticket.dmChannelId, body)
-      : await ctx.discord.users.sendDm(ticket.memberId, body);
+      ? await ctx.discord.channels.createMessage(ticket.dmChannelId, body, files)
+      : await ctx.discord.users.sendDm(ticket.memberId, body, files);
     if (!ticket.dmChannelId) await tickets.setDmChannel(ticket.id, dm.channel_id);
     await setEntryMessages(ctx.db, entry.id, { dmMessageId: dm.id });
     return { entry: { ...entry, dmMessageId: dm.id }, delivered: true, warning: null };
@@ -214,8 +229,9 @@ export function replyEchoEmbed(reply: StaffReply, outcome: ReplyOutcome): APIEmb
   const who = reply.anonymous ? `${reply.sender.name} (anonymous, as ${reply.anonymousName})` : reply.sender.name;
   return {
     author: { name: clip(`Reply by ${who}`, EMBED_LIMITS.title), ...(reply.sender.avatarUrl ? { icon_url: reply.sender.avatarUrl } : {}) },
-    description: clip(reply.content, EMBED_LIMITS.description),
+    description: clip(reply.content || '*(files only)*', EMBED_LIMITS.description),
     color: outcome.delivered ? 0x57f287 : 0xed4245,
+    ...(reply.attachments?.length ? { fields: [{ name: 'Files', value: clip(attachmentNames(reply.attachments), EMBED_LIMITS.fieldValue) }] } : {}),
     footer: { text: outcome.delivered ? 'Sent to the member' : 'NOT delivered (kept as undelivered)' },
   };
 }

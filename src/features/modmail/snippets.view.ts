@@ -2,12 +2,9 @@
  * Snippet names, limits and the `/snippet list` page.
  */
 import type { InteractionContext, MessageData } from '../../core/context';
-import { UserError } from '../../core/errors';
+import { namedTextName } from '../../core/named-texts.repo';
 import { pagerRow } from '../../core/pager';
 import { GuildSnippets } from './snippets.repo';
-
-/** Snippet names: lower case letters, digits, `-` and `_`, 1–32 characters. */
-export const SNIPPET_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 /** A snippet is a reply to the member: it leaves room for the staff signature line. */
 export const SNIPPET_CONTENT_MAX = 1800;
@@ -17,13 +14,9 @@ export const SNIPPETS_PAGE_KEY = 'modmail.snippets-page';
 
 const PAGE_SIZE = 15;
 
-/** The normalised snippet name, or a `UserError` saying what names look like. */
+/** The normalised snippet name (`namedTextName`: 1–32 lower-case letters, digits, `-`, `_`), or a `UserError`. */
 export function snippetName(input: string): string {
-  const name = input.trim().toLowerCase();
-  if (!SNIPPET_NAME.test(name)) {
-    throw new UserError('bad_snippet_name', `\`${input.slice(0, 40)}\` can't be a snippet name: use 1–32 lower-case letters, digits, \`-\` or \`_\`.`);
-  }
-  return name;
+  return namedTextName(input, 'snippet');
 }
 
 /** One page of the guild's snippets (ephemeral, Previous/Next for the invoker). */

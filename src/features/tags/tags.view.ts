@@ -4,12 +4,10 @@
 import { AllowedMentionsTypes, PermissionFlagsBits, type APIAllowedMentions } from 'discord-api-types/v10';
 import type { InteractionContext, MessageData } from '../../core/context';
 import { UserError } from '../../core/errors';
+import { namedTextName } from '../../core/named-texts.repo';
 import { pagerRow } from '../../core/pager';
 import { GuildTags } from './tags.repo';
 import type { TagRow } from './schema';
-
-/** Tag names: lower case letters, digits, `-` and `_`, 1–32 characters. */
-export const TAG_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 /** A tag's content leaves room for the member mention `/tag show … member` puts in front. */
 export const TAG_CONTENT_MAX = 1900;
@@ -19,13 +17,9 @@ export const TAGS_PAGE_KEY = 'tags.page';
 
 const PAGE_SIZE = 20;
 
-/** The normalised tag name, or a `UserError` saying what names look like. */
+/** The normalised tag name (`namedTextName`: 1–32 lower-case letters, digits, `-`, `_`), or a `UserError`. */
 export function tagName(input: string): string {
-  const name = input.trim().toLowerCase();
-  if (!TAG_NAME.test(name)) {
-    throw new UserError('bad_tag_name', `\`${input.slice(0, 40)}\` can't be a tag name: use 1–32 lower-case letters, digits, \`-\` or \`_\`.`);
-  }
-  return name;
+  return namedTextName(input, 'tag');
 }
 
 /** Throws unless the invoker may write a tag that pings (Mention @everyone, or Administrator). */

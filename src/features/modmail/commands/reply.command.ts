@@ -1,32 +1,46 @@
+import type { APIAttachment } from 'discord-api-types/v10';
+import type { CommandContext } from '../../../core/context';
 import { defineCommand, defineMessageCommand, opt } from '../../../core/define';
 import { UserError } from '../../../core/errors';
-import { REPLY_MAX, replyFromStaff, ticketHere } from '../interaction';
+import { REPLY_MAX, entryAttachment, replyFromStaff, ticketHere, type ReplyFiles } from '../interaction';
+import { checkReplyFiles } from '../reply-files';
 
 const textOption = opt.string('What to send the member', { required: true, maxLength: REPLY_MAX });
+const fileOption = opt.attachment('A file to send with it (uploaded to the member’s DM)');
 
-/** `/reply text`: sends the text to the ticket's member, signed with the staff member's name. */
+/** The `file:` option as a reply's files, checked against the limits before anything is sent. */
+async function optionFiles(ctx: CommandContext, file: APIAttachment | undefined): Promise<ReplyFiles | undefined> {
+  if (!file) return undefined;
+  const a = entryAttachment(file);
+  if (!a) throw new UserError('bad_file', 'That file is not on Discord’s CDN, so it cannot be sent.');
+  return { list: [a], limits: await checkReplyFiles(ctx, [a]) };
+}
+
+/** `/reply text [file]`: sends the text (and the file) to the ticket's member, signed with the staff member's name. */
 export const replyCommand = defineCommand({
   name: 'reply',
   description: 'Reply to the member of this modmail ticket',
   level: 'helper',
   ephemeral: false,
-  options: { text: textOption },
-  handler: async (ctx, { text }) => {
+  options: { text: textOption, file: fileOption },
+  handler: async (ctx, { text, file }) => {
     const ticket = await ticketHere(ctx);
-    return ctx.defer(() => replyFromStaff(ctx, ticket, text, false, ctx.interaction.id));
+    const files = await optionFiles(ctx, file);
+    return ctx.defer(() => replyFromStaff(ctx, ticket, text, false, ctx.interaction.id, files));
   },
 });
 
-/** `/areply text`: the same, shown to the member as the staff team. */
+/** `/areply text [file]`: the same, shown to the member as the staff team. */
 export const anonymousReplyCommand = defineCommand({
   name: 'areply',
   description: 'Reply anonymously (as the staff team) to the member of this ticket',
   level: 'helper',
   ephemeral: false,
-  options: { text: textOption },
-  handler: async (ctx, { text }) => {
+  options: { text: textOption, file: fileOption },
+  handler: async (ctx, { text, file }) => {
     const ticket = await ticketHere(ctx);
-    return ctx.defer(() => replyFromStaff(ctx, ticket, text, true, ctx.interaction.id));
+    const files = await optionFiles(ctx, file);
+    return ctx.defer(() => replyFromStaff(ctx, ticket, text, true, ctx.interaction.id, files));
   },
 });
 

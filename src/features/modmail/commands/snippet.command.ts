@@ -7,7 +7,7 @@ import { useSnippet } from '../snippet-use.service';
 
 async function suggestSnippets(ctx: AutocompleteContext, typed: string) {
   if (!ctx.guildId) return [];
-  return (await new GuildSnippets(ctx.db, ctx.guildId).suggest(typed.trim())).map((name) => ({ name, value: name }));
+  return (await new GuildSnippets(ctx.db, ctx.guildId).suggest(typed.trim())).map(({ name }) => ({ name, value: name }));
 }
 
 const nameOption = opt.string('The snippet', { required: true, maxLength: 32, autocomplete: suggestSnippets });

@@ -3,9 +3,10 @@ import { UserError } from '../../../core/errors';
 import type { APIModalSubmitInteraction } from 'discord-api-types/v10';
 import { REPLY_MAX, openTicketById, replyFromStaff, ticketMember, uploadedFiles } from '../interaction';
 import { relayFromMember } from '../relay.service';
+import { checkReplyFiles } from '../reply-files';
 import { GuildTickets } from '../tickets.repo';
 
-/** The staff reply modal's submit: sends it and shows the copy in the thread. */
+/** The staff reply modal's submit: sends the text and files and shows the copy in the thread. */
 export const staffReplyModalSubmit = defineModal({
   key: 'modmail.sreplied',
   level: 'helper',
@@ -13,8 +14,11 @@ export const staffReplyModalSubmit = defineModal({
   handler: async (ctx, [ticketId, anonymous], fields) => {
     const ticket = await openTicketById(ctx, ticketId);
     const text = fields.text ?? '';
-    if (!text.trim()) throw new UserError('empty_reply', 'The reply is empty: write something to send.');
-    return ctx.defer(() => replyFromStaff(ctx, ticket, text, anonymous === '1', ctx.interaction.id));
+    const list = uploadedFiles(ctx.interaction as APIModalSubmitInteraction, fields);
+    if (!text.trim() && list.length === 0) throw new UserError('empty_reply', 'The reply is empty: write something or add a file to send.');
+    // Refused here (ephemeral, nothing recorded) rather than after the public defer.
+    const files = list.length ? { list, limits: await checkReplyFiles(ctx, list) } : undefined;
+    return ctx.defer(() => replyFromStaff(ctx, ticket, text, anonymous === '1', ctx.interaction.id, files));
   },
 });
 

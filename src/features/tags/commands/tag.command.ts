@@ -63,7 +63,7 @@ export const tagCommand = defineCommandGroup({
       options: { name: nameOption },
       handler: async (ctx, { name }) => {
         const clean = tagName(name);
-        const row = await new GuildTags(ctx.db, ctx.guild).delete(clean);
+        const row = await new GuildTags(ctx.db, ctx.guild).remove(clean);
         if (!row) throw new UserError('unknown_tag', `There is no tag \`${clean}\`.`);
         return ctx.reply({ ephemeral: true, content: `Deleted the tag \`${clean}\` (used ${row.uses}×).` });
       },
