@@ -6,15 +6,20 @@
  * after a warm-up; p50/p95 are wall times from Node (target p95 < 100 ms). The first
  * overview request, which fills the rollup of the range's settled days, is timed alone.
  *
+ * Joins and leaves come from analytics' rollups (`overview.service.ts` reads them through
+ * `analytics/public.ts`): the seed compacts the year's lake joins and leaves into
+ * `analytics_guild_days` (and sets the `days` watermark to today), as the hourly rollup would.
+ *
  * D1 rows read per overview request: the statements the overview runs (`overview.service.ts`)
  * are replayed through the D1 binding from Node and their `meta.rows_read` summed, for a
- * warm request (rollup + open days) and for the cold one (every day counted).
+ * warm request (analytics' rollups + the overview rollup + open days) and for the cold one
+ * (every counted day counted).
  */
 import { drizzle } from 'drizzle-orm/d1';
 import { createSession, SESSION_COOKIE } from '../../src/core/api/session';
 import { DAY_MS } from '../../src/core/daily';
 import type { Db } from '../../src/db/client';
-import { SETTLE_MS, countQueries, dayOf, rollupQuery } from '../../src/features/platform/overview.service';
+import { SETTLE_MS, countQueries, dayOf, flowQuery, rollupQuery } from '../../src/features/platform/overview.service';
 import { FakeDiscord } from '../../src/testing/fake-discord/client';
 import { f, med, pct } from '../lib/gate-bench-kit';
 import type { BenchD1 } from '../lib/workers';
@@ -54,8 +59,17 @@ async function seed(d1: BenchD1, guild: string, now: number): Promise<Record<str
     d1.prepare(`${n(MEMBERS * 3)} INSERT INTO command_log (interaction_id, guild_id, user_id, command, outcome, latency_ms, created_at)
       SELECT 'ix' || i, '${guild}', CAST(1300000000000000000 + i % ${MEMBERS} AS TEXT), '/ping', 'ok', 3, ${at(2)} FROM n`),
   ]);
+  // The year's joins and leaves compacted into analytics' daily rollup, as the hourly cron would have.
+  const today = Math.floor(now / DAY_MS);
+  await d1.batch([
+    d1.prepare(`INSERT INTO analytics_guild_days (guild_id, day, messages, members, reactions, voice_minutes, joins, leaves, commands, hourly)
+      SELECT guild_id, occurred_at / ${DAY_MS}, sum(type = 'MESSAGE_CREATE'), 0, 0, 0, sum(type = 'GUILD_MEMBER_ADD'), sum(type = 'GUILD_MEMBER_REMOVE'), 0, '{}'
+        FROM gateway_events WHERE guild_id = '${guild}' AND occurred_at < ${today * DAY_MS} GROUP BY occurred_at / ${DAY_MS}
+      ON CONFLICT (guild_id, day) DO NOTHING`),
+    d1.prepare(`INSERT INTO analytics_watermarks (name, value) VALUES ('days', ${today}) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`),
+  ]);
   const counts: Record<string, number> = {};
-  for (const table of ['gateway_events', 'gate_applications', 'mod_cases', 'command_log']) {
+  for (const table of ['gateway_events', 'analytics_guild_days', 'gate_applications', 'mod_cases', 'command_log']) {
     counts[table] = (await d1.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE guild_id = ?`).bind(guild).first<{ n: number }>())!.n;
   }
   return counts;
@@ -100,8 +114,9 @@ export default defineScenario({
 
     const today = dayOf(now);
     const lastSettled = dayOf(now - SETTLE_MS) - 1;
-    const warmRows = await rowsRead(d1, [rollupQuery(db, g.guildId, today - 29, lastSettled), ...countQueries(db, g.guildId, lastSettled + 1, today)]);
-    const coldRows = await rowsRead(d1, countQueries(db, g.guildId, today - 29, today));
+    const flow = flowQuery(db, g.guildId, today - 29, today).statements;
+    const warmRows = await rowsRead(d1, [...flow, rollupQuery(db, g.guildId, today - 29, lastSettled), ...countQueries(db, g.guildId, lastSettled + 1, today)]);
+    const coldRows = await rowsRead(d1, [...flow, ...countQueries(db, g.guildId, today - 29, today)]);
     const row = (name: string, ms: number[], rows: string) => ({
       request: name,
       n: ms.length,
@@ -123,7 +138,7 @@ export default defineScenario({
       notes: [
         `Seeded in ${seededMs} ms: ${Object.entries(counts).map(([t, c]) => `${t} ${c.toLocaleString('en-US')}`).join(', ')} (one guild, over 365 days).`,
         'Wall time from Node over loopback, one request at a time, through the session, guild and access middleware (guild facts cached after the first request).',
-        'D1 rows read: the overview\'s statements replayed through the D1 binding (meta.rows_read): warm = the rollup rows of the settled days plus indexed counts of the open days; first = every day counted from the indexes.',
+        'D1 rows read: the overview\'s statements replayed through the D1 binding (meta.rows_read): warm = analytics\' daily rows (joins, leaves) + the overview rollup rows of the settled days + indexed counts of the open days; first = analytics\' rows + every counted day counted from the indexes.',
       ],
     };
   },

@@ -2,9 +2,10 @@
  * Issue 16 (analytics): the rollups over a day of lake events from 1,000 guilds, the D1 bytes
  * and rows written per 1,000 events (lake, then rollups), and `/stats heatmap` over 90 days.
  *
- * Lake rows are written with the statement shape of the consumer's bulk path (insert-or-ignore
- * on `source_id`, 100 to a batch) straight into the bot's D1, with a realistic mix and
- * summaries; the rollups run the production functions (`rollupHours` in the cron's 6-hour
+ * Lake rows are written as the consumer's bulk path writes them (insert-or-ignore on
+ * `source_id`; here 500 rows a statement through `json_each`, one type after another so D1's
+ * size after each type gives its bytes a row) straight into the bot's D1, with a realistic mix
+ * and summaries; the rollups run the production functions (`rollupHours` in the cron's 6-hour
  * windows, then `compactDay`) from Node over Miniflare's D1 proxy, with a runner that reads
  * D1's own `rows_written` / `rows_read`. Bytes are D1's `size_after` before and after.
  * `BENCH_ANALYTICS_EVENTS` sets the event count (default 200,000; 1,000,000 takes ~5× as long).
@@ -91,12 +92,79 @@ function lakeRow(rnd: () => number, i: number, day: number) {
   return [sourceId, type, guildId, channel, userId, at, at + 40, JSON.stringify(payload)] as const;
 }
 
-const INSERT =
-  "insert into gateway_events (source_id, type, guild_id, channel_id, user_id, occurred_at, received_at, payload, status) values (?, ?, ?, ?, ?, ?, ?, ?, 'done') on conflict (source_id) do nothing";
+const INSERT_JSON = `insert into gateway_events (source_id, type, guild_id, channel_id, user_id, occurred_at, received_at, payload, status)
+  select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), 'done' from json_each(?) where true
+  on conflict (source_id) do nothing`;
 
 async function size(db: BenchD1): Promise<number> {
   const r = await db.prepare('select 1').run();
   return (r.meta as { size_after?: number }).size_after ?? 0;
+}
+
+const ROLLUP_TABLE_NAMES = {
+  guildHours: 'analytics_guild_hours',
+  channelHours: 'analytics_channel_hours',
+  guildDays: 'analytics_guild_days',
+  channelDays: 'analytics_channel_days',
+  members: 'analytics_members',
+} as const;
+const ROLLUP_TABLES = Object.values(ROLLUP_TABLE_NAMES);
+
+/** Bytes of each table with its indexes (SQLite's `dbstat`), or null where it is not compiled in. */
+async function bytesByTable(db: BenchD1, tables: readonly string[]): Promise<Record<string, number> | null> {
+  try {
+    const out: Record<string, number> = {};
+    for (const t of tables) {
+      const r = await db
+        .prepare("select coalesce(sum(pgsize), 0) as n from dbstat where name = ? or name in (select name from sqlite_master where type = 'index' and tbl_name = ?)")
+        .bind(t, t)
+        .first<{ n: number }>();
+      out[t] = Number(r?.n ?? 0);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** What a 1,000-guild deployment keeps at the defaults (the rollups' shape: docs/operations.md). */
+const DEPLOYMENT = {
+  eventsPerDay: 6_000_000,
+  guilds: 1000,
+  busyChannels: 10,
+  membersSeenPerGuild: 5000,
+  lakeMessageDays: 1,
+  eventDays: 14,
+  hourlyDays: 14,
+  retentionDays: 730,
+};
+const MESSAGE_TYPES = new Set(['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD']);
+
+/** Rows of the storage table: measured bytes per row × rows kept at the defaults. */
+function storageRows(lake: Map<string, { rows: number; bytes: number }>, rollup: Record<'guildHours' | 'channelHours' | 'guildDays' | 'channelDays' | 'members', number>, perTable: boolean) {
+  const d = DEPLOYMENT;
+  const gb = (bytes: number) => `${f(bytes / 1e9, 2)} GB`;
+  const out: Record<string, string | number>[] = [];
+  let total = 0;
+  const line = (what: string, bytesPerRow: number, rowsPerDay: number, days: number | null, kept: number, note: string) => {
+    total += kept * bytesPerRow;
+    out.push({ step: `storage: ${what}`, 'wall ms': '', 'events/s': '', 'rows written / 1,000 events': '', 'bytes / 1,000 events': '', notes: `${f(bytesPerRow, 0)} bytes a row (measured); ${Math.round(rowsPerDay).toLocaleString('en-US')} rows a day × ${days ?? '—'} days = ${Math.round(kept).toLocaleString('en-US')} rows → ${gb(kept * bytesPerRow)}${note}` });
+  };
+  for (const [type, share] of MIX) {
+    const m = lake.get(type);
+    if (!m || m.rows === 0) continue;
+    const days = MESSAGE_TYPES.has(type) ? d.lakeMessageDays : d.eventDays;
+    const perDay = d.eventsPerDay * share;
+    line(`lake ${type} (${share * 100} %)`, m.bytes / m.rows, perDay, days, perDay * days, MESSAGE_TYPES.has(type) ? ' (LAKE_MESSAGE_RETENTION_DAYS; deleted once their day is compacted too, so up to ~1 h more)' : ' (EVENT_RETENTION_DAYS)');
+  }
+  const src = perTable ? ' (dbstat: the table and its indexes)' : ' (the average rollup row: dbstat not available)';
+  line('analytics_guild_hours', rollup.guildHours, d.guilds * 24, d.hourlyDays, d.guilds * 24 * d.hourlyDays, `${src}; every guild-hour filled (ANALYTICS_HOURLY_DAYS)`);
+  line('analytics_channel_hours', rollup.channelHours, d.guilds * d.busyChannels * 24, d.hourlyDays, d.guilds * d.busyChannels * 24 * d.hourlyDays, `${src}; ${d.busyChannels} busy channels a guild, every hour`);
+  line('analytics_guild_days', rollup.guildDays, d.guilds, d.retentionDays, d.guilds * d.retentionDays, `${src} (ANALYTICS_RETENTION_DAYS)`);
+  line('analytics_channel_days', rollup.channelDays, d.guilds * d.busyChannels, d.retentionDays, d.guilds * d.busyChannels * d.retentionDays, src);
+  line('analytics_members', rollup.members, 0, null, d.guilds * d.membersSeenPerGuild, `${src}; ${d.membersSeenPerGuild.toLocaleString('en-US')} members seen a guild, kept while the guild is`);
+  out.push({ step: 'storage: total at the defaults (1,000 guilds, 6 M events a day)', 'wall ms': '', 'events/s': '', 'rows written / 1,000 events': '', 'bytes / 1,000 events': '', notes: `${gb(total)} = ${f((total / 10e9) * 100, 0)} % of D1's 10 GB` });
+  return out;
 }
 
 async function tableRows(db: BenchD1, table: string): Promise<number> {
@@ -114,16 +182,26 @@ export default defineScenario({
     const notes: string[] = [];
     const day = dayOf(Date.now()) - 2;
 
-    // 1. The lake.
+    // 1. The lake, one type after another (the same rows, grouped), so D1's size after each
+    // group gives the bytes of a row of that type with its indexes.
     const rnd = rng(61);
+    const generated = Array.from({ length: events }, (_, j) => lakeRow(rnd, j, day));
     const size0 = await size(d1);
     let lakeWritten = 0;
+    const lakeBytes = new Map<string, { rows: number; bytes: number }>();
     const seedStart = performance.now();
-    for (let i = 0; i < events; i += 100) {
-      const statements = [];
-      for (let j = i; j < Math.min(events, i + 100); j++) statements.push(d1.prepare(INSERT).bind(...lakeRow(rnd, j, day)));
-      for (const r of await d1.batch(statements)) lakeWritten += (r.meta as { rows_written?: number }).rows_written ?? 0;
-      if (i % 100_000 === 0 && i > 0) log(`analytics: ${i.toLocaleString('en-US')} lake rows`);
+    for (const [type] of MIX) {
+      const ofType = generated.filter((r) => r[1] === type);
+      const before = await size(d1);
+      // 500 rows a statement through json_each (the consumer writes 100 insert-or-ignore
+      // statements a batch; the rows, their indexes and their bytes are the same, and Node
+      // reaches D1 through a proxy whose per-statement round trips would dominate).
+      for (let i = 0; i < ofType.length; i += 500) {
+        const r = await d1.prepare(INSERT_JSON).bind(JSON.stringify(ofType.slice(i, i + 500))).run();
+        lakeWritten += (r.meta as { rows_written?: number }).rows_written ?? 0;
+      }
+      lakeBytes.set(type, { rows: ofType.length, bytes: (await size(d1)) - before });
+      log(`analytics: ${ofType.length.toLocaleString('en-US')} lake rows of ${type}`);
     }
     const seedMs = performance.now() - seedStart;
     const size1 = await size(d1);
@@ -161,6 +239,9 @@ export default defineScenario({
       members: await tableRows(d1, 'analytics_members'),
     };
     const rollupRows = Object.values(counts).reduce((a, b) => a + b, 0);
+    // Bytes per rollup table (with its indexes) from SQLite's dbstat, where the build has it;
+    // else every rollup row is charged the average.
+    const tableBytes = await bytesByTable(d1, ROLLUP_TABLES);
     const per1k = (n: number) => (n / events) * 1000;
     rows.push(
       { step: `lake: ${events.toLocaleString('en-US')} events written`, 'wall ms': f(seedMs, 0), 'events/s': f(events / (seedMs / 1000), 0), 'rows written / 1,000 events': f(per1k(lakeWritten)), 'bytes / 1,000 events': f(per1k(size1 - size0), 0), notes: `${lakeRowsKept.toLocaleString('en-US')} lake rows; ${f((size1 - size0) / lakeRowsKept, 0)} bytes a row with its 3 indexes` },
@@ -168,6 +249,12 @@ export default defineScenario({
       { step: 'compact the day', 'wall ms': f(compactMs, 0), 'events/s': f(events / (compactMs / 1000), 0), 'rows written / 1,000 events': f(per1k(totals.rowsWritten - hourWritten - redoWritten)), 'bytes / 1,000 events': f(per1k(size2 - size1), 0), notes: `rollup tables: ${JSON.stringify(counts)}; ${f((size2 - size1) / rollupRows, 0)} bytes a rollup row` },
       { step: 'recompute the 24 hours', 'wall ms': f(redoMs, 0), 'events/s': f(events / (redoMs / 1000), 0), 'rows written / 1,000 events': f(per1k(redoWritten)), 'bytes / 1,000 events': '', notes: 'idempotent: 0 rows written expected' },
     );
+
+    // Bytes and rows per row, measured above, projected to 1,000 guilds at ≈ 6 M events a day
+    // with the default retention (docs/operations.md#analytics-storage-and-retention).
+    const avgRollup = (size2 - size1) / rollupRows;
+    const perRow = (table: keyof typeof counts) => (tableBytes ? tableBytes[ROLLUP_TABLE_NAMES[table]]! / Math.max(1, counts[table]) : avgRollup);
+    rows.push(...storageRows(lakeBytes, { guildHours: perRow('guildHours'), channelHours: perRow('channelHours'), guildDays: perRow('guildDays'), channelDays: perRow('channelDays'), members: perRow('members') }, tableBytes !== null));
 
     // 3. /stats heatmap over 90 days for one busy guild: 76 compacted days + 14 days of hours.
     const g = '99000000000000001';

@@ -2,12 +2,13 @@
  * Per-day counts for the dashboard overview: one grouped query per metric over an index
  * range of `(guild_id, <time>)`, so a count reads the rows of its range and nothing else.
  * Features export their own counters (built with `countPerDay`) through their `public.ts`.
+ * (Members joined and left are not counted here: the event lake keeps only
+ * `EVENT_RETENTION_DAYS`, so the overview reads them from analytics' rollups.)
  */
 import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
-import { gatewayEvents } from './gateway/schema';
 import { commandLog } from './schema';
 
 /** Milliseconds in a UTC day. */
@@ -49,11 +50,3 @@ export function countPerDay(
 /** Interactions handled per day (every `command_log` row). */
 export const commandsPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
   countPerDay(db, commandLog, { guild: commandLog.guildId, time: commandLog.createdAt }, guildId, fromMs, toMs);
-
-/** Members who joined per day, from the event lake. */
-export const joinsPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
-  countPerDay(db, gatewayEvents, { guild: gatewayEvents.guildId, time: gatewayEvents.occurredAt }, guildId, fromMs, toMs, eq(gatewayEvents.type, 'GUILD_MEMBER_ADD'));
-
-/** Members who left per day, from the event lake. */
-export const leavesPerDay: DailyCounter = (db, guildId, fromMs, toMs) =>
-  countPerDay(db, gatewayEvents, { guild: gatewayEvents.guildId, time: gatewayEvents.occurredAt }, guildId, fromMs, toMs, eq(gatewayEvents.type, 'GUILD_MEMBER_REMOVE'));

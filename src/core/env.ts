@@ -68,7 +68,7 @@ export const configSchema = z.object({
   INTERACTION_MAX_AGE_S: integer(300, 1, 3600, 'seconds'),
   DEFER_AFTER_MS: integer(2500, 0, 2900, 'milliseconds'),
   COMMAND_LOG_FLUSH_MS: integer(200, 0, 10_000, 'milliseconds'),
-  GATEWAY_INTENTS: integer(38531, 1, 2 ** 31 - 1, 'intent bits'),
+  GATEWAY_INTENTS: integer(38535, 1, 2 ** 31 - 1, 'intent bits'),
   EVENT_MAX_ATTEMPTS: integer(5, 1, 100, 'attempts'),
   EVENT_RETENTION_DAYS: integer(14, 1, 3650, 'days'),
   LAKE_MESSAGE_RETENTION_DAYS: integer(1, 1, 3650, 'days'),

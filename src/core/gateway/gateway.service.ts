@@ -21,7 +21,7 @@ export interface GatewayStatus {
   shards: RelayStatus[];
 }
 
-/** The configured intents (`GATEWAY_INTENTS`, default 38531). */
+/** The configured intents (`GATEWAY_INTENTS`, default 38535). */
 export function configuredIntents(env: Pick<Env, 'GATEWAY_INTENTS'>): number {
   const n = Number(env.GATEWAY_INTENTS);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_INTENTS;

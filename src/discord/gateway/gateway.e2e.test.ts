@@ -57,7 +57,7 @@ describe('gateway pipeline end to end', () => {
     const started = await send(slashCommand('gateway', { guildId: plain.guildId, user: operator, options: [subcommand('start')] }), opEnv);
     expect(started.status).toBe(200);
     await gw.waitFor((l) => l.session?.live === true, { what: 'READY' });
-    expect((await gw.received(GatewayOpcodes.Identify))[0]!.d).toMatchObject({ token: env.DISCORD_BOT_TOKEN, shard: [0, 1], intents: 38531 });
+    expect((await gw.received(GatewayOpcodes.Identify))[0]!.d).toMatchObject({ token: env.DISCORD_BOT_TOKEN, shard: [0, 1], intents: 38535 });
 
     const gatedUser = await fake.addMember(gated.guildId, { username: 'gated' });
     const plainUser = await fake.addMember(plain.guildId, { username: 'plain' });

@@ -73,7 +73,7 @@ describe('gateway relay', () => {
     expect(identify).toHaveLength(1);
     expect(identify[0]!.d).toEqual({
       token: env.DISCORD_BOT_TOKEN,
-      intents: 38531,
+      intents: 38535,
       properties: { os: 'linux', browser: 'gatehouse', device: 'gatehouse' },
       shard: [0, 1],
     });

@@ -5,8 +5,8 @@
 
 import type { QuarantinedEvent } from './outbox';
 
-/** GUILDS | GUILD_MEMBERS | GUILD_VOICE_STATES | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | DIRECT_MESSAGES | MESSAGE_CONTENT. */
-export const DEFAULT_INTENTS = 38531;
+/** GUILDS | GUILD_MEMBERS | GUILD_MODERATION | GUILD_VOICE_STATES | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | DIRECT_MESSAGES | MESSAGE_CONTENT. */
+export const DEFAULT_INTENTS = 38535;
 
 /** What a shard is started with (`startGateway` computes it from `GET /gateway/bot`). */
 export interface ShardPlan {

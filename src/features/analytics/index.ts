@@ -1,7 +1,7 @@
 import { defineFeature } from '../../core/define';
 import { statsCommand } from './commands/stats.command';
 import { analyticsRollupCron } from './crons/rollup.cron';
-import { driftEvents, driftReconcileCron } from './drift';
+import { driftEvents, driftMemberRolesHook, driftReconcileCron } from './drift';
 import { funnelLakeHook, funnelLevelUp } from './funnel/funnel.hook';
 
 /** Activity rollups of the event lake, members' last-seen facts, `/stats` charts. */
@@ -11,6 +11,6 @@ export const analytics = defineFeature({
   commands: [statsCommand],
   events: [...driftEvents],
   crons: [analyticsRollupCron, driftReconcileCron],
-  lakeHooks: [funnelLakeHook],
+  lakeHooks: [funnelLakeHook, driftMemberRolesHook],
   internalEvents: [funnelLevelUp],
 });

@@ -8,6 +8,7 @@ export {
   MAX_LURKERS,
   activitySeries,
   channelActivity,
+  guildDaysQuery,
   heatmap,
   lurkers,
   memberFlow,

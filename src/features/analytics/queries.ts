@@ -53,25 +53,37 @@ const guildSums = (t: typeof analyticsGuildHours | typeof analyticsGuildDays, me
   commands: sql<number>`sum(${t.commands})`,
 });
 
+/**
+ * The per-day rollup rows of a guild over days `[fromDay, toDay]`, as two statements for a
+ * caller's `db.batch` (compacted days from the daily table; the hours of the rest, summed per
+ * day), and `read`, which folds their two results (in that order) into points by day. Days
+ * with nothing are absent; days not compacted yet are `partial`.
+ */
+export function guildDaysQuery(db: Db, guildId: string, fromDay: number, toDay: number) {
+  const day = sql<number>`${analyticsGuildHours.hour} / 24`;
+  const days = db
+    .select({ day: analyticsGuildDays.day, ...guildSums(analyticsGuildDays, 'sum') })
+    .from(analyticsGuildDays)
+    .where(and(eq(analyticsGuildDays.guildId, guildId), gte(analyticsGuildDays.day, fromDay), lte(analyticsGuildDays.day, toDay), lt(analyticsGuildDays.day, DAY_MARK)))
+    .groupBy(analyticsGuildDays.day);
+  const hours = db
+    .select({ day, ...guildSums(analyticsGuildHours, 'max') })
+    .from(analyticsGuildHours)
+    .where(and(eq(analyticsGuildHours.guildId, guildId), gte(analyticsGuildHours.hour, sql`max(${fromDay * 24}, ${DAY_MARK} * 24)`), lt(analyticsGuildHours.hour, (toDay + 1) * 24)))
+    .groupBy(day);
+  const read = ([dayRows, hourRows]: readonly unknown[]): Map<number, ActivityPoint> => {
+    const out = new Map<number, ActivityPoint>();
+    for (const r of dayRows as Awaited<typeof days>) out.set(Number(r.day), numbers({ ...r, t: Number(r.day) * DAY_MS }));
+    for (const r of hourRows as Awaited<typeof hours>) out.set(Number(r.day), { ...numbers({ ...r, t: Number(r.day) * DAY_MS }), partial: true });
+    return out;
+  };
+  return { statements: [days, hours] as const, read };
+}
+
 /** Per-day rows of a guild over days `[fromDay, toDay]`: compacted days and the hours of the rest, one batch. */
 async function guildDays(db: Db, guildId: string, fromDay: number, toDay: number): Promise<Map<number, ActivityPoint>> {
-  const day = sql<number>`${analyticsGuildHours.hour} / 24`;
-  const [days, hours] = await db.batch([
-    db
-      .select({ day: analyticsGuildDays.day, ...guildSums(analyticsGuildDays, 'sum') })
-      .from(analyticsGuildDays)
-      .where(and(eq(analyticsGuildDays.guildId, guildId), gte(analyticsGuildDays.day, fromDay), lte(analyticsGuildDays.day, toDay), lt(analyticsGuildDays.day, DAY_MARK)))
-      .groupBy(analyticsGuildDays.day),
-    db
-      .select({ day, ...guildSums(analyticsGuildHours, 'max') })
-      .from(analyticsGuildHours)
-      .where(and(eq(analyticsGuildHours.guildId, guildId), gte(analyticsGuildHours.hour, sql`max(${fromDay * 24}, ${DAY_MARK} * 24)`), lt(analyticsGuildHours.hour, (toDay + 1) * 24)))
-      .groupBy(day),
-  ]);
-  const out = new Map<number, ActivityPoint>();
-  for (const r of days) out.set(Number(r.day), numbers({ ...r, t: Number(r.day) * DAY_MS }));
-  for (const r of hours) out.set(Number(r.day), { ...numbers({ ...r, t: Number(r.day) * DAY_MS }), partial: true });
-  return out;
+  const query = guildDaysQuery(db, guildId, fromDay, toDay);
+  return query.read(await db.batch(query.statements));
 }
 
 function numbers(r: Omit<ActivityPoint, 'partial'> & { day?: number }): ActivityPoint {

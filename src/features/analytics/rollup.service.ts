@@ -39,7 +39,10 @@ const NOT_BOT = sql.raw(`coalesce(json_extract(payload, '$.bot'), 0) = 0`);
  * the command log's interactions (`COMMAND` for slash commands, `INTERACTION` for the rest).
  */
 function acts(from: number, to: number, guilds?: readonly string[]): SQL {
-  const inGuilds = (column: string) => (guilds ? sql`AND ${sql.raw(column)} IN (${sql.join(guilds.map((g) => sql`${g}`), sql`, `)})` : sql``);
+  // The list is bound as one JSON value: D1 allows 100 bound parameters a statement, and a
+  // compaction statement names its guilds three times.
+  const list = guilds ? JSON.stringify(guilds) : '';
+  const inGuilds = (column: string) => (guilds ? sql`AND ${sql.raw(column)} IN (SELECT value FROM json_each(${list}))` : sql``);
   return sql`acts AS (
     SELECT guild_id AS g, channel_id AS c, user_id AS u, occurred_at AS t, type AS k, json_extract(payload, '$.joinedAt') AS j
       FROM ${gatewayEvents}
@@ -231,10 +234,7 @@ export function dayStatements(day: number, guilds: readonly string[]): SQL[] {
   const from = day * DAY_MS;
   const to = from + DAY_MS;
   const h0 = day * 24;
-  const ids = sql.join(
-    guilds.map((g) => sql`${g}`),
-    sql`, `,
-  );
+  const ids = sql`SELECT value FROM json_each(${JSON.stringify(guilds)})`;
   const guildDays = sql`WITH ${acts(from, to, guilds)},
     m AS (SELECT g, count(DISTINCT u) AS n FROM acts WHERE ${ACTIVE} GROUP BY g)
     INSERT INTO ${analyticsGuildDays} (guild_id, day, messages, members, reactions, voice_minutes, joins, leaves, commands, hourly)

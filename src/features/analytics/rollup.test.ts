@@ -138,4 +138,21 @@ describe('analytics rollups', () => {
     expect(second.rowsWritten).toBe(0);
     expect(await db.select().from(analyticsGuildDays).where(inArray(analyticsGuildDays.guildId, guilds))).toEqual(before);
   });
+
+  it('compacts a day of more guilds than one statement takes (their lists bound as one value: D1 allows 100 parameters a statement)', async () => {
+    const env = testEnv();
+    const db = getDb(env);
+    const guilds = newGuilds(90);
+    const day = Math.floor(Date.UTC(2026, 9, 20) / DAY_MS);
+    const events = randomWorld({ guilds, channels: 2, users: 3, events: 270, fromHour: day * 24, hours: 24, seed: 7 });
+    await seed(env, db, events);
+    await rollupHours(db, day * 24, (day + 1) * DAY_MS);
+    await compactDay(db, day, 50, d1Runner(env.DB as never));
+    const rows = await db.select().from(analyticsGuildDays).where(and(inArray(analyticsGuildDays.guildId, guilds), eq(analyticsGuildDays.day, day)));
+    const withHours = new Set((await db.select({ g: analyticsGuildHours.guildId }).from(analyticsGuildHours).where(inArray(analyticsGuildHours.guildId, guilds))).map((r) => r.g));
+    expect(withHours.size).toBeGreaterThan(40);
+    expect(rows.length).toBe(withHours.size);
+    const people = events.filter((e) => !e.bot);
+    for (const r of rows) expect(r.messages).toBe(people.filter((e) => e.guildId === r.guildId && e.kind === 'MESSAGE_CREATE').length);
+  });
 });

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { MODEL_VERSION } from './model';
 import type { Db } from '../../db/client';
 import { avatarScans, type AvatarScanRow } from './schema';
@@ -12,6 +12,16 @@ export type AvatarScanResult = Omit<AvatarScanRow, 'scannedAt'> & { scannedAt?: 
  */
 export class AvatarScans {
   constructor(private readonly db: Db) {}
+
+  /** Which of `avatarHashes` this model has a result for (one read). */
+  async scoredByThisModel(avatarHashes: readonly string[]): Promise<Set<string>> {
+    if (avatarHashes.length === 0) return new Set();
+    const rows = await this.db
+      .select({ avatarHash: avatarScans.avatarHash })
+      .from(avatarScans)
+      .where(and(inArray(avatarScans.avatarHash, [...avatarHashes]), eq(avatarScans.modelVersion, MODEL_VERSION)));
+    return new Set(rows.map((r) => r.avatarHash));
+  }
 
   /** The stored result for `avatarHash`, or null. */
   async get(avatarHash: string): Promise<AvatarScanRow | null> {

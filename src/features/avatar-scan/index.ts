@@ -1,6 +1,6 @@
 import { defineFeature } from '../../core/define';
 import { scanCommand } from './commands/scan.command';
-import { scanOnAvatarChangeEvent } from './events/scan-on-avatar-change.event';
+import { scanOnAvatarChangeHook } from './events/scan-on-avatar-change.hook';
 import { scanOnJoinEvent } from './events/scan-on-join.event';
 import { AVATAR_SCAN_MODULE } from './module';
 
@@ -12,5 +12,6 @@ export const avatarScan = defineFeature({
   name: AVATAR_SCAN_MODULE,
   description: 'Avatar safety scans for gated servers',
   commands: [scanCommand],
-  events: [scanOnJoinEvent, scanOnAvatarChangeEvent],
+  events: [scanOnJoinEvent],
+  lakeHooks: [scanOnAvatarChangeHook],
 });

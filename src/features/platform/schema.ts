@@ -4,9 +4,10 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * One settled UTC day of a guild's overview (members joined and left, applications
- * submitted and decided, cases opened, commands used), written once by the first overview
- * request that needs the day after it has settled, and read back instead of recounting.
+ * One settled UTC day of a guild's overview (applications submitted and decided, cases
+ * opened, commands used), written once by the first overview request that needs the day
+ * after it has settled, and read back instead of recounting. Members joined and left are
+ * not kept here: the overview reads them from analytics' rollups.
  */
 export const overviewDays = sqliteTable(
   'overview_days',
@@ -14,8 +15,6 @@ export const overviewDays = sqliteTable(
     guildId: text('guild_id').notNull(),
     /** Days since 1970-01-01 UTC. */
     day: integer('day').notNull(),
-    joined: integer('joined').notNull(),
-    left: integer('left').notNull(),
     submitted: integer('submitted').notNull(),
     decided: integer('decided').notNull(),
     cases: integer('cases').notNull(),

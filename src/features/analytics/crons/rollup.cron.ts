@@ -55,6 +55,7 @@ export const analyticsRollupCron = defineCron({
       hoursMark = row?.t == null ? current - REDO_HOURS : hourOf(row.t);
     }
     let start = Math.max(Math.min(hoursMark, current - REDO_HOURS), oldestKept);
+    const firstHour = start;
     let windows = 0;
     let left = 0;
     while (start <= current) {
@@ -78,8 +79,11 @@ export const analyticsRollupCron = defineCron({
       start = end;
     }
 
-    // Days whose 24 hours are all final.
-    let daysMark = marks.get('days') ?? dayOf(Math.max(oldestKept, Math.min(hoursMark, current - REDO_HOURS)) * HOUR_MS);
+    // Days whose 24 hours are all final. With no watermark yet (a first run's backfill), from
+    // the day this run started rolling up, kept at once: a backfill takes several runs, and
+    // every day it rolls up must be compacted (the queries read hourly rows only from it on).
+    let daysMark = marks.get('days') ?? dayOf(firstHour * HOUR_MS);
+    if (!marks.has('days')) await within(1, () => setWatermark(ctx.db, 'days', daysMark));
     let days = 0;
     while ((daysMark + 1) * 24 <= hoursMark && days < MAX_DAYS) {
       const day = daysMark;

@@ -1,6 +1,6 @@
 /**
- * The gateway side of the drift watch: role create/update/delete, member role changes and
- * departures, and audit log entries (who did it; needs the GUILD_MODERATION intent, 1 << 2,
+ * The gateway side of the drift watch: role create/update/delete, member role changes (a lake
+ * hook, a chunk of updates at a time) and departures, and audit log entries (who did it; needs the GUILD_MODERATION intent, 1 << 2,
  * and View Audit Log). Each handler writes its change and state in one batch whose change rows
  * exist only when the state really differed (see `drift.repo.ts`), then posts what is owed to
  * the mod log. Guilds are enrolled by `GUILD_CREATE` and by role events; changes are recorded
@@ -14,10 +14,11 @@ import type {
   GatewayGuildRoleDeleteDispatchData,
   GatewayGuildRoleUpdateDispatchData,
 } from 'discord-api-types/v10';
-import { defineEvent, type EventHandler } from '../../../core/define';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { defineEvent, defineLakeHook, type EventHandler } from '../../../core/define';
 import type { EventContext } from '../../../core/context';
 import { FLUSH_COST, flushAlerts, refreshAlerts } from './alerts';
-import { AUDIT, GuildDrift, type Seen } from './drift.repo';
+import { AUDIT, GuildDrift, membersView, type Seen } from './drift.repo';
 import { snowflakeTime } from './permissions';
 
 function seenBy(ctx: EventContext<'guild'>): Seen {
@@ -62,26 +63,55 @@ export const driftRoleDeleteEvent = defineEvent<GatewayGuildRoleDeleteDispatchDa
   },
 });
 
+/** Guilds with changes a chunk's declared cost holds a flush for (changes to dangerous roles are rare). */
+const FLUSHED_GUILDS = 8;
+
 /**
- * `GUILD_MEMBER_UPDATE`: one read (the followed roles and which the member holds); most
- * updates (nicknames, avatars, other roles) stop there.
+ * `GUILD_MEMBER_UPDATE`, a chunk at a time after the lake write (a lake hook): one read for
+ * the whole chunk (the followed roles of its guilds and which of its members hold them), so
+ * the many updates that touch no followed role (nicknames, avatars, other roles) cost nothing
+ * more. Updates of one member in a chunk are applied in order against the state as it
+ * stands after the previous one; every change's pair goes into one batch for the chunk, then
+ * each guild with a change flushes its alerts. The change rows are keyed by the event's
+ * source id and conditional on the state (`drift.repo.ts`), so a redelivered chunk adds
+ * nothing.
  */
-export const driftMemberUpdateEvent = defineEvent<GatewayGuildMemberUpdateDispatchData>({
+export const driftMemberRolesHook = defineLakeHook({
   name: 'analytics-drift-member-roles',
-  type: 'GUILD_MEMBER_UPDATE',
-  cost: 2 + FLUSH_COST,
-  handler: async (ctx, member) => {
-    const drift = new GuildDrift(ctx.db, ctx.guildId);
-    const view = await drift.memberView(member.user.id);
-    if (!view.length) return;
-    const has = new Set(member.roles);
-    const seen = seenBy(ctx);
-    const stmts = view.flatMap((r) =>
-      has.has(r.roleId) && !r.held ? drift.holderAdded(r.roleId, member.user.id, seen) : !has.has(r.roleId) && r.held ? drift.holderRemoved(r.roleId, member.user.id, seen) : [],
-    );
-    if (!stmts.length) return;
-    await ctx.db.batch(stmts as never);
-    await flushAlerts(ctx, ctx.config, drift);
+  types: ['GUILD_MEMBER_UPDATE'],
+  // The read, the change batch, and a flush per guild with changes (rare: dangerous roles).
+  cost: (n) => 2 + FLUSH_COST * Math.min(n, FLUSHED_GUILDS),
+  handler: async (ctx, events) => {
+    const updates = events.flatMap((e) => {
+      const member = e.payload as Partial<GatewayGuildMemberUpdateDispatchData> | null;
+      return member?.user?.id && Array.isArray(member.roles) ? [{ sourceId: e.sourceId, guildId: e.guildId, userId: member.user.id, roles: new Set(member.roles) }] : [];
+    });
+    const view = await membersView(ctx.db, updates);
+    if (view.size === 0) return;
+    const stmts: BatchItem<'sqlite'>[] = [];
+    const changed = new Map<string, GuildDrift>();
+    const now = Date.now();
+    for (const u of updates) {
+      const roles = view.get(u.guildId);
+      if (!roles) continue;
+      const drift = changed.get(u.guildId) ?? new GuildDrift(ctx.db, u.guildId);
+      const seen: Seen = { key: u.sourceId, source: 'gateway', at: now };
+      const before = stmts.length;
+      for (const r of roles) {
+        const held = r.holders.has(u.userId);
+        if (u.roles.has(r.roleId) && !held) {
+          stmts.push(...drift.holderAdded(r.roleId, u.userId, seen));
+          r.holders.add(u.userId);
+        } else if (!u.roles.has(r.roleId) && held) {
+          stmts.push(...drift.holderRemoved(r.roleId, u.userId, seen));
+          r.holders.delete(u.userId);
+        }
+      }
+      if (stmts.length > before) changed.set(u.guildId, drift);
+    }
+    if (stmts.length === 0) return;
+    await ctx.db.batch(stmts as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    for (const [guildId, drift] of changed) await flushAlerts(ctx, ctx.config(guildId), drift);
   },
 });
 
@@ -147,7 +177,6 @@ export const driftEvents: EventHandler<any, any>[] = [
   driftRoleCreateEvent,
   driftRoleUpdateEvent,
   driftRoleDeleteEvent,
-  driftMemberUpdateEvent,
   driftMemberRemoveEvent,
   driftAuditEntryEvent,
 ];

@@ -57,6 +57,42 @@ export interface DriftReport {
   holders: number;
 }
 
+/** One guild's current followed roles, each with which of the asked members hold it. */
+export type MembersView = Map<string, { roleId: string; holders: Set<string> }[]>;
+
+/**
+ * The current followed roles of the guilds of `members`, each with which of those members
+ * hold it: one query for a chunk of member updates (`memberView` for many). Guilds with no
+ * followed role are absent. Scoped to the guilds asked (lists bound as one JSON value each).
+ */
+export async function membersView(db: Db, members: readonly { guildId: string; userId: string }[]): Promise<MembersView> {
+  const out: MembersView = new Map();
+  if (members.length === 0) return out;
+  const guilds = JSON.stringify([...new Set(members.map((m) => m.guildId))]);
+  const users = JSON.stringify([...new Set(members.map((m) => m.userId))]);
+  const rows = await db
+    .select({ guildId: driftRoles.guildId, roleId: driftRoles.roleId, holder: driftHolders.userId })
+    .from(driftRoles)
+    .leftJoin(
+      driftHolders,
+      and(
+        eq(driftHolders.guildId, driftRoles.guildId),
+        eq(driftHolders.scope, driftRoles.scope),
+        eq(driftHolders.roleId, driftRoles.roleId),
+        sql`${driftHolders.userId} IN (SELECT value FROM json_each(${users}))`,
+      ),
+    )
+    .where(and(sql`${driftRoles.guildId} IN (SELECT value FROM json_each(${guilds}))`, eq(driftRoles.scope, 'current')));
+  for (const r of rows) {
+    let roles = out.get(r.guildId);
+    if (!roles) out.set(r.guildId, (roles = []));
+    let role = roles.find((x) => x.roleId === r.roleId);
+    if (!role) roles.push((role = { roleId: r.roleId, holders: new Set() }));
+    if (r.holder !== null) role.holders.add(r.holder);
+  }
+  return out;
+}
+
 export class GuildDrift {
   constructor(
     private readonly db: Db,

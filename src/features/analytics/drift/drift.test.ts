@@ -12,6 +12,7 @@ import { snowflake } from '../../../testing/snowflake';
 import { send } from '../../../testing/harness';
 import { slashCommand } from '../../../testing/interactions';
 import type { Person } from '../../../testing/guild-world';
+import { meterD1 } from '../../../testing/metered';
 import { driftWorld, memberRoleAudit, memberUpdate, type DriftWorld } from '../testing/drift-world';
 import { GuildDrift } from './drift.repo';
 
@@ -73,6 +74,50 @@ describe('role drift', () => {
 
     const report = await drift.drift();
     expect(report.items).toEqual([{ kind: 'holder.added', roleId: bouncers.id, roleName: 'Bouncers', userId: target.user.id }]);
+    await w.fake.assertNoViolations();
+  });
+
+  it('reads once per chunk of member updates, whatever its size; changes in a chunk are applied in order and alerted once', async () => {
+    await baseline();
+    const bouncers = await w.role('Bouncers');
+    const people = await Promise.all(Array.from({ length: 4 }, () => w.member()));
+    const metered = meterD1(w.env);
+    // Nickname-style updates touching no followed role: the D1 round trips of a chunk do not grow with it.
+    const quiet = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'GUILD_MEMBER_UPDATE', payload: memberUpdate(people[i % people.length]!.user.id, []) }));
+    metered.takeD1();
+    await w.pack(quiet(2), metered.env);
+    const small = metered.takeD1();
+    await w.pack(quiet(25), metered.env);
+    const large = metered.takeD1();
+    expect(large).toBe(small);
+    // Per event it was a read (and a claim and a settlement) each: 25 updates would be well over 25.
+    expect(large).toBeLessThanOrEqual(6);
+    expect(await alerts()).toHaveLength(0);
+
+    // A chunk with real changes among the quiet ones: given, taken back and given again (in order), and another member given.
+    const [a, b] = people as [Person, Person];
+    await w.pack(
+      [
+        ...quiet(10),
+        { type: 'GUILD_MEMBER_UPDATE', payload: memberUpdate(a.user.id, [bouncers.id]), sourceId: 'chunk-a1' },
+        { type: 'GUILD_MEMBER_UPDATE', payload: memberUpdate(a.user.id, []), sourceId: 'chunk-a2' },
+        { type: 'GUILD_MEMBER_UPDATE', payload: memberUpdate(a.user.id, [bouncers.id]), sourceId: 'chunk-a3' },
+        { type: 'GUILD_MEMBER_UPDATE', payload: memberUpdate(b.user.id, [bouncers.id]), sourceId: 'chunk-b1' },
+      ],
+      metered.env,
+    );
+    const kinds = (await drift.timeline(0)).filter((c) => c.kind !== 'baseline.accepted').map((c) => `${c.kind}:${c.userId}`);
+    expect(kinds.sort()).toEqual([`holder.added:${a.user.id}`, `holder.added:${a.user.id}`, `holder.added:${b.user.id}`, `holder.removed:${a.user.id}`].sort());
+    expect((await drift.holders()).filter((h) => h.roleId === bouncers.id).map((h) => h.userId).sort()).toEqual([a.user.id, b.user.id].sort());
+    let posted = await alerts();
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.embeds![0]!.description!.split('\n')).toHaveLength(4);
+
+    // The same chunk redelivered: nothing new.
+    await w.pack([{ type: 'GUILD_MEMBER_UPDATE', payload: memberUpdate(b.user.id, [bouncers.id]), sourceId: 'chunk-b1' }]);
+    posted = await alerts();
+    expect(posted).toHaveLength(1);
+    expect((await drift.timeline(0)).filter((c) => c.kind !== 'baseline.accepted')).toHaveLength(4);
     await w.fake.assertNoViolations();
   });
 

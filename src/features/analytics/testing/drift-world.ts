@@ -15,6 +15,8 @@ export interface DriftWorld extends GuildWorld {
   modLog: string;
   /** Feeds one gateway event (at least once: the same `sourceId` may be sent again). */
   event(type: string, payload: Record<string, unknown>, sourceId?: string): Promise<void>;
+  /** Feeds gateway events as one queue message (a pack, as the relay sends bursts), through `env` (default the world's). */
+  pack(events: { type: string; payload: Record<string, unknown>; sourceId?: string }[], env?: Env): Promise<void>;
   /** Runs the hourly trigger (the reconciliation) at `at`. */
   hourly(at?: number): Promise<void>;
   role(name: string): Promise<APIRole>;
@@ -34,6 +36,14 @@ export async function driftWorld(): Promise<DriftWorld> {
       await worker.queue(batch as never, w.env, ctx);
       const result = await getQueueResult(batch, ctx);
       if (result.retryMessages.length) throw new Error(`event ${type} was retried`);
+    },
+    async pack(events, env = w.env) {
+      const body = { events: events.map((e) => ({ type: e.type, sourceId: e.sourceId ?? `${e.type}:${++seq}`, guildId: w.g.guildId, payload: { guild_id: w.g.guildId, ...e.payload }, receivedAt: Date.now() })) };
+      const batch = createMessageBatch('gatehouse-events', [{ id: `m${++seq}`, timestamp: new Date(), attempts: 1, body }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch as never, env, ctx);
+      const result = await getQueueResult(batch, ctx);
+      if (result.retryMessages.length) throw new Error('the pack was retried');
     },
     async hourly(at = Date.now()) {
       const ctx = createExecutionContext();

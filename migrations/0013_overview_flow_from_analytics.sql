@@ -1,0 +1,2 @@
+ALTER TABLE `overview_days` DROP COLUMN `joined`;--> statement-breakpoint
+ALTER TABLE `overview_days` DROP COLUMN `left`;
