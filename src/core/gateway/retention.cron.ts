@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { gatewayEvents } from './schema';
 
 /** Days the event lake keeps events when `EVENT_RETENTION_DAYS` is not set. */
-export const DEFAULT_RETENTION_DAYS = 14;
+export const DEFAULT_RETENTION_DAYS = 7;
 
 /** The retention window from `EVENT_RETENTION_DAYS`. */
 export function retentionDays(env: Pick<Env, 'EVENT_RETENTION_DAYS'>): number {

@@ -28,7 +28,7 @@ describe('platform dashboard API: overview over analytics rollups', () => {
     const db = testBindings.DB;
     const now = Date.now();
     const today = dayOf(now);
-    // Twenty days ago: past EVENT_RETENTION_DAYS (14), so the lake no longer has these rows.
+    // Twenty days ago: past EVENT_RETENTION_DAYS (7), so the lake no longer has these rows.
     const day = today - 20;
     const lake = (id: string, type: string, user: string, at: number, payload = '{}') =>
       db
