@@ -41,7 +41,7 @@ export default async function render(ctx) {
   };
 
   const url = h('input', { name: 'url', type: 'url', required: true, placeholder: 'https://example.com/gatehouse-hook', autocomplete: 'off' });
-  const boxes = data.eventTypes.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'events', value: t }), ` ${t}`));
+  const boxes = data.eventTypes.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'events', value: t }), t));
   const form = h(
     'form',
     { class: 'card', id: 'webhook-form' },
@@ -103,11 +103,12 @@ export default async function render(ctx) {
           ['URL', (w) => h('a', { href: href(`/g/${ctx.guildId}/webhooks`, { webhook: w.id }) }, w.url)],
           ['Events', (w) => w.events.join(', ')],
           ['State', (w) => (w.enabled ? h('span', { class: 'badge' }, 'enabled') : h('span', { class: 'badge muted', title: w.disabledReason ?? '' }, 'disabled'))],
-          ['Secret', (w) => [h('code', null, w.secretHint), w.previousSecret ? h('p', { class: 'hint', data: { previous: w.id } }, 'and ', h('code', null, w.previousSecret.hint), ` until ${fmtDateTime(w.previousSecret.expiresAt)}`) : null]],
+          ['Secret', (w) => h('div', null, h('code', { class: 'nowrap' }, w.secretHint), w.previousSecret ? h('p', { class: 'hint', data: { previous: w.id } }, 'and ', h('code', { class: 'nowrap' }, w.previousSecret.hint), ` until ${fmtDateTime(w.previousSecret.expiresAt)}`) : null)],
           ['', actions],
         ],
         data.webhooks,
-        { rowProps: (w) => ({ data: { webhook: w.id } }) },
+        // Stacked on a phone (label beside each value), like the delivery log: no sideways scrolling.
+        { class: 'stack-table', rowProps: (w) => ({ data: { webhook: w.id } }) },
       )
     : empty('No webhooks yet.');
 
