@@ -31,6 +31,9 @@ export interface ServedWorker {
 
 const TICKS = clockTicksPerSecond();
 
+/** `WEBHOOKS_SECRET` of the served Workers: scenario 60 seals its subscription's secret under it. */
+export const BENCH_WEBHOOKS_SECRET = 'bench-webhooks-master-secret-0123456789';
+
 
 /** The parsed `wrangler.toml` (wrangler's own reader, so the bench follows the deploy config). */
 export function readWranglerConfig(root: string): Unstable_Config {
@@ -103,7 +106,7 @@ export async function serveBot(options: BotOptions): Promise<ServedWorker & { db
     DISCORD_BOT_TOKEN: 'bench-bot-token',
     DISCORD_CLIENT_SECRET: 'bench-client-secret',
     // Webhooks on, to the bench's loopback receiver (scenario 60).
-    WEBHOOKS_SECRET: 'bench-webhooks-master-secret-0123456789',
+    WEBHOOKS_SECRET: BENCH_WEBHOOKS_SECRET,
     WEBHOOKS_LOCAL: 'true',
   };
   const d1Databases = Object.fromEntries(config.d1_databases.map((d) => [d.binding, d.database_id ?? d.binding]));

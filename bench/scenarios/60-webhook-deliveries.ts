@@ -1,17 +1,22 @@
 /**
  * Issue 17 (outgoing webhooks): deliveries per second through the WEBHOOKS queue consumer.
  * Delivery rows are seeded for one subscription whose target is a loopback receiver in this
- * process answering 200 at once; their ids are handed to the bot's `queue()` handler in
+ * process answering 200 at once; their ids are handed to the web Worker's `queue()` handler
+ * (it consumes WEBHOOKS since the split, workers/web/index.ts; `serveBot` serves it with
+ * `WEBHOOKS_SECRET` = `MASTER` and `WEBHOOKS_LOCAL`, so the loopback target is allowed) in
  * batches of 10 (the consumer's `max_batch_size`), several batches in flight. Each delivery
  * is the full path: claim (conditional UPDATE), subscription read, secret unsealed, HMAC
  * signature, POST, settle batch. Reported: deliveries/s, workerd CPU per delivery, and that
- * every row ended `delivered`.
+ * every row ended `delivered` (the bot and web Workers share one workerd process, whose CPU
+ * is what is counted).
  */
 import { sealSecret } from '../../src/features/webhooks/signing';
 import { startWebhookReceiver } from '../../src/testing/webhook-receiver';
+import { BENCH_WEBHOOKS_SECRET } from '../lib/workers';
 import { defineScenario, expectThat, type CustomResult } from '../scenario';
 
-const MASTER = 'bench-webhooks-master-secret-0123456789';
+/** The `WEBHOOKS_SECRET` both Workers are served with. */
+const MASTER = BENCH_WEBHOOKS_SECRET;
 const GUILD = '1500000000000000001';
 
 export default defineScenario({
@@ -23,7 +28,9 @@ export default defineScenario({
     const inFlights = quick ? [4] : [1, 4, 8];
     const { db } = ctx.bot;
     const receiver = await startWebhookReceiver();
-    const worker = await ctx.bot.mf.getWorker('bot');
+    // The WEBHOOKS consumer is the web Worker's (workers/web/wrangler.toml), not the bot's.
+    if (!ctx.bot.web) throw new Error('the web Worker is not served (bench/run.ts builds it): it consumes the webhook deliveries');
+    const worker = await ctx.bot.mf.getWorker('web');
     const rows: Record<string, string | number>[] = [];
     try {
       for (const inFlight of inFlights) {

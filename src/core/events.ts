@@ -42,6 +42,7 @@ import { DEFAULT_EVENT_COST, type EventHandler, type LakeEvent, type LakeHook } 
 import { appConfig } from './env';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
+import { INTERNAL_EVENT_DISPATCH, INTERNAL_RELAY_OWNER, internalEventRelay } from './internal-events';
 import type { Owned, Registry } from './registry';
 
 export { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent };
@@ -113,8 +114,12 @@ export const BUDGET_DEFER_SECONDS = 2;
  */
 const EVENT_OVERHEAD = 4;
 
+/** Internal events handed over by contexts without the registry: the platform's own handler (src/core/internal-events.ts). */
+const INTERNAL_RELAY: readonly Owned<EventHandler>[] = [{ feature: INTERNAL_RELAY_OWNER, def: internalEventRelay as EventHandler }];
+
 /** The per-event handlers an event reaches: its type and scope, and each handler's `accepts`. */
 export function handlersOf(registry: Registry, event: QueuedEvent): readonly Owned<EventHandler>[] {
+  if (event.type === INTERNAL_EVENT_DISPATCH) return eventGuildId(event) ? INTERNAL_RELAY : [];
   const all = registry.eventHandlers(event.type, eventGuildId(event));
   if (!all.some((h) => h.def.accepts)) return all;
   return all.filter(({ def }) => {

@@ -190,6 +190,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       '--inspector-port', '0',
       '--env-file', join(varsDir, '.dev.vars'),
       '--env-file', runVars,
+      // With a `[secrets]` section wrangler loads from env files only the names in [vars] or
+      // `required`: WEBHOOKS_SECRET is optional (webhooks off without it), so pass it here (the
+      // web Worker, first, runs the webhooks API and consumer). A local, random value.
+      ...(vars.WEBHOOKS_SECRET ? ['--var', `WEBHOOKS_SECRET:${vars.WEBHOOKS_SECRET}`] : []),
       '--persist-to', persistTo,
       '--test-scheduled',
       '--show-interactive-dev-session=false',

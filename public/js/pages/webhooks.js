@@ -1,13 +1,24 @@
 /**
  * Outgoing webhooks: the server's subscriptions (URL, event types, enabled), creating one
- * (the signing secret shown once), enable/disable, rotate the secret, send a test event,
+ * (the signing secret shown once), enable/disable, rotate the secret (the old one kept
+ * signing for a chosen overlap, so receivers can switch without a gap), send a test event,
  * delete; and the delivery log of one subscription (status, attempts, response code, latency,
  * error) with Replay. Docs: docs/api.md.
  */
 import { del, get, guildPath, patch, post } from '../api.js';
-import { h, plural, time } from '../dom.js';
+import { fmtDateTime, h, plural, time } from '../dom.js';
 import { href } from '../router.js';
-import { change, empty, field, heading, table } from '../ui.js';
+import { change, empty, field, heading, select, table } from '../ui.js';
+
+/** How long a rotated secret keeps signing (seconds), as offered; the API takes any 0 … 30 days. */
+const OVERLAPS = [
+  [0, 'Stop it at once'],
+  [3600, '1 hour'],
+  [86_400, '24 hours'],
+  [3 * 86_400, '3 days'],
+  [7 * 86_400, '7 days'],
+  [30 * 86_400, '30 days'],
+];
 
 /** The secret, once, with a copy button. */
 function secretBox(secret) {
@@ -30,7 +41,7 @@ export default async function render(ctx) {
   };
 
   const url = h('input', { name: 'url', type: 'url', required: true, placeholder: 'https://example.com/gatehouse-hook', autocomplete: 'off' });
-  const boxes = data.eventTypes.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'events', value: t }), ` ${t}`));
+  const boxes = data.eventTypes.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'events', value: t }), t));
   const form = h(
     'form',
     { class: 'card', id: 'webhook-form' },
@@ -67,7 +78,13 @@ export default async function render(ctx) {
         else location.hash = href(`/g/${ctx.guildId}/webhooks`, { webhook: w.id });
       }),
       button('Rotate secret', { data: { rotate: w.id } }, async () => {
-        const r = await change({ title: 'Replace the signing secret?', details: [h('p', null, 'The old secret stops working at once.')], danger: true, done: 'New secret made. Copy it now.' }, () => post(guildPath(ctx.guildId, 'webhooks', w.id, 'rotate-secret')));
+        const overlap = select('overlapSeconds', OVERLAPS, 86_400);
+        const details = [
+          h('p', null, 'A new secret replaces this one. During the overlap every delivery is signed with both, so your receiver keeps verifying until you give it the new secret.'),
+          w.previousSecret ? h('p', null, `The secret ${w.previousSecret.hint} from the last rotation stops at once.`) : null,
+          field('Keep the old secret valid for', overlap),
+        ];
+        const r = await change({ title: 'Replace the signing secret?', details, confirm: 'Rotate', danger: true, done: 'New secret made. Copy it now.' }, () => post(guildPath(ctx.guildId, 'webhooks', w.id, 'rotate-secret'), { overlapSeconds: Number(overlap.value) }));
         if (r) {
           remember(r.secret);
           ctx.rerender();
@@ -86,11 +103,12 @@ export default async function render(ctx) {
           ['URL', (w) => h('a', { href: href(`/g/${ctx.guildId}/webhooks`, { webhook: w.id }) }, w.url)],
           ['Events', (w) => w.events.join(', ')],
           ['State', (w) => (w.enabled ? h('span', { class: 'badge' }, 'enabled') : h('span', { class: 'badge muted', title: w.disabledReason ?? '' }, 'disabled'))],
-          ['Secret', (w) => h('code', null, w.secretHint)],
+          ['Secret', (w) => h('div', null, h('code', { class: 'nowrap' }, w.secretHint), w.previousSecret ? h('p', { class: 'hint', data: { previous: w.id } }, 'and ', h('code', { class: 'nowrap' }, w.previousSecret.hint), ` until ${fmtDateTime(w.previousSecret.expiresAt)}`) : null)],
           ['', actions],
         ],
         data.webhooks,
-        { rowProps: (w) => ({ data: { webhook: w.id } }) },
+        // Stacked on a phone (label beside each value), like the delivery log: no sideways scrolling.
+        { class: 'stack-table', rowProps: (w) => ({ data: { webhook: w.id } }) },
       )
     : empty('No webhooks yet.');
 

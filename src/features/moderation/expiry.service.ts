@@ -10,6 +10,8 @@
  */
 import { RESTJSONErrorCodes, type APIGuild, type APIGuildMember } from 'discord-api-types/v10';
 import { Budget, withinBudget } from '../../core/budget';
+import type { BaseContext } from '../../core/context';
+import type { Registry } from '../../core/registry';
 import type { Db } from '../../db/client';
 import { DiscordApiError, RateLimitedError, type Discord } from '../../discord';
 import { ModerationService, TIMEOUT_CAP_MS, TIMEOUT_RENEW_LEAD_MS, restoredRoles } from './moderation.service';
@@ -76,9 +78,20 @@ export function describeFailure(error: unknown): string {
  * channel lookup, the message, the link on the case: 3). A suspension reads the member and
  * edits it (2), plus the guild and the bot's member the first time its guild comes up in a
  * run (2). A renewed timeout is the edit and the reschedule only. A failure costs less than
- * a success (its release replaces the case and the post).
+ * a success (its release replaces the case and the post). An ending also announces its case
+ * (`case_created`: the internal event's consumers, the rules engine and webhooks, a few
+ * statements: {@link CASE_EVENT_COST}).
  */
-export const EXPIRY_ROW_COST = { ban: 6, mute: 6, suspend: 7, timeout: 3, guildLookup: 2 } as const;
+export const CASE_EVENT_COST = 4;
+export const EXPIRY_ROW_COST = { ban: 6 + CASE_EVENT_COST, mute: 6 + CASE_EVENT_COST, suspend: 7 + CASE_EVENT_COST, timeout: 3, guildLookup: 2 } as const;
+
+/** What the expiry job runs with: the cron's services; `events` (the cron context) announces the cases it records. */
+export interface ExpiryDeps {
+  db: Db;
+  discord: Discord;
+  budget?: Budget;
+  events?: BaseContext & { registry?: Registry; budget?: Budget };
+}
 
 /** What a claim is sized by: the common row (a ban or a mute). The exact cost is checked per row. */
 const CLAIM_ESTIMATE = EXPIRY_ROW_COST.ban;
@@ -91,7 +104,7 @@ const CLAIM_OVERHEAD = 2;
  * rows that fit, starts each only once its cost is reserved, and releases the rows it
  * claimed but could not start (due again at once, attempt not counted).
  */
-export async function runExpiry(deps: { db: Db; discord: Discord; budget?: Budget }, options: ExpiryOptions = {}): Promise<ExpiryReport> {
+export async function runExpiry(deps: ExpiryDeps, options: ExpiryOptions = {}): Promise<ExpiryReport> {
   const { batchSize = 100, concurrency = 8, maxBatches = 20, leaseMs = 15 * 60_000 } = options;
   const budget = deps.budget ?? Budget.unlimited();
   const queue = new PunishmentQueue(deps.db);
@@ -157,8 +170,8 @@ type GuildLookups = ReturnType<typeof guildLookups>;
 
 type Tally = 'ended' | 'renewed' | 'skipped' | 'retrying';
 
-async function processRow(deps: { db: Db; discord: Discord }, guilds: GuildLookups, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<Tally> {
-  const service = ModerationService.forGuild(deps.db, deps.discord, row.guildId);
+async function processRow(deps: ExpiryDeps, guilds: GuildLookups, queue: PunishmentQueue, token: string, row: PunishmentRow): Promise<Tally> {
+  const service = ModerationService.forGuild(deps.db, deps.discord, row.guildId, deps.events);
   const original = await service.cases.byId(row.caseId);
   const ref = original ? ` (case #${original.caseNumber})` : '';
   let outcome: Outcome;
@@ -189,6 +202,7 @@ async function processRow(deps: { db: Db; discord: Discord }, guilds: GuildLooku
       );
       // No case: another run took the row over after our lease lapsed; it owns the record.
       if (created) {
+        await service.announce('case_created', created);
         const problem = await service.modLog.post(created);
         if (problem) console.warn(JSON.stringify({ msg: 'expiry mod log failed', guild: row.guildId, case: created.caseNumber, problem }));
       }

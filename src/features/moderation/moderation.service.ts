@@ -57,7 +57,7 @@ export interface ModerationDeps {
   db: Db;
   discord: Discord;
   config: GuildConfig;
-  /** Where `case_created` / `case_updated` are emitted from (commands and the dashboard pass theirs). */
+  /** Where `case_created` / `case_updated` are emitted from (commands, the dashboard and the crons pass theirs). */
   events?: BaseContext & { registry?: Registry };
 }
 
@@ -120,9 +120,9 @@ export class ModerationService {
     return new ModerationService({ db: ctx.db, discord: ctx.discord, config: ctx.config, events: ctx });
   }
 
-  /** The service of a guild, outside interactions (cron). */
-  static forGuild(db: Db, discord: Discord, guildId: string): ModerationService {
-    return new ModerationService({ db, discord, config: new GuildConfig(db, guildId) });
+  /** The service of a guild, outside interactions (cron); with `events`, the cases it records are announced. */
+  static forGuild(db: Db, discord: Discord, guildId: string, events?: ModerationDeps['events']): ModerationService {
+    return new ModerationService({ db, discord, config: new GuildConfig(db, guildId), ...(events ? { events } : {}) });
   }
 
   private get discord(): Discord {

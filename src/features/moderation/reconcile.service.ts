@@ -13,10 +13,12 @@
  * minutes without a run going over its budget.
  */
 import { Budget, withinBudget } from '../../core/budget';
+import type { BaseContext } from '../../core/context';
+import type { Registry } from '../../core/registry';
 import type { Db } from '../../db/client';
 import { RateLimitedError, type Discord } from '../../discord';
 import { CANCELS, actionInEffect, isDiscordRefusal, modActionSchema, performAction, type ActionTarget } from './actions';
-import { backoffMs, describeFailure } from './expiry.service';
+import { CASE_EVENT_COST, backoffMs, describeFailure } from './expiry.service';
 import { ModerationService } from './moderation.service';
 import { PendingCases, confirmStatements, failStatements, settle } from './pending-cases.repo';
 import type { CaseRow } from './schema';
@@ -28,9 +30,9 @@ export const RECONCILE_LIMIT = 25;
 /**
  * Most subrequests one case costs: Discord read-back, a repeat and the member/guild lookups
  * (≤ 4 REST calls), the later-case check, settle and mod-log bookkeeping (≤ 4 queries), the
- * mod-log post (1).
+ * mod-log post (1), and announcing a confirmed case (`case_created`, {@link CASE_EVENT_COST}).
  */
-export const RECONCILE_CASE_COST = 9;
+export const RECONCILE_CASE_COST = 9 + CASE_EVENT_COST;
 /** How long a claim is exclusive: far longer than a run lasts. */
 export const RECONCILE_LEASE_MS = 5 * 60_000;
 /** After this many attempts whose outcome stayed unknown, the case is marked failed. */
@@ -63,8 +65,16 @@ export interface ReconcileReport {
 
 type Outcome = keyof Omit<ReconcileReport, 'claimed' | 'left'>;
 
+/** What the reconcile job runs with; `events` (the cron context) announces the cases it confirms. */
+export interface ReconcileDeps {
+  db: Db;
+  discord: Discord;
+  budget?: Budget;
+  events?: BaseContext & { registry?: Registry; budget?: Budget };
+}
+
 /** Runs the reconcile job once. */
-export async function runReconcile(deps: { db: Db; discord: Discord; budget?: Budget }, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+export async function runReconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const { now = Date.now(), graceMs = RECONCILE_GRACE_MS, leaseMs = RECONCILE_LEASE_MS } = options;
   const budget = deps.budget ?? Budget.unlimited();
   const report: ReconcileReport = { claimed: 0, confirmed: 0, repeated: 0, failed: 0, retrying: 0, lost: 0, left: 0 };
@@ -91,12 +101,14 @@ export async function runReconcile(deps: { db: Db; discord: Discord; budget?: Bu
   return report;
 }
 
-async function reconcileCase(deps: { db: Db; discord: Discord }, queue: PendingCases, token: string, row: CaseRow, now: number): Promise<Outcome> {
+async function reconcileCase(deps: ReconcileDeps, queue: PendingCases, token: string, row: CaseRow, now: number): Promise<Outcome> {
   const { db, discord } = deps;
-  const service = ModerationService.forGuild(db, discord, row.guildId);
+  const service = ModerationService.forGuild(db, discord, row.guildId, deps.events);
   const finish = async (statements: ReturnType<typeof failStatements>, outcome: Outcome): Promise<Outcome> => {
     const settled = await settle(db, statements);
     if (!settled) return 'lost';
+    // A case confirmed here was never announced by the request that wrote it (it stopped before).
+    await service.announce('case_created', settled);
     const problem = await service.modLog.post(settled);
     if (problem) console.warn(JSON.stringify({ msg: 'reconcile mod log failed', guild: row.guildId, case: row.caseNumber, problem }));
     console.info(JSON.stringify({ msg: 'reconciled case', guild: row.guildId, case: row.caseNumber, outcome, state: settled.state, error: settled.lastError }));

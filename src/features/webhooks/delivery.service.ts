@@ -6,7 +6,8 @@
  *    (queues are at least once; the requeue cron covers a lost message).
  * 2. Check the subscription (still there and enabled: else the delivery is `skipped`) and
  *    its target (`targets.ts`, again at send time: DNS answers change).
- * 3. Sign (`signing.ts`) with a fresh timestamp and POST the stored body, redirects not
+ * 3. Sign (`signing.ts`) with a fresh timestamp (with the current secret, and with the previous
+ *    one too while a rotation's overlap lasts) and POST the stored body, redirects not
  *    followed, within `WEBHOOK_TIMEOUT_MS`; at most `RESPONSE_BYTES_READ` of the answer are read.
  * 4. Record status, response code and latency. A 2xx delivers and clears the subscription's
  *    failure count. Anything else retries the message with bounded exponential backoff until
@@ -24,7 +25,7 @@ import { GuildConfig } from '../../core/guild-config.repo';
 import { messageNonce } from '../../discord/nonce';
 import { claimDelivery, settleStatement, type AttemptRecord } from './deliveries.repo';
 import { webhookSubscriptions, type WebhookDeliveryRow, type WebhookSubscriptionRow } from './schema';
-import { openSecret, signDelivery } from './signing';
+import { openSecret, signatureHeader } from './signing';
 import { checkTarget } from './targets';
 
 /** The queue's name (wrangler.toml), which the bot Worker's `queue` handler dispatches on. */
@@ -75,7 +76,7 @@ async function readSome(res: Response, limit: number): Promise<string> {
 }
 
 /** One POST of a delivery: the outcome as it is recorded. */
-async function attempt(config: Config, sub: WebhookSubscriptionRow, row: WebhookDeliveryRow, secret: string, doFetch: typeof fetch): Promise<{ ok: boolean; code: number | null; latencyMs: number | null; error: string | null; transient: boolean }> {
+async function attempt(config: Config, sub: WebhookSubscriptionRow, row: WebhookDeliveryRow, secrets: readonly string[], doFetch: typeof fetch): Promise<{ ok: boolean; code: number | null; latencyMs: number | null; error: string | null; transient: boolean }> {
   const target = await checkTarget(sub.url, { local: config.WEBHOOKS_LOCAL, dohUrl: config.WEBHOOK_DOH_URL, fetch: doFetch });
   if ('reason' in target) return { ok: false, code: null, latencyMs: null, error: `target refused: the URL ${target.reason}`, transient: target.transient };
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -91,7 +92,7 @@ async function attempt(config: Config, sub: WebhookSubscriptionRow, row: Webhook
         'x-gatehouse-delivery': row.id,
         'x-gatehouse-event': row.eventType,
         'x-gatehouse-timestamp': timestamp,
-        'x-gatehouse-signature': await signDelivery(secret, timestamp, row.body),
+        'x-gatehouse-signature': await signatureHeader(secrets, timestamp, row.body),
       },
       body: row.body,
     });
@@ -151,7 +152,10 @@ export async function processDelivery(services: EventServices, env: Env, deliver
     await settle({ status: 'skipped', responseCode: null, latencyMs: null, error: 'the signing secret does not open (WEBHOOKS_SECRET unset or changed): rotate the secret' });
     return { ack: true, status: 'skipped' };
   }
-  const result = await attempt(config, sub, row, secret, doFetch);
+  // A rotation's overlap: the previous secret signs too until it expires (one that no longer
+  // opens is left out; the current one still signs).
+  const previous = config.WEBHOOKS_SECRET && sub.previousSecretSealed && (sub.previousSecretExpiresAt ?? 0) > Date.now() ? await openSecret(config.WEBHOOKS_SECRET, sub.previousSecretSealed) : null;
+  const result = await attempt(config, sub, row, previous ? [secret, previous] : [secret], doFetch);
   if (result.ok) {
     await db.batch([
       settleStatement(db, row, { status: 'delivered', responseCode: result.code, latencyMs: result.latencyMs, error: null }, Date.now()),

@@ -5,10 +5,11 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registry } from '../../../workers/bot/index';
 import { consumeEvents } from '../../core/events';
-import { INTERNAL_EVENT_TYPES } from '../../core/internal-events';
+import { gatewayEvents } from '../../core/gateway/schema';
+import { INTERNAL_EVENT_DISPATCH, INTERNAL_EVENT_TYPES } from '../../core/internal-events';
 import { getDb } from '../../db/client';
 import { memberJoinEvent, memberRemoveEvent } from '../../testing/gateway-events';
 import { guildWorld } from '../../testing/guild-world';
@@ -29,6 +30,21 @@ async function subscribeAll(env: Env, guildId: string) {
     return rows.map((r) => ({ type: r.eventType, key: r.eventKey, body: JSON.parse(r.body) as WebhookBody }));
   };
 }
+
+/** Waits (real time) until `check` answers something truthy: what the real EVENTS queue delivers arrives on its own. */
+async function eventually<T>(check: () => Promise<T>, what: string, ms = 15_000): Promise<NonNullable<T>> {
+  const until = performance.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const recording = () => ({ send: async () => undefined, sendBatch: async () => undefined }) as unknown as Queue;
 
@@ -81,6 +97,66 @@ describe('webhook event sources', { timeout: 60_000 }, () => {
     expect(events[0]!.body).toMatchObject({ key: `ticket:${ticket!.id}`, data: { userId: member.user.id, ticketId: ticket!.id, via: 'contact', openedBy: w.moderator.user.id } });
     expect(events[1]!.body.data).toMatchObject({ ticketId: ticket!.id, how: 'staff', closedBy: w.moderator.user.id });
     expect(JSON.stringify(events)).not.toContain('appeal');
+  });
+
+  it('modmail: ticket_closed from a timed close run by the ticket object\'s alarm (the object hands it to the EVENTS queue; its consumer emits it)', async () => {
+    const w = await opsWorld();
+    // In the future of the real clock, so workerd never fires the alarm on its own during the test.
+    const T0 = Date.UTC(2030, 0, 1, 9, 0, 0);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    const env = { ...w.env, WEBHOOKS: recording() } as Env;
+    const seen = await subscribeAll(env, w.g.guildId);
+    const member = await w.member();
+    const ticket = await w.open(member);
+    await w.run(w.helper, 'close', { in: '2h', reason: 'Solved' }, undefined, { channelId: ticket.threadId! });
+    vi.setSystemTime(T0 + 2 * 3_600_000 + 1000);
+    expect(await w.alarm(ticket)).toBe(true);
+    await w.settle();
+    expect((await w.ticket(ticket.id)).state).toBe('closed');
+    const closed = await eventually(async () => (await seen()).find((e) => e.type === 'ticket_closed'), 'the ticket_closed delivery row');
+    expect(closed.key).toBe(`ticket:${ticket.id}:closed:${T0 + 2 * 3_600_000 + 1000}`);
+    expect(closed.body.data).toEqual({ userId: member.user.id, ticketId: ticket.id, how: 'timed', closedBy: w.helper.user.id });
+    expect(JSON.stringify(closed)).not.toContain('Solved');
+    // Recorded in the lake as a handed-over internal event, done.
+    const [lake] = await getDb(w.env).select().from(gatewayEvents).where(eq(gatewayEvents.sourceId, `internal:ticket_closed:${closed.key}`));
+    expect(lake).toMatchObject({ type: INTERNAL_EVENT_DISPATCH, status: 'done', handled: ['platform-core.internal-events'] });
+  });
+
+  it('moderation: case_created from the expiry cron (the unban of a timed ban)', async () => {
+    const w = await modWorld({ env: { WEBHOOKS: recording() } });
+    const seen = await subscribeAll(w.env, w.g.guildId);
+    const target = await w.member();
+    await w.run(w.moderator, 'ban', { member: { user: target.user.id }, reason: 'raid', duration: '1h' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 2 * 3_600_000);
+    await w.cron();
+    const created = (await seen()).filter((e) => e.type === 'case_created');
+    expect(created.map((e) => [e.body.data.caseNumber, e.body.data.caseType])).toEqual([
+      [1, 'ban'],
+      [2, 'unban'],
+    ]);
+    expect(created[1]!.body.data).toMatchObject({ userId: target.user.id, actorId: w.g.botUserId });
+    expect(JSON.stringify(created)).not.toContain('expired');
+    // A second run ends nothing more and announces nothing more.
+    await w.cron();
+    expect((await seen()).filter((e) => e.type === 'case_created')).toHaveLength(2);
+  });
+
+  it('moderation: case_created from the reconcile cron confirming a case its request left pending', async () => {
+    const w = await modWorld({ env: { WEBHOOKS: recording() } });
+    const seen = await subscribeAll(w.env, w.g.guildId);
+    const target = await w.member();
+    await w.fake.failNext({ method: 'PUT', route: '/guilds/{guild_id}/bans/{user_id}', status: 500, times: 5 });
+    const out = await w.run(w.moderator, 'ban', { member: { user: target.user.id }, reason: 'raid' });
+    expect(out.content).toContain('case #1 is pending');
+    await w.fake.clearFailures();
+    expect((await seen()).filter((e) => e.type === 'case_created')).toEqual([]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 3 * 60_000);
+    await w.cron();
+    const created = (await seen()).filter((e) => e.type === 'case_created');
+    expect(created.map((e) => [e.body.data.caseNumber, e.body.data.caseType])).toEqual([[1, 'ban']]);
   });
 
   it('platform: member_joined and member_left from the gateway consumer, once per event even when it is delivered twice', async () => {

@@ -18,6 +18,13 @@ export const webhookSubscriptions = sqliteTable(
     secretSealed: text('secret_sealed').notNull(),
     /** The secret's last 4 characters, to tell secrets apart on the dashboard. */
     secretHint: text('secret_hint').notNull(),
+    /**
+     * The secret before the last rotation, sealed the same way, kept for a rotation's overlap:
+     * until `previousSecretExpiresAt` (ms) deliveries carry its signature too. Null without one.
+     */
+    previousSecretSealed: text('previous_secret_sealed'),
+    previousSecretHint: text('previous_secret_hint'),
+    previousSecretExpiresAt: integer('previous_secret_expires_at'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     /** Why it was disabled (by the consumer after repeated failures, or by a manager). */
     disabledReason: text('disabled_reason'),

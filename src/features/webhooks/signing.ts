@@ -3,7 +3,9 @@
  * once; it is kept sealed (AES-GCM, `src/core/api/token-crypto.ts`) under a key derived from
  * `WEBHOOKS_SECRET`, because signing needs it back (a hash would not do). A delivery is
  * signed with HMAC-SHA256, keyed with the secret's UTF-8 bytes, over
- * `<X-Gatehouse-Timestamp>.<raw body>`, sent as `X-Gatehouse-Signature: sha256=<hex>`.
+ * `<X-Gatehouse-Timestamp>.<raw body>`, sent as `X-Gatehouse-Signature: sha256=<hex>`; during
+ * a rotation's overlap the header lists one signature per valid secret, the current one
+ * first (`sha256=<hex>,sha256=<hex>`), and a receiver accepts the request if any matches.
  */
 import { decryptToken, encryptToken } from '../../core/api/token-crypto';
 
@@ -40,4 +42,9 @@ export async function signDelivery(secret: string, timestamp: string, body: stri
   }
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(`${timestamp}.${body}`)));
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The `X-Gatehouse-Signature` value: one `sha256=<hex>` per secret, in order, comma separated. */
+export async function signatureHeader(secrets: readonly string[], timestamp: string, body: string): Promise<string> {
+  return (await Promise.all(secrets.map((secret) => signDelivery(secret, timestamp, body)))).join(',');
 }

@@ -80,8 +80,25 @@ export class GuildWebhooks {
       .where(this.byId(id));
   }
 
-  rotateStatement(id: string, secretSealed: string, secretHint: string, now: number) {
-    return this.db.update(webhookSubscriptions).set({ secretSealed, secretHint, updatedAt: now }).where(this.byId(id));
+  /**
+   * Replaces the secret. With `overlapMs` > 0 the current secret becomes the previous one, valid
+   * until `now + overlapMs` (copied by the UPDATE itself, which reads the row as it was: two
+   * rotations racing each keep the secret they replaced, no read-then-write); a previous secret
+   * from an earlier rotation is dropped. With 0 there is no previous secret.
+   */
+  rotateStatement(id: string, secretSealed: string, secretHint: string, overlapMs: number, now: number) {
+    const keep = overlapMs > 0;
+    return this.db
+      .update(webhookSubscriptions)
+      .set({
+        previousSecretSealed: keep ? sql`${webhookSubscriptions.secretSealed}` : null,
+        previousSecretHint: keep ? sql`${webhookSubscriptions.secretHint}` : null,
+        previousSecretExpiresAt: keep ? now + overlapMs : null,
+        secretSealed,
+        secretHint,
+        updatedAt: now,
+      })
+      .where(this.byId(id));
   }
 
   /** The subscription and its delivery log. */

@@ -25,6 +25,8 @@ const subscriptionSchema = z.object({
   failures: z.number().int(),
   /** `whsec_…` and the secret's last 4 characters. */
   secretHint: z.string(),
+  /** The secret a rotation replaced, while its overlap lasts (deliveries are signed with both); else null. */
+  previousSecret: z.object({ hint: z.string(), expiresAt: z.number() }).nullable(),
   createdBy: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -47,7 +49,7 @@ const deliverySchema = z.object({
   nextAt: z.number().nullable(),
 });
 
-const toSubscription = (s: WebhookSubscriptionRow): z.input<typeof subscriptionSchema> => ({
+const toSubscription = (s: WebhookSubscriptionRow, now = Date.now()): z.input<typeof subscriptionSchema> => ({
   id: s.id,
   url: s.url,
   events: s.events,
@@ -55,6 +57,7 @@ const toSubscription = (s: WebhookSubscriptionRow): z.input<typeof subscriptionS
   disabledReason: s.disabledReason,
   failures: s.failures,
   secretHint: `whsec_…${s.secretHint}`,
+  previousSecret: s.previousSecretSealed && s.previousSecretHint && s.previousSecretExpiresAt !== null && s.previousSecretExpiresAt > now ? { hint: `whsec_…${s.previousSecretHint}`, expiresAt: s.previousSecretExpiresAt } : null,
   createdBy: s.createdBy,
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,
@@ -112,7 +115,7 @@ export const listWebhooksRoute = defineApiRoute({
   summary: 'Webhook subscriptions, newest first, and the event types they may take',
   response: z.object({ webhooks: z.array(subscriptionSchema), eventTypes: z.array(z.string()), max: z.number().int(), enabled: z.boolean() }),
   handler: async (ctx) => ({
-    webhooks: (await new GuildWebhooks(ctx.db, ctx.guild).list()).map(toSubscription),
+    webhooks: (await new GuildWebhooks(ctx.db, ctx.guild).list()).map((w) => toSubscription(w)),
     eventTypes: [...WEBHOOK_EVENT_TYPES],
     max: MAX_SUBSCRIPTIONS,
     enabled: ctx.appConfig.WEBHOOKS_SECRET !== null,
@@ -180,20 +183,43 @@ export const deleteWebhookRoute = defineApiRoute({
   },
 });
 
+/** Longest overlap a rotation may keep the old secret for (as API keys: 30 days). */
+export const MAX_SECRET_OVERLAP_SECONDS = 30 * 86_400;
+/** The overlap when none is given: a day. */
+export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
+
 export const rotateWebhookSecretRoute = defineApiRoute({
   method: 'post',
   path: '/guilds/{guildId}/webhooks/{webhookId}/rotate-secret',
   access: 'manager',
-  summary: 'Replace the signing secret (the old one stops at once); the new one is in this answer only',
-  request: { params: webhookParams },
-  response: z.object({ webhook: subscriptionSchema, secret: z.string() }),
-  handler: async (ctx, { params }) => {
+  summary: 'Replace the signing secret; the old one keeps signing too for `overlapSeconds` (default a day, 0: it stops at once). The new one is in this answer only',
+  request: {
+    params: webhookParams,
+    body: z.object({
+      overlapSeconds: z
+        .number({ error: 'Must be a number of seconds.' })
+        .int('Must be a whole number of seconds.')
+        .min(0, 'Must be 0 (the old secret stops at once) or more.')
+        .max(MAX_SECRET_OVERLAP_SECONDS, `At most 30 days (${MAX_SECRET_OVERLAP_SECONDS} seconds).`)
+        .default(DEFAULT_SECRET_OVERLAP_SECONDS),
+    }),
+  },
+  response: z.object({ webhook: subscriptionSchema, secret: z.string(), previousValidUntil: z.number().nullable() }),
+  handler: async (ctx, { params, body }) => {
     const master = masterSecret(ctx);
     const before = await existing(ctx, params.webhookId);
     const secret = newWebhookSecret();
     const repo = new GuildWebhooks(ctx.db, ctx.guild);
-    await ctx.config.audited(ctx.user.id, 'webhooks.subscription.rotate_secret', { id: before.id, secretHint: before.secretHint }, { id: before.id, secretHint: secret.slice(-4) }, repo.rotateStatement(before.id, await sealSecret(master, secret), secret.slice(-4), Date.now()));
-    return { webhook: toSubscription((await repo.get(before.id)) ?? before), secret };
+    const now = Date.now();
+    const previousValidUntil = body.overlapSeconds > 0 ? now + body.overlapSeconds * 1000 : null;
+    await ctx.config.audited(
+      ctx.user.id,
+      'webhooks.subscription.rotate_secret',
+      { id: before.id, secretHint: before.secretHint },
+      { id: before.id, secretHint: secret.slice(-4), previousSecretHint: previousValidUntil ? before.secretHint : null, previousValidUntil },
+      repo.rotateStatement(before.id, await sealSecret(master, secret), secret.slice(-4), body.overlapSeconds * 1000, now),
+    );
+    return { webhook: toSubscription((await repo.get(before.id)) ?? before), secret, previousValidUntil };
   },
 });
 

@@ -18,14 +18,18 @@ import { Budget } from '../../core/budget';
  */
 async function verifyGatehouse(secret: string, headers: Headers, rawBody: string, toleranceSeconds = 300) {
   const timestamp = headers.get('x-gatehouse-timestamp');
-  const signature = headers.get('x-gatehouse-signature') ?? '';
   if (!timestamp || Math.abs(Date.now() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
   const enc = new TextEncoder();
   const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  const hex = signature.replace(/^sha256=/, '');
-  if (!/^[0-9a-f]{64}$/.test(hex)) return false;
-  const mac = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
-  return crypto.subtle.verify('HMAC', key, mac, enc.encode(`${timestamp}.${rawBody}`)); // constant time
+  const signed = enc.encode(`${timestamp}.${rawBody}`);
+  // One `sha256=<hex>` per valid secret (two during a rotation's overlap): any match will do.
+  for (const part of (headers.get('x-gatehouse-signature') ?? '').split(',').slice(0, 4)) {
+    const hex = /^sha256=([0-9a-f]{64})$/.exec(part.trim())?.[1];
+    if (!hex) continue;
+    const mac = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+    if (await crypto.subtle.verify('HMAC', key, mac, signed)) return true; // constant time
+  }
+  return false;
 }
 
 const base = (w: WebhooksWorld) => `/api/guilds/${w.g.guildId}/webhooks`;
@@ -79,17 +83,99 @@ describe('webhooks: signing, retries, disabling, replay', () => {
     expect(logged).toMatchObject({ status: 'delivered', attempts: 1, responseCode: 200, lastError: null });
     expect(logged!.latencyMs).toBeGreaterThanOrEqual(0);
 
-    // Rotating: the old secret no longer verifies the next delivery.
-    const rotated = await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie });
+    // Rotating without an overlap: the old secret no longer verifies the next delivery.
+    const rotated = await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie, body: { overlapSeconds: 0 } });
     expect(rotated.status).toBe(200);
     await api(w.env, 'POST', `${base(w)}/${id}/test`, { cookie });
     await w.drain();
     const second = (await hook.received())[1]!;
     expect(await verifyGatehouse(secret, new Headers(second.headers), second.body)).toBe(false);
     expect(await verifyGatehouse(rotated.body.secret, new Headers(second.headers), second.body)).toBe(true);
+    expect(second.headers['x-gatehouse-signature']).toMatch(/^sha256=[0-9a-f]{64}$/); // one signature only
+    expect(rotated.body).toMatchObject({ previousValidUntil: null, webhook: { previousSecret: null } });
     const actions = (await w.db.select({ action: auditLog.action, after: auditLog.after }).from(auditLog).where(eq(auditLog.guildId, w.g.guildId))).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['webhooks.subscription.create', 'webhooks.subscription.rotate_secret']));
     expect(JSON.stringify(await w.db.select().from(auditLog).where(eq(auditLog.guildId, w.g.guildId)))).not.toContain(secret);
+  });
+
+  it('rotates with an overlap: deliveries verify with the old and the new secret until the overlap ends, then only with the new', { timeout: 30_000 }, async () => {
+    const w = await webhooksWorld();
+    const hook = await w.hook();
+    const { cookie, id, secret: old } = await subscribe(w, hook.url);
+    const sendOne = async () => {
+      expect((await api(w.env, 'POST', `${base(w)}/${id}/test`, { cookie })).status).toBe(201);
+      expect(await w.drain()).toMatchObject({ acked: 1, retried: [] });
+      const got = await hook.received();
+      const last = got[got.length - 1]!;
+      return { headers: new Headers(last.headers), body: last.body };
+    };
+
+    const started = Date.now();
+    const rotated = await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie, body: { overlapSeconds: 3600 } });
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    const fresh = rotated.body.secret as string;
+    expect(fresh).not.toBe(old);
+    expect(rotated.body.previousValidUntil).toBeGreaterThanOrEqual(started + 3600_000);
+    expect(rotated.body.previousValidUntil).toBeLessThanOrEqual(Date.now() + 3600_000);
+    expect(rotated.body.webhook).toMatchObject({ secretHint: `whsec_…${fresh.slice(-4)}`, previousSecret: { hint: `whsec_…${old.slice(-4)}`, expiresAt: rotated.body.previousValidUntil } });
+    const listed = await api(w.env, 'GET', base(w), { cookie });
+    expect(listed.body.webhooks[0].previousSecret).toMatchObject({ hint: `whsec_…${old.slice(-4)}` });
+    expect(JSON.stringify(listed.body)).not.toContain(old);
+
+    // During the overlap: two signatures, the new one first; a receiver with either secret verifies.
+    const during = await sendOne();
+    expect(during.headers.get('x-gatehouse-signature')).toMatch(/^sha256=[0-9a-f]{64},sha256=[0-9a-f]{64}$/);
+    expect(await verifyGatehouse(old, during.headers, during.body)).toBe(true);
+    expect(await verifyGatehouse(fresh, during.headers, during.body)).toBe(true);
+    expect(await verifyGatehouse(`${old}x`, during.headers, during.body)).toBe(false);
+    expect(await verifyGatehouse(old, during.headers, during.body.replace('test', 'tesT'))).toBe(false);
+
+    // The overlap ends (the clock moved by data: the stored expiry put in the past): only the new one.
+    await w.db.update(webhookSubscriptions).set({ previousSecretExpiresAt: Date.now() - 1 }).where(eq(webhookSubscriptions.id, id));
+    const after = await sendOne();
+    expect(after.headers.get('x-gatehouse-signature')).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(await verifyGatehouse(old, after.headers, after.body)).toBe(false);
+    expect(await verifyGatehouse(fresh, after.headers, after.body)).toBe(true);
+    expect((await api(w.env, 'GET', base(w), { cookie })).body.webhooks[0].previousSecret).toBeNull();
+
+    const audit = await w.db.select().from(auditLog).where(and(eq(auditLog.guildId, w.g.guildId), eq(auditLog.action, 'webhooks.subscription.rotate_secret')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.after).toMatchObject({ secretHint: fresh.slice(-4), previousSecretHint: old.slice(-4), previousValidUntil: rotated.body.previousValidUntil });
+    expect(JSON.stringify(audit)).not.toContain(old);
+    expect(JSON.stringify(audit)).not.toContain(fresh);
+  });
+
+  it('rotating again during an overlap keeps only the secret it replaces; no overlap given means a day', { timeout: 30_000 }, async () => {
+    const w = await webhooksWorld();
+    const hook = await w.hook();
+    const { cookie, id, secret: first } = await subscribe(w, hook.url);
+    const before = Date.now();
+    const second = await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie, body: {} });
+    expect(second.status).toBe(200);
+    expect(second.body.previousValidUntil).toBeGreaterThanOrEqual(before + 86_400_000);
+    const third = await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie, body: { overlapSeconds: 600 } });
+    expect(third.body.webhook.previousSecret).toMatchObject({ hint: `whsec_…${(second.body.secret as string).slice(-4)}` });
+    await api(w.env, 'POST', `${base(w)}/${id}/test`, { cookie });
+    await w.drain();
+    const [got] = await hook.received();
+    const headers = new Headers(got!.headers);
+    expect(await verifyGatehouse(third.body.secret, headers, got!.body)).toBe(true);
+    expect(await verifyGatehouse(second.body.secret, headers, got!.body)).toBe(true);
+    expect(await verifyGatehouse(first, headers, got!.body)).toBe(false);
+  });
+
+  it('refuses an overlap that is not a whole number of seconds within 30 days with a 422 naming overlapSeconds; the secret is unchanged', { timeout: 30_000 }, async () => {
+    const w = await webhooksWorld();
+    const { cookie, id } = await subscribe(w, 'https://hooks.example.com/x');
+    const [stored] = await w.db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
+    for (const overlapSeconds of [-1, 1.5, 'an hour', 30 * 86_400 + 1, null]) {
+      const res = await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie, body: { overlapSeconds } });
+      expect(res.status, String(overlapSeconds)).toBe(422);
+      expect(Object.keys(res.body.fields), String(overlapSeconds)).toEqual(['overlapSeconds']);
+    }
+    expect((await api(w.env, 'POST', `${base(w)}/${id}/rotate-secret`, { cookie, body: { overlapSeconds: 30 * 86_400 } })).status).toBe(200);
+    const [now] = await w.db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
+    expect(now!.previousSecretSealed).toBe(stored!.secretSealed);
   });
 
   it('retries with backoff: a receiver failing twice then answering gets the same delivery three times, and the log shows it delivered', { timeout: 30_000 }, async () => {

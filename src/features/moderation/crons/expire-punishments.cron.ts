@@ -6,5 +6,5 @@ export const expirePunishmentsCron = defineCron({
   name: 'expire-punishments',
   schedule: '* * * * *',
   // The scheduler logs the report with the run's budget ('cron run').
-  handler: (ctx) => runExpiry(ctx),
+  handler: (ctx) => runExpiry({ db: ctx.db, discord: ctx.discord, budget: ctx.budget, events: ctx }),
 });

@@ -10,7 +10,7 @@ export const reconcileCasesCron = defineCron({
   name: 'reconcile-cases',
   schedule: '* * * * *',
   handler: async (ctx) => {
-    const report = await runReconcile(ctx);
+    const report = await runReconcile({ db: ctx.db, discord: ctx.discord, budget: ctx.budget, events: ctx });
     if (report.claimed > 0) console.info(JSON.stringify({ msg: 'reconcile run', ...report }));
     // The scheduler logs this with the run's budget ('cron run').
     return { claimed: report.claimed, done: report.claimed - report.left, left: report.left };
