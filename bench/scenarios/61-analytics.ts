@@ -11,6 +11,7 @@
  * `BENCH_ANALYTICS_EVENTS` sets the event count (default 200,000; 1,000,000 takes ~5× as long).
  */
 import { drizzle } from 'drizzle-orm/d1';
+import { configSchema } from '../../src/core/env';
 import type { Db } from '../../src/db/client';
 import { heatmapChart } from '../../src/features/analytics/png/charts';
 import { DAY_MS, HOUR_MS, dayOf } from '../../src/features/analytics/periods';
@@ -127,16 +128,19 @@ async function bytesByTable(db: BenchD1, tables: readonly string[]): Promise<Rec
   }
 }
 
+/** A retention default, as `src/core/env.ts` parses an unset variable. */
+const byDefault = (name: 'LAKE_MESSAGE_RETENTION_DAYS' | 'EVENT_RETENTION_DAYS' | 'ANALYTICS_HOURLY_DAYS' | 'ANALYTICS_RETENTION_DAYS'): number => configSchema.shape[name].parse(undefined);
+
 /** What a 1,000-guild deployment keeps at the defaults (the rollups' shape: docs/operations.md). */
 const DEPLOYMENT = {
   eventsPerDay: 6_000_000,
   guilds: 1000,
   busyChannels: 10,
   membersSeenPerGuild: 5000,
-  lakeMessageDays: 1,
-  eventDays: 14,
-  hourlyDays: 14,
-  retentionDays: 730,
+  lakeMessageDays: byDefault('LAKE_MESSAGE_RETENTION_DAYS'),
+  eventDays: byDefault('EVENT_RETENTION_DAYS'),
+  hourlyDays: byDefault('ANALYTICS_HOURLY_DAYS'),
+  retentionDays: byDefault('ANALYTICS_RETENTION_DAYS'),
 };
 const MESSAGE_TYPES = new Set(['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD']);
 
