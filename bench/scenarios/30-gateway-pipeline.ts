@@ -94,7 +94,7 @@ export default defineScenario({
         notes: [
           `Burst: the fake gateway writes the events to the socket as fast as its control API is called (${500} per call); ` +
             'events/s into D1 = events of the run in the event lake ÷ time from the first dispatch until all are there (the target); ' +
-            'events/s handled = the same events ÷ time until every row is done, i.e. every handler and effect finished (each includes the consumer\'s 1 s batch timeout on the tail). ' +
+            'events/s handled = the same events ÷ time until every row is done, i.e. every handler and effect finished (the consumer waits for no batch to fill: max_batch_timeout 0). ' +
             'Mix: 85 % guild messages, 10 % DMs, 5 % member joins (each posts one welcome on the fake Discord: the effect counted for duplicates).',
           `Lost = sent source ids missing from the lake; stuck = events left in the relay's outbox or quarantined after the run; duplicated = extra lake rows or extra welcomes. "Queued by relay" above "sent" means the relay re-sent ` +
             'events to the queue (harmless: insert-or-ignore). Disconnect run: socket cut without a close frame after the first third (1006 → resume), ' +

@@ -241,7 +241,7 @@ export default defineScenario({
           },
         ],
         notes: [
-          'Latency: member message (DM written in the fake DM channel / modal submit sent) → staff-thread post as the fake timestamps it. Gateway DMs include the EVENTS consumer batch wait (max_batch_size 20, max_batch_timeout 1 s).',
+          'Latency: member message (DM written in the fake DM channel / modal submit sent) → staff-thread post as the fake timestamps it. Gateway DMs go relay → EVENTS queue (max_batch_size 20, max_batch_timeout 0: no wait for a batch to fill) → consumer → the member’s inbox object → the thread.',
           'Rows inserted are measured (every table, before and after); rows updated by the path are per message: the ticket’s last_member_message_at (1), the entry’s thread_message_id (1), and for gateway DMs the lake row’s status (1). D1 also counts index writes in rows_written.',
           'CPU: the whole workerd process (Worker, relay DO, queue, inbox and ticket DOs, D1).',
         ],
