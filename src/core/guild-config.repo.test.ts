@@ -11,6 +11,10 @@ import { auditLog, commandLog, guildChannels } from './schema';
 import { z } from 'zod';
 import { UserError } from './errors';
 
+// The libSQL cases talk to one shared sqld server over HTTP; in the full suite (every worker at
+// once) its answers have taken longer than the default 5 s (CI, 2026-12-01), alone they take ms.
+vi.setConfig({ testTimeout: 30_000 });
+
 // The same repository code against both drivers: local D1 and a real libSQL server (sqld),
 // which skips, saying why, where there is no sqld binary.
 describe.each([

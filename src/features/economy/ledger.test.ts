@@ -1,12 +1,16 @@
 import { env } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb, openLibsql, type Db } from '../../db/client';
 import { snowflake } from '../../testing/snowflake';
 import { sqldSkip, sqldTitle } from '../../testing/sqld';
 import { applyChange, applyChanges, balanceOf, ensureCurrency, findCurrency, ledgerStatements, LedgerInputError, periodTotal, prepareChange, type LedgerChange } from './public';
 import { GuildCurrencies } from './currencies.repo';
 import { ledgerTx, wallets } from './schema';
+
+// The libSQL cases talk to one shared sqld server over HTTP; in the full suite (every worker at
+// once) its answers have taken longer than the default 5 s (CI, 2026-12-01), alone they take ms.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe.each([
   ['D1', () => getDb(env), false],
