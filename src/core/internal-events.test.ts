@@ -3,6 +3,7 @@
  * the EVENTS queue, emitted by its consumer with the consumer's registry, once per event even
  * when the hand-over is delivered (or made) twice.
  */
+import { recordingQueue } from '../testing/recording-queue';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,15 +19,6 @@ import { Registry } from './registry';
 let counter = 0;
 const guildId = () => `4${String(Date.now()).slice(-12)}${String(++counter).padStart(5, '0')}`;
 
-/** The EVENTS queue, recorded (a stand-in for Cloudflare's queue, not for our code). */
-function recordingQueue() {
-  const sent: unknown[] = [];
-  const queue = {
-    send: async (body: unknown) => void sent.push(body),
-    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
-  } as unknown as Queue;
-  return { sent, queue };
-}
 
 /** A registry whose one feature hears `ticket_closed` and `case_created`. */
 function listening(heard: InternalEvent[]): Registry {

@@ -3,6 +3,7 @@
  * the WEBHOOKS queue recorded (a stand-in for Cloudflare's queue, not for our code) and drained
  * through the real consumer, and hook URLs on the test receiver (src/testing/webhook-receiver.ts).
  */
+import { recordingQueue } from '../../testing/recording-queue';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { vi } from 'vitest';
 import { getDb } from '../../db/client';
@@ -12,15 +13,6 @@ import { consumeWebhooks } from './delivery.service';
 
 export const TEST_WEBHOOKS_SECRET = 'test-webhooks-master-secret-0123456789abcdef';
 
-/** A recorded queue binding. */
-export function recordingQueue() {
-  const sent: unknown[] = [];
-  const queue = {
-    send: async (body: unknown) => void sent.push(body),
-    sendBatch: async (msgs: Iterable<{ body: unknown }>) => void [...msgs].forEach((m) => sent.push(m.body)),
-  } as unknown as Queue;
-  return { sent, queue };
-}
 
 export interface WebhooksWorld extends DashboardWorld {
   /** Queue messages sent and not drained yet. */
