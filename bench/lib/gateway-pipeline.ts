@@ -103,17 +103,34 @@ export async function servePipelineBot(options: { root: string; bundleDir: strin
   await applyMigrations(db, join(options.root, d1.migrations_dir ?? 'migrations'));
   let stopProfile = async () => {};
   if (profileTo && inspectorPort) {
-    const session = await connectInspector(inspectorPort, 'bot');
-    await session.send('Profiler.enable');
-    await session.send('Profiler.setSamplingInterval', { interval: 200 });
-    await session.send('Profiler.start');
+    // Every isolate in the process: the bot, and Miniflare's own D1, queue broker and entry
+    // workers, which run on the same thread. Busy time per isolate is its non-idle samples.
+    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string }[];
+    const sessions = await Promise.all(targets.map(async (t) => ({ id: t.id, session: await connectInspector(inspectorPort, t.id) })));
+    for (const { session } of sessions) {
+      await session.send('Profiler.enable');
+      await session.send('Profiler.setSamplingInterval', { interval: 500 });
+      await session.send('Profiler.start');
+    }
     stopProfile = async () => {
-      const { profile } = await session.send<{ profile: CpuProfile }>('Profiler.stop');
-      session.close();
-      writeFileSync(profileTo, JSON.stringify(profile));
-      const summary = summarizeProfile(profile, 40);
-      const rows = (lines: typeof summary.self) => lines.map((l) => ({ function: l.fn, 'self %': l.selfPct.toFixed(1), 'incl %': l.totalPct.toFixed(1) }));
-      console.error(`[bench] profile: ${summary.samples} samples → ${profileTo}\n\nBy self time\n\n${markdownTable(rows(summary.self))}\n\nBy inclusive time\n\n${markdownTable(rows(summary.total))}\n`);
+      const report: string[] = [];
+      const busy: { isolate: string; 'busy ms': string }[] = [];
+      for (const { id, session } of sessions) {
+        const { profile } = await session.send<{ profile: CpuProfile }>('Profiler.stop');
+        session.close();
+        const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+        let busyUs = 0;
+        profile.samples.forEach((s, i) => {
+          if (!idle.has(s)) busyUs += profile.timeDeltas[i + 1] ?? 0;
+        });
+        busy.push({ isolate: id, 'busy ms': (busyUs / 1000).toFixed(0) });
+        if (id.includes('bot')) writeFileSync(profileTo, JSON.stringify(profile));
+        else writeFileSync(`${profileTo}.${id.replace(/[^a-z0-9]+/gi, '_')}.cpuprofile`, JSON.stringify(profile));
+        const summary = summarizeProfile(profile, 25);
+        const rows = (lines: typeof summary.self) => lines.map((l) => ({ function: l.fn, 'self %': l.selfPct.toFixed(1), 'incl %': l.totalPct.toFixed(1) }));
+        report.push(`Isolate ${id}: ${summary.samples} samples, by self time\n\n${markdownTable(rows(summary.self))}\n`);
+      }
+      console.error(`[bench] profile → ${profileTo}\n\n${markdownTable(busy)}\n\n${report.join('\n')}`);
     };
   }
   return {

@@ -22,7 +22,7 @@ export interface ProfileLine {
 /** Connects to the inspector target whose id or title contains `match` and returns a CDP session. */
 export async function connectInspector(port: number, match: string): Promise<{ send<T = unknown>(method: string, params?: object): Promise<T>; close(): void }> {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { id: string; title?: string; webSocketDebuggerUrl?: string }[];
-  const target = targets.find((t) => t.id.includes(match) || t.title?.includes(match));
+  const target = targets.find((t) => t.id === match) ?? targets.find((t) => t.id.includes(match) || t.title?.includes(match));
   if (!target?.webSocketDebuggerUrl) throw new Error(`no inspector target matching ${match}: ${targets.map((t) => t.id).join(', ')}`);
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise<void>((resolve, reject) => {

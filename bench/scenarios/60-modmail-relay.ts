@@ -29,7 +29,7 @@ const HEALTH_TOKEN = 'bench-health-token-0123456789';
 const TICKETS = 100;
 const MESSAGES = 1000;
 /** Offered rate, both halves together (messages per second). */
-const RATE = 50;
+const RATE = Number(process.env.BENCH_MODMAIL_RATE ?? 50);
 const TARGET_P95_MS = 300;
 
 function bundleDir(): string {
@@ -137,6 +137,7 @@ export default defineScenario({
         for (let attempt = 0; ; attempt++) {
           try {
             await gw.dispatchMany([{ t: 'MESSAGE_CREATE', d: { ...message, author: user } }]);
+            gatewayStages.set(content, { id: message.id, dispatchedAt: Date.now() });
             return at;
           } catch (error) {
             if (attempt >= 100 || !String(error).includes('409')) throw error;
@@ -146,6 +147,8 @@ export default defineScenario({
         }
       };
       let reconnectWaits = 0;
+      /** Gateway DMs: the message id and when the fake gateway had written the dispatch. */
+      const gatewayStages = new Map<string, { id: string; dispatchedAt: number }>();
       const sendModal = async (user: (typeof users)[number], content: string): Promise<number> => {
         const ticket = byMember.get(user.id)!;
         const payload = modalSubmit(`modmail.mreplied:${guild.guildId}`, { text: content }, { guildId: null, channelId: ticket.dmChannelId!, user, applicationId: APP_ID });
@@ -161,6 +164,10 @@ export default defineScenario({
       });
       log('modmail relay: warmed up; measuring');
 
+      const idle0 = bot.cpuSeconds();
+      await sleep(5000);
+      const idleMsPerS = ((bot.cpuSeconds() - idle0) * 1000) / 5;
+      log(`modmail relay: idle workerd CPU ${idleMsPerS.toFixed(0)} ms/s`);
       const before = await tableCounts(bot);
       const cpu0 = bot.cpuSeconds();
       const sent: Sent[] = [];
@@ -221,6 +228,28 @@ export default defineScenario({
           target: `p95 < ${TARGET_P95_MS} ms`,
         });
       }
+      // Where a gateway DM's time goes: written in the DM channel → dispatched by the fake
+      // gateway → received by the relay (the lake row's received_at) → posted in the thread.
+      const stageMs: Record<string, number[]> = { 'DM written → dispatched': [], 'dispatched → relay received': [], 'relay received → thread post': [] };
+      const measured = sent.filter((s) => s.via === 'gateway' && gatewayStages.has(s.content) && latencies.has(s.content));
+      const received = new Map<string, number>();
+      for (let i = 0; i < measured.length; i += 50) {
+        const ids = measured.slice(i, i + 50).map((s) => gatewayStages.get(s.content)!.id);
+        const { results } = await bot.db.prepare(`SELECT source_id AS id, received_at AS at FROM gateway_events WHERE source_id IN (${ids.map(() => '?').join(',')})`).bind(...ids).all<{ id: string; at: number }>();
+        for (const r of results) received.set(r.id, r.at);
+      }
+      for (const s of measured) {
+        const g = gatewayStages.get(s.content)!;
+        const at = received.get(g.id);
+        stageMs['DM written → dispatched']!.push(g.dispatchedAt - s.at);
+        if (at === undefined) continue;
+        stageMs['dispatched → relay received']!.push(at - g.dispatchedAt);
+        stageMs['relay received → thread post']!.push(latencies.get(s.content)! - at);
+      }
+      const stageRows = Object.entries(stageMs).map(([stage, ms]) => {
+        ms.sort((a, b) => a - b);
+        return { 'way in': `gateway stage: ${stage}`, sent: ms.length, 'in the thread': '', lost: '', 'p50 ms': ms.length ? percentile(ms, 50, true).toFixed(0) : 'n/a', 'p95 ms': ms.length ? percentile(ms, 95, true).toFixed(0) : 'n/a', 'max ms': ms.length ? ms.at(-1)!.toFixed(0) : 'n/a', target: '' };
+      });
       const dupes = (await Promise.all(tickets.map((t) => memberPosts(t.threadId!)))).flat().filter((m) => m.embeds[0]?.description?.startsWith('bench ')).length - latencies.size;
       log(`modmail relay: ${latencies.size}/${sent.length} in threads; rows inserted ${insertedTotal}; duplicates ${dupes}; send failures ${sendFailures.length}; gateway sends that waited for a reconnect ${reconnectWaits}`);
       for (const f of sendFailures.slice(0, 5)) log(`modmail relay: send failed: ${f}`);
@@ -229,6 +258,7 @@ export default defineScenario({
         name: `Modmail relay (${MESSAGES} member messages, ${TICKETS} open tickets, ${RATE}/s offered, ${offeredS.toFixed(1)} s)`,
         rows: [
           ...rows,
+          ...stageRows,
           {
             'way in': 'D1 rows inserted per message',
             sent: (insertedTotal / sent.length).toFixed(2),

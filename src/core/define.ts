@@ -281,11 +281,14 @@ export function defineEvent<P = unknown, S extends EventScope = 'guild'>(def: Ev
   return def;
 }
 
-/** A guild event as the lake recorded it, handed to lake hooks. */
-export interface LakeEvent {
+/** The places a lake hook may take events from: a guild's, or the bot's DMs. */
+export type LakeHookScope = 'guild' | 'dm';
+
+/** An event as the lake recorded it, handed to lake hooks (`guildId` null for a DM hook's). */
+export interface LakeEvent<G extends string | null = string> {
   sourceId: string;
   type: string;
-  guildId: string;
+  guildId: G;
   payload: unknown;
   /** The lake row's columns: who, where, when, and the content-free summary. */
   facts: import('./gateway/lake').LakeFacts;
@@ -298,21 +301,32 @@ export interface LakeEvent {
  * once, so effects are idempotent), but the events are recorded, claimed and settled a hundred
  * at a time, and the hook decides for all of them in a few round trips.
  */
-export interface LakeHook {
+export interface LakeHook<S extends LakeHookScope = 'guild'> {
   name: string;
   types: readonly EventType[];
+  /**
+   * `guild` (the default): events of guilds. `dm`: events without a guild (the bot's DMs, such
+   * as modmail's plain DMs), which then take the same batched path instead of one round trip
+   * each; a DM hook has no `wants` and no module toggle (a DM belongs to no guild).
+   */
+  scope?: S;
   /** Most subrequests one call over `events` events makes. */
   cost: (events: number) => number;
   /**
    * Whether the hook wants a guild's events of a type at all (e.g. the guild has a rule on
    * it); events no hook wants take the cheap unhandled path. Default: always.
    */
-  wants?: (ctx: LakeHookContext, guildId: string, type: string) => Promise<boolean>;
-  handler: (ctx: LakeHookContext, events: LakeEvent[]) => Promise<void>;
+  wants?: S extends 'dm' ? never : (ctx: LakeHookContext, guildId: string, type: string) => Promise<boolean>;
+  handler: (ctx: LakeHookContext, events: LakeEvent<S extends 'dm' ? null : string>[]) => Promise<void>;
 }
 
-/** Declares a lake hook. */
-export function defineLakeHook(def: LakeHook): LakeHook {
+/** A lake hook of either scope, as the registry holds it. */
+export type AnyLakeHook = LakeHook | LakeHook<'dm'>;
+
+/** Declares a lake hook (guild-scoped unless `scope: 'dm'`). */
+export function defineLakeHook(def: LakeHook<'dm'> & { scope: 'dm' }): LakeHook<'dm'>;
+export function defineLakeHook(def: LakeHook): LakeHook;
+export function defineLakeHook(def: AnyLakeHook): AnyLakeHook {
   return def;
 }
 
@@ -355,8 +369,8 @@ export interface Feature {
   components?: Component[];
   modals?: Modal[];
   events?: EventHandler<any, any>[];
-  /** Bulk consumers of guild events after the lake write (see {@link LakeHook}). */
-  lakeHooks?: LakeHook[];
+  /** Bulk consumers of guild (or DM) events after the lake write (see {@link LakeHook}). */
+  lakeHooks?: AnyLakeHook[];
   /** Consumers of internal events (`level_up`, `case_created`, … see src/core/internal-events.ts). */
   internalEvents?: InternalEventHandler[];
   crons?: Cron[];

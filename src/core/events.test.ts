@@ -168,6 +168,43 @@ describe('EVENTS consumer', () => {
     }
   });
 
+  it('a DM lake hook gets a batch’s DMs in one call (guild hooks never see them), settled together and never again on redelivery', async () => {
+    const calls: { hook: string; events: { sourceId: string; guildId: string | null }[] }[] = [];
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        lakeHooks: [
+          defineLakeHook({ name: 'guilds', types: ['MESSAGE_CREATE'], cost: () => 1, handler: async (_ctx, events) => void calls.push({ hook: 'guilds', events }) }),
+          defineLakeHook({ name: 'dms', scope: 'dm', types: ['MESSAGE_CREATE'], cost: (n) => n, handler: async (_ctx, events) => void calls.push({ hook: 'dms', events }) }),
+        ],
+      }),
+    ]);
+    const env = testEnv();
+    const guildId = nextSnowflake();
+    const dm = (): QueuedEvent => {
+      const id = nextSnowflake();
+      return { type: 'MESSAGE_CREATE', sourceId: id, guildId: null, payload: { id, channel_id: nextSnowflake(), content: 'hello', author: { id: nextSnowflake() }, attachments: [], mentions: [], mention_roles: [] } };
+    };
+    const dms = [dm(), dm(), dm()];
+    const inGuild = [guildMessage(guildId), guildMessage(guildId)];
+    const meter = meterD1(env);
+    const first = await deliver(registry, meter.env, [{ body: { events: [...dms, ...inGuild] }, id: 'mixed' }]);
+    expect(first.explicitAcks).toEqual(['mixed']);
+    const byHook = (hook: string) => calls.filter((c) => c.hook === hook);
+    expect(byHook('dms')).toHaveLength(1);
+    expect(byHook('dms')[0]!.events.map((e) => [e.sourceId, e.guildId])).toEqual(dms.map((d) => [d.sourceId, null]));
+    expect(byHook('guilds').flatMap((c) => c.events.map((e) => e.sourceId)).sort()).toEqual(inGuild.map((e) => e.sourceId).sort());
+    // The batched path: not two round trips per DM.
+    expect(meter.takeD1()).toBeLessThanOrEqual(4);
+    const rows = await getDb(env).select().from(gatewayEvents).where(inArray(gatewayEvents.sourceId, dms.map((d) => d.sourceId)));
+    expect(rows.map((r) => [r.status, r.handled, r.attempts]).sort()).toEqual(dms.map(() => ['done', ['probe.dms'], 1]));
+    calls.length = 0;
+    const again = await deliver(registry, env, [{ body: { events: dms }, id: 'again' }]);
+    expect(again.explicitAcks).toEqual(['again']);
+    expect(calls).toEqual([]);
+  });
+
   it('the same member join through the real Worker welcomes once', async () => {
     const { fake, env } = await fakeDiscord();
     const g = await fake.seedGuild({ channels: [{ name: 'welcome' }] });

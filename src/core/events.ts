@@ -38,7 +38,7 @@ import { EVENTS_PER_MESSAGE, type PackedEvents, type QueuedEvent } from '../disc
 import { lakeFacts } from './gateway/lake';
 import { gatewayEvents } from './gateway/schema';
 import type { EventContext, LakeHookContext } from './context';
-import { DEFAULT_EVENT_COST, type EventHandler, type LakeEvent, type LakeHook } from './define';
+import { DEFAULT_EVENT_COST, type AnyLakeHook, type EventHandler, type LakeEvent, type LakeHook } from './define';
 import { appConfig } from './env';
 import { GuildConfig } from './guild-config.repo';
 import { lazyServices } from './interaction-context';
@@ -252,9 +252,10 @@ export async function processEvent(
     const guildId = handlerCtx.guildId;
     for (const { feature, def } of registry.hooksFor(event.type, guildId)) {
       const name = `${feature.name}.${def.name}`;
-      if (!guildId || finished.includes(name)) continue;
-      if (feature.toggleable !== false && !(await handlerCtx.config!.moduleEnabled(feature.name, feature.enabledByDefault ?? true))) continue;
-      await def.handler(hookContext(registry, env, services), [{ sourceId: event.sourceId, type: event.type, guildId, payload: event.payload, facts: lakeFacts(event.type, event.payload, event.receivedAt ?? now) }]);
+      if (finished.includes(name)) continue;
+      if (guildId && feature.toggleable !== false && !(await handlerCtx.config!.moduleEnabled(feature.name, feature.enabledByDefault ?? true))) continue;
+      const one: LakeEvent<string | null> = { sourceId: event.sourceId, type: event.type, guildId, payload: event.payload, facts: lakeFacts(event.type, event.payload, event.receivedAt ?? now) };
+      await (def.handler as (ctx: LakeHookContext, events: LakeEvent<string | null>[]) => Promise<void>)(hookContext(registry, env, services), [one]);
       finished.push(name);
     }
   } catch (error) {
@@ -353,21 +354,30 @@ function hookContext(registry: Registry, env: Env, services: EventServices): Lak
   };
 }
 
-/** The `guild:type` pairs of a batch some lake hook wants (asked once per pair). */
+/** The key of a (guild or DM, type) pair in {@link hookWants}' answer. */
+function hookKey(guildId: string | null, type: string): string {
+  return `${guildId ?? 'dm'}:${type}`;
+}
+
+/** The `guild:type` pairs (and `dm:type` for DM hooks) of a batch some lake hook wants (asked once per guild pair). */
 async function hookWants(registry: Registry, env: Env, services: EventServices, deliveries: readonly Delivery[]): Promise<Set<string>> {
   const pairs = new Map<string, { guildId: string; type: string }>();
+  const out = new Set<string>();
   for (const d of deliveries) {
     const guildId = eventGuildId(d.event);
-    if (guildId && registry.hooksFor(d.event.type, guildId).length > 0) pairs.set(`${guildId}:${d.event.type}`, { guildId, type: d.event.type });
+    if (registry.hooksFor(d.event.type, guildId).length === 0) continue;
+    // A DM hook wants every event of its types (there is no guild to ask about).
+    if (guildId) pairs.set(hookKey(guildId, d.event.type), { guildId, type: d.event.type });
+    else out.add(hookKey(null, d.event.type));
   }
-  const out = new Set<string>();
   if (pairs.size === 0) return out;
   const ctx = hookContext(registry, env, services);
   await Promise.all(
     [...pairs].map(async ([key, { guildId, type }]) => {
       for (const { def } of registry.hooksFor(type, guildId)) {
         // A failing check hands the events to the hook (which fails or succeeds on its own terms).
-        if (!def.wants || (await def.wants(ctx, guildId, type).catch(() => true))) {
+        const wants = def.scope === 'dm' ? undefined : (def as LakeHook).wants;
+        if (!wants || (await wants(ctx, guildId, type).catch(() => true))) {
           out.add(key);
           return;
         }
@@ -394,7 +404,7 @@ async function processHooked(registry: Registry, deliveries: Delivery[], env: En
   const hookCtx = hookContext(registry, env, services);
   for (let i = 0; i < deliveries.length; i += HOOKED_PER_BATCH) {
     const chunk = deliveries.slice(i, i + HOOKED_PER_BATCH);
-    const hooks = new Map<string, Owned<LakeHook>>();
+    const hooks = new Map<string, Owned<AnyLakeHook>>();
     for (const d of chunk) for (const h of registry.hooksFor(d.event.type, eventGuildId(d.event))) hooks.set(`${h.feature.name}.${h.def.name}`, h);
     const cost = 3 + [...hooks.values()].reduce((n, h) => n + h.def.cost(chunk.length), 0);
     const slot = services.budget.reserve(Math.min(cost, services.budget.capacity));
@@ -419,7 +429,7 @@ async function processHooked(registry: Registry, deliveries: Delivery[], env: En
 async function processHookedChunk(
   registry: Registry,
   chunk: Delivery[],
-  hooks: Map<string, Owned<LakeHook>>,
+  hooks: Map<string, Owned<AnyLakeHook>>,
   env: Env,
   services: EventServices,
   hookCtx: LakeHookContext,
@@ -470,9 +480,10 @@ async function processHookedChunk(
    * event the hook cannot take fails alone instead of sending the whole chunk round again
    * until it is dead-lettered. Hooks are at least once, so a half that repeats work is fine.
    */
-  const runHook = async (name: string, def: LakeHook, events: LakeEvent[], nested: boolean): Promise<void> => {
+  const runHook = async (name: string, def: AnyLakeHook, events: LakeEvent<string | null>[], nested: boolean): Promise<void> => {
     try {
-      await def.handler(hookCtx, events);
+      // Events of one scope: the guild hooks get guild events, the DM hooks events without a guild.
+      await (def.handler as (ctx: LakeHookContext, events: LakeEvent<string | null>[]) => Promise<void>)(hookCtx, events);
       for (const e of events) finished.get(e.sourceId)!.push(name);
       return;
     } catch (error) {
@@ -503,11 +514,13 @@ async function processHookedChunk(
   };
   for (const [name, { feature, def }] of hooks) {
     const enabled = new Map<string, boolean>();
-    const events: LakeEvent[] = [];
+    const events: LakeEvent<string | null>[] = [];
+    const dmHook = def.scope === 'dm';
     for (const d of claimed) {
-      const guildId = eventGuildId(d.event)!;
+      const guildId = eventGuildId(d.event);
       if (owed.has(d.event.sourceId) || !def.types.includes(d.event.type as never) || finished.get(d.event.sourceId)!.includes(name)) continue;
-      if (feature.toggleable !== false) {
+      if (dmHook !== (guildId === null)) continue;
+      if (guildId && feature.toggleable !== false) {
         if (!enabled.has(guildId)) enabled.set(guildId, await hookCtx.config(guildId).moduleEnabled(feature.name, feature.enabledByDefault ?? true));
         if (!enabled.get(guildId)) continue;
       }
@@ -641,7 +654,7 @@ export async function consumeEvents(registry: Registry, batch: MessageBatch<unkn
   const wanted = await hookWants(registry, env, services, all);
   for (const d of all) {
     const guildId = eventGuildId(d.event);
-    (handlersOf(registry, d.event).length > 0 ? handled : wanted.has(`${guildId}:${d.event.type}`) ? hooked : unhandled).push(d);
+    (handlersOf(registry, d.event).length > 0 ? handled : wanted.has(hookKey(guildId, d.event.type)) ? hooked : unhandled).push(d);
   }
   const overBudget = (d: Delivery) => {
     d.retryIn = BUDGET_DEFER_SECONDS;

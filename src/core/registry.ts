@@ -21,7 +21,7 @@ import type {
   EventHandler,
   Feature,
   InternalEventHandler,
-  LakeHook,
+  AnyLakeHook,
   Modal,
   OptionDef,
   OptionDefs,
@@ -61,7 +61,9 @@ export class Registry {
   private readonly eventsByPlace = { guild: new Map<string, Owned<EventHandler>[]>(), dm: new Map<string, Owned<EventHandler>[]>() };
   readonly crons = new Map<string, Owned<Cron>[]>();
   /** Lake hooks by event type (guild events only). */
-  readonly lakeHooks = new Map<string, Owned<LakeHook>[]>();
+  readonly lakeHooks = new Map<string, Owned<AnyLakeHook>[]>();
+  /** Lake hooks of events without a guild (`scope: 'dm'`), by type. */
+  readonly dmLakeHooks = new Map<string, Owned<AnyLakeHook>[]>();
   /** Internal event handlers by internal event type. */
   readonly internalHandlers = new Map<string, Owned<InternalEventHandler>[]>();
   /** Dashboard API routes by `METHOD /path` (`apiRouteKey`). */
@@ -118,7 +120,9 @@ export class Registry {
         const name = `${feature.name}.${hook.name}`;
         if (eventNames.has(name)) throw new Error(`duplicate event handler "${name}"`);
         eventNames.add(name);
-        for (const type of hook.types) pushTo(this.lakeHooks, type, { feature, def: hook });
+        const scope = hook.scope ?? 'guild';
+        if (scope !== 'guild' && scope !== 'dm') throw new Error(`lake hook "${name}" has scope "${String(scope)}" (guild or dm)`);
+        for (const type of hook.types) pushTo(scope === 'dm' ? this.dmLakeHooks : this.lakeHooks, type, { feature, def: hook });
       }
       for (const handler of feature.internalEvents ?? []) pushTo(this.internalHandlers, handler.type, { feature, def: handler });
       for (const cron of feature.crons ?? []) {
@@ -150,14 +154,14 @@ export class Registry {
     return this.eventsByPlace[guildId ? 'guild' : 'dm'].get(type) ?? NO_HANDLERS;
   }
 
-  /** The lake hooks an event reaches (events of a guild only). */
-  hooksFor(type: string, guildId: string | null): readonly Owned<LakeHook>[] {
-    return guildId ? (this.lakeHooks.get(type) ?? []) : [];
+  /** The lake hooks an event reaches: the guild hooks of its type, or with no guild the DM hooks. */
+  hooksFor(type: string, guildId: string | null): readonly Owned<AnyLakeHook>[] {
+    return (guildId ? this.lakeHooks : this.dmLakeHooks).get(type) ?? [];
   }
 
   /** Every dispatch type some handler or hook wants (what the relay forwards). */
   forwardedTypes(): string[] {
-    return [...new Set([...this.events.keys(), ...this.lakeHooks.keys()])];
+    return [...new Set([...this.events.keys(), ...this.lakeHooks.keys(), ...this.dmLakeHooks.keys()])];
   }
 
   /** The command registered under a type and name. */

@@ -39,6 +39,8 @@ export const PENDING_PREFIX = 'pending:';
 export const HELD_PREFIX = 'held:';
 export const CURSOR_KEY = 'cursor';
 export const PROMPTED_KEY = 'prompted';
+/** The ticket the last drain found open (a hint: see {@link drainInbox}). */
+export const RELAYED_KEY = 'relayed-to';
 /** A user who ignored the prompt is asked again after this long (ms). */
 const PROMPT_AGAIN_MS = 3_600_000;
 /** Most history messages one drain reads (Discord's page). */
@@ -104,13 +106,25 @@ export function advanceCursor(kv: SyncKvStorage, id: string): void {
 export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage): Promise<void> {
   const stored = [...kv.list<InboundDm>({ prefix: PENDING_PREFIX })];
   if (stored.length === 0) return;
-  const [ticket] = await openTicketsOfUser(ctx.db, stored[0]![1].author.id);
+  // A user whose last drain relayed into a ticket most likely still has it open: the ticket
+  // and the history are then read at once (one wait before the post, not two). Otherwise the
+  // ticket is read first, so a user with no ticket never costs a history read. The D1 read
+  // decides either way; a wrong guess only wastes the history read.
+  const pending = stored.map(([, dm]) => dm);
+  const early = kv.get<number>(RELAYED_KEY) !== undefined ? backlog(ctx, kv, pending) : undefined;
+  const [ticket] = await openTicketsOfUser(ctx.db, stored[0]![1].author.id).catch(async (error: unknown) => {
+    await early;
+    throw error;
+  });
   if (!ticket) {
+    await early;
+    kv.delete(RELAYED_KEY);
     await holdDms(ctx, kv, stored);
     return;
   }
+  kv.put(RELAYED_KEY, ticket.id);
   // Held DMs wait for the user's confirmation (or cancel): never relayed from the history.
-  const dms = (await backlog(ctx, kv, stored.map(([, dm]) => dm))).filter((dm) => kv.get(HELD_PREFIX + padId(dm.messageId)) === undefined);
+  const dms = (await (early ?? backlog(ctx, kv, pending))).filter((dm) => kv.get(HELD_PREFIX + padId(dm.messageId)) === undefined);
   for (const dm of dms) {
     await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
     kv.put(CURSOR_KEY, dm.messageId);

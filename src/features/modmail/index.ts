@@ -6,7 +6,7 @@ import { dmCancelComponent, dmOpenComponent, dmPickComponent } from './component
 import { categoryComponent, panelComponent, serverComponent } from './components/open.component';
 import { memberReplyComponent, staffReplyComponent } from './components/reply.component';
 import { MODMAIL_CHANNELS } from './config';
-import { dmMessageEvent } from './events/dm-message.event';
+import { dmMessageHook } from './events/dm-message.event';
 import { threadMessageEvent } from './events/thread-message.event';
 import { openModal } from './modals/open.modal';
 import { opsCommands, opsComponents, opsEvents } from './ops.manifest';
@@ -20,5 +20,6 @@ export const modmail = defineFeature({
   commands: [modmailCommand, modmailSettingsCommand, replyCommand, anonymousReplyCommand, sendToMemberCommand, ticketCommand, ...opsCommands],
   components: [panelComponent, categoryComponent, serverComponent, staffReplyComponent, memberReplyComponent, dmOpenComponent, dmPickComponent, dmCancelComponent, ...opsComponents],
   modals: [openModal, staffReplyModalSubmit, memberReplyModalSubmit],
-  events: [dmMessageEvent, threadMessageEvent, ...opsEvents],
+  events: [threadMessageEvent, ...opsEvents],
+  lakeHooks: [dmMessageHook],
 });

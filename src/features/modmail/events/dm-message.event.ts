@@ -4,9 +4,10 @@
  * to confirm. The inbox dedupes by message id, so a redelivered event relays nothing twice.
  */
 import { MessageType, type GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
-import { defineEvent } from '../../../core/define';
+import { defineLakeHook } from '../../../core/define';
 import { snowflakeTime } from '../../../discord/snowflake';
 import { ticketMember } from '../interaction';
+import { padId } from '../inbox.service';
 import { inboxObject } from '../objects';
 import type { EntryAttachment } from '../schema';
 
@@ -23,27 +24,43 @@ export function dmAttachments(message: GatewayMessageCreateDispatchData): EntryA
   }));
 }
 
-export const dmMessageEvent = defineEvent<GatewayMessageCreateDispatchData, 'dm'>({
+/**
+ * A DM lake hook, not a per-event handler: a queue batch's DMs are recorded, claimed and
+ * settled together (a few round trips for the whole batch instead of two each), and each is
+ * handed to its author's inbox, all authors at once and each author's DMs in id order.
+ */
+export const dmMessageHook = defineLakeHook({
   name: 'dm-message',
-  type: 'MESSAGE_CREATE',
+  types: ['MESSAGE_CREATE'],
   scope: 'dm',
-  // The inbox call; its own D1 and REST work runs in the object, outside this batch's budget.
-  cost: 2,
-  // Bots' DMs and system messages are only recorded (the batched path).
-  accepts: (message) => !message.author?.bot && !message.guild_id && RELAYED_TYPES.has(message.type),
-  handler: async (ctx, message) => {
-    if (message.author.bot || message.guild_id || !RELAYED_TYPES.has(message.type)) return;
-    ctx.budget.count(1);
-    await inboxObject(ctx.env, message.author.id).deliverDm(
-      {
-        messageId: message.id,
-        channelId: message.channel_id,
-        author: ticketMember(message.author),
-        content: message.content ?? '',
-        attachments: dmAttachments(message),
-        sentAt: snowflakeTime(message.id) ?? Date.now(),
-      },
-      ctx.env.DISCORD_API_BASE,
+  // One inbox call per DM; its own D1 and REST work runs in the object, outside this batch's budget.
+  cost: (events) => events,
+  handler: async (ctx, events) => {
+    const byAuthor = new Map<string, GatewayMessageCreateDispatchData[]>();
+    for (const { payload } of events) {
+      const message = payload as GatewayMessageCreateDispatchData;
+      // Bots' DMs (the bot's own among them) and system messages are only recorded.
+      if (!message.author || message.author.bot || message.guild_id || !RELAYED_TYPES.has(message.type)) continue;
+      byAuthor.set(message.author.id, [...(byAuthor.get(message.author.id) ?? []), message]);
+    }
+    await Promise.all(
+      [...byAuthor.entries()].map(async ([authorId, messages]) => {
+        const inbox = inboxObject(ctx.env, authorId);
+        for (const message of messages.sort((a, b) => (padId(a.id) < padId(b.id) ? -1 : 1))) {
+          ctx.budget.count(1);
+          await inbox.deliverDm(
+            {
+              messageId: message.id,
+              channelId: message.channel_id,
+              author: ticketMember(message.author),
+              content: message.content ?? '',
+              attachments: dmAttachments(message),
+              sentAt: snowflakeTime(message.id) ?? Date.now(),
+            },
+            ctx.env.DISCORD_API_BASE,
+          );
+        }
+      }),
     );
   },
 });
