@@ -1,4 +1,6 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ticketObject } from './objects';
 import { opsWorld, type OpsWorld } from './modmail-ops.fixture';
 import { listEntries } from './transcript';
 import { getDb } from '../../db/client';
@@ -96,5 +98,28 @@ describe('ticket timers (the ticket object alarm)', () => {
     expect(closed.closeReason).toBe('Closed automatically after 2h without a message.');
     const dm = (await w.fake.calls({ method: 'POST', route: '/channels/{channel_id}/messages' })).map((c) => JSON.stringify(c.body)).filter((b) => b.includes('nobody wrote in it'));
     expect(dm).toHaveLength(1);
+  });
+
+  it('a member message leaves an earlier alarm armed; firing early runs nothing and re-arms for the real time', async () => {
+    await w.run(w.admin, 'modmail', { stale_after: '1h', autoclose_after: '1h' }, 'limits');
+    const member = await w.member();
+    const ticket = await w.open(member);
+    const alarmAt = () => runInDurableObject(ticketObject(w.env, ticket.guildId, ticket.memberId), (_instance, state) => state.storage.getAlarm());
+    await w.memberSays(ticket, member, 'hello?');
+    const first = await alarmAt();
+    expect(first).not.toBeNull();
+    // Each message moves the stale clock later; the alarm is not rewritten for it.
+    at(30 * 60_000);
+    await w.memberSays(ticket, member, 'anyone?');
+    expect(await alarmAt()).toBe(first);
+    // It fires at the old time: nothing is due, so no warning, and it is armed for the new stale time.
+    at(H + 1000);
+    expect(await w.alarm(ticket)).toBe(true);
+    expect(await w.timers(ticket)).toEqual(['stale']);
+    expect((await threadText(ticket.threadId!)).some((t) => t.startsWith('⏰'))).toBe(false);
+    expect(await alarmAt()).toBe(T0 + 30 * 60_000 + H);
+    at(30 * 60_000 + H + 1000);
+    await w.alarm(ticket);
+    expect((await threadText(ticket.threadId!)).some((t) => t.startsWith('⏰ Nobody has written in this ticket for 1h'))).toBe(true);
   });
 });

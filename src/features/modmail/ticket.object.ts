@@ -105,13 +105,21 @@ export class ModmailTicket extends DurableObject<Env> {
     return [...this.ctx.storage.kv.list<TicketTimer>({ prefix: TIMER_PREFIX })].map(([, t]) => t).sort((a, b) => a.when - b.when);
   }
 
-  /** Arms the alarm for the earliest of the timers and the inbox's backstop (or clears it). */
-  private async arm(): Promise<void> {
+  /**
+   * Arms the alarm for the earliest of the timers and the inbox's backstop. Outside the alarm
+   * handler an alarm that is already set for no later than that is left alone (`exact` false):
+   * firing early is harmless (nothing is due, and the handler re-arms exactly), and it saves an
+   * alarm write on every member message (each moves the stale clock later) and on every DM (its
+   * backstop is set once for a burst, not set and cleared per DM). The alarm handler arms exactly.
+   */
+  private async arm(exact = false): Promise<void> {
     const next = this.timers()[0]?.when;
     const inbox = this.ctx.storage.kv.get<number>(INBOX_DUE_KEY);
     const when = next === undefined ? inbox : inbox === undefined ? next : Math.min(next, inbox);
-    if (when !== undefined) await this.ctx.storage.setAlarm(when);
-    else await this.ctx.storage.deleteAlarm();
+    const current = exact ? null : await this.ctx.storage.getAlarm();
+    if (when !== undefined) {
+      if (current === null || current > when) await this.ctx.storage.setAlarm(when);
+    } else if (exact) await this.ctx.storage.deleteAlarm();
   }
 
   /** Runs every due timer through its kind's handler (modmail-ops'), then re-arms. */
@@ -141,7 +149,7 @@ export class ModmailTicket extends DurableObject<Env> {
         if (!kv.get(TIMER_PREFIX + timer.kind)) kv.put(TIMER_PREFIX + timer.kind, { ...timer, when: now + TIMER_RETRY_MS });
       }
     }
-    await this.arm();
+    await this.arm(true);
   }
 
   // -------------------------------------------------------------------------- DM inbox
@@ -177,9 +185,10 @@ export class ModmailTicket extends DurableObject<Env> {
       console.error(JSON.stringify({ msg: 'modmail inbox drain failed', error: String(error) }));
     }
     const left = [...kv.list({ prefix: PENDING_PREFIX, limit: 1 })].length > 0;
-    if (left) kv.put(INBOX_DUE_KEY, Date.now() + INBOX_RETRY_MS);
-    else kv.delete(INBOX_DUE_KEY);
-    await this.arm();
+    if (left) {
+      kv.put(INBOX_DUE_KEY, Date.now() + INBOX_RETRY_MS);
+      await this.arm();
+    } else if (kv.delete(INBOX_DUE_KEY)) await this.arm();
   }
 
   /** Resolves once every drain and open queued so far has finished (tests: the DM is relayed or held). */
