@@ -212,6 +212,27 @@ describe('gateway relay', () => {
     expect(log.received.find((p) => p.op === GatewayOpcodes.Resume)!.d).toMatchObject({ session_id: log.session!.id, seq: 2 });
   });
 
+  it('an instance that dies before storing the dispatches it received resumes from the last stored sequence, and every event arrives once', async () => {
+    const { gw, relay } = await started();
+    const first = message('first');
+    await gw.dispatch('MESSAGE_CREATE', first);
+    await forwarded(relay, 1);
+    // Dispatches are stored a few milliseconds after they arrive, together: die right away.
+    const burst = Array.from({ length: 10 }, (_, i) => message(`m${i}`));
+    await gw.dispatchMany(burst.map((d) => ({ t: 'MESSAGE_CREATE', d })));
+    await abortAllDurableObjects();
+    const revived = env.GATEWAY.get(relay.id) as DurableObjectStub<GatewayRelay>;
+    relays.splice(0, relays.length, revived);
+    expect(await runDurableObjectAlarm(revived)).toBe(true);
+    const log = await gw.waitFor((l) => l.received.some((p) => p.op === GatewayOpcodes.Resume) && l.session?.live === true, { what: 'RESUME after the crash' });
+    // READY is 1, the first message 2, the burst 3–12: the resume names what was stored.
+    const { seq } = log.received.find((p) => p.op === GatewayOpcodes.Resume)!.d as { seq: number };
+    expect(seq).toBeGreaterThanOrEqual(2);
+    expect(seq).toBeLessThanOrEqual(12);
+    const ids = [first, ...burst].map((m) => m.id);
+    expect(await stored(ids)).toEqual([...ids].sort());
+  });
+
   it('stores an event and its sequence together before queueing it', async () => {
     const { gw, relay } = await started();
     const member = { guild_id: '1300000000000000001', user: { id: snowflake(), username: 'n', discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: '2026-11-22T00:00:00.000Z', deaf: false, mute: false, flags: 0 };

@@ -43,6 +43,13 @@ const NO_STATS: Stats = { forwarded: 0, queueMessages: 0, lastAckLatencyMs: null
  * first (a producer's linger): a burst then travels in full packs, a lone event is ≤ 25 ms late.
  */
 const FLUSH_LINGER_MS = 25;
+/**
+ * Dispatches are stored a few at a time: those that arrive within this long share one storage
+ * transaction (one commit, one fsync), instead of one each. Until then they are only in memory,
+ * and so is their sequence: an instance that dies first resumes from the last stored sequence,
+ * and Discord replays them (the lake dedupes by source id).
+ */
+const SAVE_COALESCE_MS = 2;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 60_000;
 /** While no socket is open and nothing else is due, look again this often. */
@@ -113,6 +120,10 @@ export class GatewayRelay extends DurableObject<Env> {
    * quarantined. In memory: a new instance finds it again the same way.
    */
   private probeUntil: number | null = null;
+  /** Dispatches received and not stored yet, and the sequence of the newest (see {@link SAVE_COALESCE_MS}). */
+  private unsaved: QueuedEvent[] = [];
+  private unsavedSeq: number | null = null;
+  private saveScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -170,6 +181,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** The relay's report. */
   async status(): Promise<RelayStatus> {
+    this.saveDispatches();
     const kv = this.ctx.storage.kv;
     const plan = kv.get<ShardPlan>(KEY.plan) ?? null;
     const session = kv.get<Session>(KEY.session) ?? null;
@@ -218,6 +230,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** Every timer: heartbeat, reconnect (also after eviction), queue flush retries. */
   override async alarm(): Promise<void> {
+    this.saveDispatches();
     const now = Date.now();
     const timers = this.timers();
     if (this.ws && timers.heartbeatAt !== null && timers.heartbeatAt <= now) this.heartbeat(now);
@@ -284,6 +297,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** Closes the current socket (if any) without reacting to its close event. */
   private detach(code: number, reason: string): void {
+    this.saveDispatches();
     const ws = this.ws;
     this.generation++;
     this.ws = null;
@@ -309,6 +323,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** Resumes on the next connection if a session is kept, else identifies. */
   private reconnect(code: number, { resume, minDelayMs = 0 }: { resume: boolean; minDelayMs?: number }): void {
+    this.saveDispatches();
     this.detach(code, closeMeaning(code));
     if (!resume) this.forgetSession();
     this.retryLater(minDelayMs);
@@ -316,6 +331,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   private onClose(generation: number, code: number): void {
     if (generation !== this.generation) return;
+    this.saveDispatches();
     this.ws = null;
     this.ready = false;
     this.generation++;
@@ -341,6 +357,7 @@ export class GatewayRelay extends DurableObject<Env> {
   }
 
   private heartbeat(now: number): void {
+    this.saveDispatches();
     if (this.awaitingAck) {
       // No ACK since the last heartbeat: the connection is a zombie. Resume on a fresh one.
       console.error(JSON.stringify({ msg: 'gateway zombie connection', shard: this.ctx.storage.kv.get<ShardPlan>(KEY.plan)?.shard }));
@@ -394,6 +411,7 @@ export class GatewayRelay extends DurableObject<Env> {
         this.setStats({ lastAckLatencyMs: now - this.heartbeatSentAt });
         return;
       case GatewayOpcodes.Heartbeat:
+        this.saveDispatches();
         this.send({ op: GatewayOpcodes.Heartbeat, d: kv.get<number>(KEY.seq) ?? null });
         return;
       case GatewayOpcodes.Reconnect:
@@ -413,6 +431,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** Ends the stored session (the next connection identifies). */
   private forgetSession(): void {
+    this.saveDispatches();
     this.ctx.storage.kv.delete(KEY.session);
     this.sessionMemo = { value: undefined };
   }
@@ -432,18 +451,35 @@ export class GatewayRelay extends DurableObject<Env> {
     if (seq === null) return;
     // Read from storage once, then from memory: every dispatch needs it (its source id).
     const session = (this.sessionMemo ??= { value: kv.get<Session>(KEY.session) }).value;
-    if (!forwardedTypes.has(type) || !session) {
-      kv.put(KEY.seq, seq);
-      return;
+    if (forwardedTypes.has(type) && session) this.unsaved.push({ type, sourceId: sourceIdFor(type, d, session.id, seq), guildId: guildIdOf(d), payload: d, receivedAt: now });
+    this.unsavedSeq = seq;
+    if (!this.saveScheduled) {
+      this.saveScheduled = true;
+      this.ctx.waitUntil(
+        scheduler.wait(SAVE_COALESCE_MS).then(() => {
+          this.saveScheduled = false;
+          this.saveDispatches();
+        }),
+      );
     }
-    const event: QueuedEvent = { type, sourceId: sourceIdFor(type, d, session.id, seq), guildId: guildIdOf(d), payload: d, receivedAt: now };
-    // The event and the sequence that acknowledges it are stored together: a resume after a
-    // crash starts after the last stored event, never after one that was lost.
+  }
+
+  /**
+   * Stores the dispatches received since the last save, and the sequence that acknowledges
+   * them, in one transaction: a resume after a crash starts after the last stored event, never
+   * after one that was lost. Everything that reads the sequence or the outbox saves first.
+   */
+  private saveDispatches(): void {
+    if (this.unsavedSeq === null) return;
+    const events = this.unsaved;
+    const seq = this.unsavedSeq;
+    this.unsaved = [];
+    this.unsavedSeq = null;
     this.ctx.storage.transactionSync(() => {
-      this.outbox.add(event);
-      kv.put(KEY.seq, seq);
+      for (const event of events) this.outbox.add(event);
+      this.ctx.storage.kv.put(KEY.seq, seq);
     });
-    this.startFlush();
+    if (events.length > 0) this.startFlush();
   }
 
   // ------------------------------------------------------------------------------- flush
@@ -460,6 +496,7 @@ export class GatewayRelay extends DurableObject<Env> {
   private async flush(): Promise<void> {
     for (;;) {
       if (this.pendingEvents() < EVENTS_PER_MESSAGE) await scheduler.wait(FLUSH_LINGER_MS);
+      this.saveDispatches();
       const probing = this.probeUntil !== null;
       const batch = this.outbox.next({ probe: probing });
       if (batch.oversized.length > 0) this.quarantine(batch.oversized, 'larger than a queue message');
@@ -509,6 +546,7 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** Sets the alarm to the earliest due timer. */
   private async schedule(): Promise<void> {
+    this.saveDispatches();
     const timers = this.timers();
     const kv = this.ctx.storage.kv;
     const running = kv.get(KEY.plan) && !kv.get(KEY.stopped);
