@@ -32,6 +32,7 @@ import { clip } from './card';
 import { relayFromMember } from './relay.service';
 import { modmailGuildsOf } from './shared-guilds';
 import { openTicketsOfUser } from './tickets.repo';
+import type { TicketRow } from './schema';
 import type { InboundDm } from './ticket.types';
 
 /** Storage keys of the inbox. */
@@ -103,7 +104,7 @@ export function advanceCursor(kv: SyncKvStorage, id: string): void {
  * Relays every DM not relayed yet, oldest first, into the user's open ticket; with no open
  * ticket, holds what was delivered (see {@link holdDms}).
  */
-export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage): Promise<void> {
+export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage, known?: TicketRow | null): Promise<void> {
   const stored = [...kv.list<InboundDm>({ prefix: PENDING_PREFIX })];
   if (stored.length === 0) return;
   // A user whose last drain relayed into a ticket most likely still has it open: the ticket
@@ -112,7 +113,9 @@ export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage): Promise<v
   // decides either way; a wrong guess only wastes the history read.
   const pending = stored.map(([, dm]) => dm);
   const early = kv.get<number>(RELAYED_KEY) !== undefined ? backlog(ctx, kv, pending) : undefined;
-  const [ticket] = await openTicketsOfUser(ctx.db, stored[0]![1].author.id).catch(async (error: unknown) => {
+  // `known`: the open ticket (or none) the events consumer read for this batch's DM authors at
+  // once, milliseconds ago; otherwise read here.
+  const [ticket] = await (known !== undefined ? Promise.resolve(known ? [known] : []) : openTicketsOfUser(ctx.db, stored[0]![1].author.id)).catch(async (error: unknown) => {
     await early;
     throw error;
   });

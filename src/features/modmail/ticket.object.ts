@@ -19,6 +19,7 @@ import { HELD_PREFIX, PENDING_PREFIX, PROMPTED_KEY, advanceCursor, drainInbox, h
 import { openTicketNow } from './open.service';
 import { ticketAlarmHandlers, type TicketAlarmContext } from './ops-hooks';
 import type { DmOutcome, InboundDm, OpenOutcome, OpenRequest, TicketTimer } from './ticket.types';
+import type { TicketRow } from './schema';
 
 const TIMER_PREFIX = 'timer:';
 const API_BASE_KEY = 'apiBase';
@@ -28,6 +29,8 @@ const TIMER_RETRY_MS = 60_000;
 const INBOX_DUE_KEY = 'inbox-due';
 /** How long after a DM was stored the backstop drains again if the first drain did not finish. */
 export const INBOX_RETRY_MS = 30_000;
+/** How long the open ticket the events consumer read with a DM stands in for the inbox's own read. */
+const KNOWN_TICKET_FRESH_MS = 2_000;
 
 /** The ticket object; its RPC methods are the API other modules call through `env.MODMAIL_TICKETS`. */
 export class ModmailTicket extends DurableObject<Env> {
@@ -163,7 +166,7 @@ export class ModmailTicket extends DurableObject<Env> {
    * not finish (the instance died, Discord failed), so a stored DM is never lost. A DM seen
    * before is a duplicate.
    */
-  async deliverDm(dm: InboundDm, apiBase?: string): Promise<DmOutcome> {
+  async deliverDm(dm: InboundDm, apiBase?: string, known?: { ticket: TicketRow | null }): Promise<DmOutcome> {
     const kv = this.ctx.storage.kv;
     this.svc(apiBase);
     if (seen(kv, dm.messageId)) return 'duplicate';
@@ -172,15 +175,20 @@ export class ModmailTicket extends DurableObject<Env> {
       kv.put(INBOX_DUE_KEY, Date.now() + INBOX_RETRY_MS);
       await this.arm();
     }
-    void this.serial(() => this.drain());
+    const hint = known ? { ticket: known.ticket, at: Date.now() } : undefined;
+    void this.serial(() => this.drain(hint));
     return 'accepted';
   }
 
-  /** Relays or holds every pending DM; clears the backstop when none is left, else moves it later. */
-  private async drain(): Promise<void> {
+  /**
+   * Relays or holds every pending DM; clears the backstop when none is left, else moves it later.
+   * `hint`: the user's open ticket as the events consumer read it for the DM's batch, used while
+   * it is at most {@link KNOWN_TICKET_FRESH_MS} old (a drain that waited longer reads again).
+   */
+  private async drain(hint?: { ticket: TicketRow | null; at: number }): Promise<void> {
     const kv = this.ctx.storage.kv;
     try {
-      await drainInbox(this.svc(), kv);
+      await drainInbox(this.svc(), kv, hint && Date.now() - hint.at <= KNOWN_TICKET_FRESH_MS ? hint.ticket : undefined);
     } catch (error) {
       console.error(JSON.stringify({ msg: 'modmail inbox drain failed', error: String(error) }));
     }

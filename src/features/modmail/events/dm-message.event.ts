@@ -9,6 +9,7 @@ import { snowflakeTime } from '../../../discord/snowflake';
 import { ticketMember } from '../interaction';
 import { padId } from '../inbox.service';
 import { inboxObject } from '../objects';
+import { latestOpenTickets } from '../tickets.repo';
 import type { EntryAttachment } from '../schema';
 
 const RELAYED_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
@@ -33,8 +34,9 @@ export const dmMessageHook = defineLakeHook({
   name: 'dm-message',
   types: ['MESSAGE_CREATE'],
   scope: 'dm',
-  // One inbox call per DM; its own D1 and REST work runs in the object, outside this batch's budget.
-  cost: (events) => events,
+  // The authors' open tickets (one read per 90), then one inbox call per DM; the inbox's own D1
+  // and REST work runs in the object, outside this batch's budget.
+  cost: (events) => events + Math.ceil(events / 90),
   handler: async (ctx, events) => {
     const byAuthor = new Map<string, GatewayMessageCreateDispatchData[]>();
     for (const { payload } of events) {
@@ -43,6 +45,10 @@ export const dmMessageHook = defineLakeHook({
       if (!message.author || message.author.bot || message.guild_id || !RELAYED_TYPES.has(message.type)) continue;
       byAuthor.set(message.author.id, [...(byAuthor.get(message.author.id) ?? []), message]);
     }
+    if (byAuthor.size === 0) return;
+    // Read here for the whole chunk (one read, not one per DM in each inbox): handed to each inbox,
+    // which uses it for the drain that follows at once.
+    const tickets = await latestOpenTickets(ctx.db, [...byAuthor.keys()]);
     await Promise.all(
       [...byAuthor.entries()].map(async ([authorId, messages]) => {
         const inbox = inboxObject(ctx.env, authorId);
@@ -58,6 +64,7 @@ export const dmMessageHook = defineLakeHook({
               sentAt: snowflakeTime(message.id) ?? Date.now(),
             },
             ctx.env.DISCORD_API_BASE,
+            { ticket: tickets.get(authorId) ?? null },
           );
         }
       }),
