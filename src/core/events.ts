@@ -254,8 +254,7 @@ export async function processEvent(
       const name = `${feature.name}.${def.name}`;
       if (finished.includes(name)) continue;
       if (guildId && feature.toggleable !== false && !(await handlerCtx.config!.moduleEnabled(feature.name, feature.enabledByDefault ?? true))) continue;
-      const one: LakeEvent<string | null> = { sourceId: event.sourceId, type: event.type, guildId, payload: event.payload, facts: lakeFacts(event.type, event.payload, event.receivedAt ?? now) };
-      await (def.handler as (ctx: LakeHookContext, events: LakeEvent<string | null>[]) => Promise<void>)(hookContext(registry, env, services), [one]);
+      await callHook(def, hookContext(registry, env, services), [{ sourceId: event.sourceId, type: event.type, guildId, payload: event.payload, facts: lakeFacts(event.type, event.payload, event.receivedAt ?? now) }]);
       finished.push(name);
     }
   } catch (error) {
@@ -352,6 +351,14 @@ function hookContext(registry: Registry, env: Env, services: EventServices): Lak
       return config;
     },
   };
+}
+
+/**
+ * Runs a lake hook of either scope. The caller hands it events of its scope only (guild events
+ * to a guild hook, events without a guild to a DM hook), which the union type cannot express.
+ */
+function callHook(def: AnyLakeHook, ctx: LakeHookContext, events: LakeEvent<string | null>[]): Promise<void> {
+  return (def.handler as (ctx: LakeHookContext, events: LakeEvent<string | null>[]) => Promise<void>)(ctx, events);
 }
 
 /** The key of a (guild or DM, type) pair in {@link hookWants}' answer. */
@@ -482,8 +489,7 @@ async function processHookedChunk(
    */
   const runHook = async (name: string, def: AnyLakeHook, events: LakeEvent<string | null>[], nested: boolean): Promise<void> => {
     try {
-      // Events of one scope: the guild hooks get guild events, the DM hooks events without a guild.
-      await (def.handler as (ctx: LakeHookContext, events: LakeEvent<string | null>[]) => Promise<void>)(hookCtx, events);
+      await callHook(def, hookCtx, events);
       for (const e of events) finished.get(e.sourceId)!.push(name);
       return;
     } catch (error) {

@@ -323,7 +323,6 @@ export class GatewayRelay extends DurableObject<Env> {
 
   /** Resumes on the next connection if a session is kept, else identifies. */
   private reconnect(code: number, { resume, minDelayMs = 0 }: { resume: boolean; minDelayMs?: number }): void {
-    this.saveDispatches();
     this.detach(code, closeMeaning(code));
     if (!resume) this.forgetSession();
     this.retryLater(minDelayMs);

@@ -32,7 +32,7 @@ import { clip } from './card';
 import { relayFromMember } from './relay.service';
 import { modmailGuildsOf } from './shared-guilds';
 import { openTicketsOfUser } from './tickets.repo';
-import type { TicketRow } from './schema';
+import type { EntryAttachment, TicketRow } from './schema';
 import type { InboundDm } from './ticket.types';
 
 /** Storage keys of the inbox. */
@@ -40,15 +40,14 @@ export const PENDING_PREFIX = 'pending:';
 export const HELD_PREFIX = 'held:';
 export const CURSOR_KEY = 'cursor';
 export const PROMPTED_KEY = 'prompted';
-/** The ticket the last drain found open (a hint: see {@link drainInbox}). */
-export const RELAYED_KEY = 'relayed-to';
 /** A user who ignored the prompt is asked again after this long (ms). */
 const PROMPT_AGAIN_MS = 3_600_000;
 /** Most history messages one drain reads (Discord's page). */
 const HISTORY_PAGE = 100;
 /** On a user's first DM, how far back (ms) the history is read for the rest of its burst. */
 const FIRST_BURST_MS = 60_000;
-const RELAYED_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
+/** The DM message types relayed to staff (others are only recorded). */
+export const RELAYED_TYPES: ReadonlySet<number> = new Set<number>([MessageType.Default, MessageType.Reply]);
 
 /** Snowflakes zero-padded to 20 digits: key order is message order. */
 export function padId(messageId: string): string {
@@ -61,14 +60,19 @@ export function seen(kv: SyncKvStorage, id: string): boolean {
   return cursor !== undefined && padId(id) <= padId(cursor);
 }
 
-/** A DM from the channel's history, as the inbox keeps it. */
+/** A message's attachments as the transcript keeps them. */
+export function messageAttachments(message: Pick<APIMessage, 'attachments'>): EntryAttachment[] {
+  return (message.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, size: a.size, url: a.url, ...(a.content_type ? { contentType: a.content_type } : {}) }));
+}
+
+/** A DM (from the gateway or the channel's history) as the inbox keeps it. */
 export function inboundFromMessage(message: APIMessage, author: InboundDm['author']): InboundDm {
   return {
     messageId: message.id,
     channelId: message.channel_id,
     author,
     content: message.content ?? '',
-    attachments: message.attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, url: a.url, ...(a.content_type ? { contentType: a.content_type } : {}) })),
+    attachments: messageAttachments(message),
     sentAt: snowflakeTime(message.id) ?? Date.now(),
   };
 }
@@ -107,27 +111,16 @@ export function advanceCursor(kv: SyncKvStorage, id: string): void {
 export async function drainInbox(ctx: BaseContext, kv: SyncKvStorage, known?: TicketRow | null): Promise<void> {
   const stored = [...kv.list<InboundDm>({ prefix: PENDING_PREFIX })];
   if (stored.length === 0) return;
-  // A user whose last drain relayed into a ticket most likely still has it open: the ticket
-  // and the history are then read at once (one wait before the post, not two). Otherwise the
-  // ticket is read first, so a user with no ticket never costs a history read. The D1 read
-  // decides either way; a wrong guess only wastes the history read.
-  const pending = stored.map(([, dm]) => dm);
-  const early = kv.get<number>(RELAYED_KEY) !== undefined ? backlog(ctx, kv, pending) : undefined;
   // `known`: the open ticket (or none) the events consumer read for this batch's DM authors at
-  // once, milliseconds ago; otherwise read here.
-  const [ticket] = await (known !== undefined ? Promise.resolve(known ? [known] : []) : openTicketsOfUser(ctx.db, stored[0]![1].author.id)).catch(async (error: unknown) => {
-    await early;
-    throw error;
-  });
+  // once, milliseconds ago; otherwise (the backstop alarm's drain) read here. Before the
+  // history, so a user with no ticket never costs a history read.
+  const [ticket] = known !== undefined ? (known ? [known] : []) : await openTicketsOfUser(ctx.db, stored[0]![1].author.id);
   if (!ticket) {
-    await early;
-    kv.delete(RELAYED_KEY);
     await holdDms(ctx, kv, stored);
     return;
   }
-  kv.put(RELAYED_KEY, ticket.id);
   // Held DMs wait for the user's confirmation (or cancel): never relayed from the history.
-  const dms = (await (early ?? backlog(ctx, kv, pending))).filter((dm) => kv.get(HELD_PREFIX + padId(dm.messageId)) === undefined);
+  const dms = (await backlog(ctx, kv, stored.map(([, dm]) => dm))).filter((dm) => kv.get(HELD_PREFIX + padId(dm.messageId)) === undefined);
   for (const dm of dms) {
     await relayFromMember(ctx, ticket, { member: dm.author, content: dm.content, attachments: dm.attachments, sourceId: dm.messageId, dmMessageId: dm.messageId, at: dm.sentAt });
     kv.put(CURSOR_KEY, dm.messageId);

@@ -3,27 +3,12 @@
  * object, which relays it into their open ticket in message order, or holds it and asks them
  * to confirm. The inbox dedupes by message id, so a redelivered event relays nothing twice.
  */
-import { MessageType, type GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
+import type { GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
 import { defineLakeHook } from '../../../core/define';
-import { snowflakeTime } from '../../../discord/snowflake';
 import { ticketMember } from '../interaction';
-import { padId } from '../inbox.service';
+import { RELAYED_TYPES, inboundFromMessage, padId } from '../inbox.service';
 import { inboxObject } from '../objects';
 import { latestOpenTickets } from '../tickets.repo';
-import type { EntryAttachment } from '../schema';
-
-const RELAYED_TYPES = new Set<number>([MessageType.Default, MessageType.Reply]);
-
-/** A DM's attachments as the transcript keeps them. */
-export function dmAttachments(message: GatewayMessageCreateDispatchData): EntryAttachment[] {
-  return (message.attachments ?? []).map((a) => ({
-    id: a.id,
-    filename: a.filename,
-    size: a.size,
-    url: a.url,
-    ...(a.content_type ? { contentType: a.content_type } : {}),
-  }));
-}
 
 /**
  * A DM lake hook, not a per-event handler: a queue batch's DMs are recorded, claimed and
@@ -54,18 +39,7 @@ export const dmMessageHook = defineLakeHook({
         const inbox = inboxObject(ctx.env, authorId);
         for (const message of messages.sort((a, b) => (padId(a.id) < padId(b.id) ? -1 : 1))) {
           ctx.budget.count(1);
-          await inbox.deliverDm(
-            {
-              messageId: message.id,
-              channelId: message.channel_id,
-              author: ticketMember(message.author),
-              content: message.content ?? '',
-              attachments: dmAttachments(message),
-              sentAt: snowflakeTime(message.id) ?? Date.now(),
-            },
-            ctx.env.DISCORD_API_BASE,
-            { ticket: tickets.get(authorId) ?? null },
-          );
+          await inbox.deliverDm(inboundFromMessage(message, ticketMember(message.author)), ctx.env.DISCORD_API_BASE, { ticket: tickets.get(authorId) ?? null });
         }
       }),
     );

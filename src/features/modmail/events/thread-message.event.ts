@@ -6,7 +6,7 @@
 import type { GatewayMessageCreateDispatchData } from 'discord-api-types/v10';
 import { defineEvent } from '../../../core/define';
 import { snowflakeTime } from '../../../discord/snowflake';
-import { dmAttachments } from './dm-message.event';
+import { messageAttachments } from '../inbox.service';
 import { GuildTickets } from '../tickets.repo';
 import { recordEntry } from '../transcript';
 
@@ -25,7 +25,7 @@ export const threadMessageEvent = defineEvent<GatewayMessageCreateDispatchData>(
       kind: 'note',
       authorId: message.author.id,
       content: message.content ?? '',
-      attachments: dmAttachments(message),
+      attachments: messageAttachments(message),
       sourceId: message.id,
       threadMessageId: message.id,
       createdAt: snowflakeTime(message.id) ?? Date.now(),
