@@ -50,7 +50,13 @@ export function findSqld(): { bin: string } | { skip: string } {
 async function startSqld(bin: string): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sqld-'));
-  const child = spawn(bin, ['--db-path', join(dir, 'db'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'], {
+  // `--use-custom-wal libsql-wal`: sqld's default (SQLite) WAL goes through its connection
+  // manager, which can hand the write lock to a connection that has stopped waiting for it when a
+  // WAL checkpoint runs while writers queue (an acquire that meets the checkpoint returns BUSY but
+  // leaves its queue entry). The slot then stays "Notified" for ever and every later write hangs:
+  // our concurrent ledger and case tests hit it once the WAL passes 1,000 pages (CI, 2026-12-02).
+  // libsql-wal has no such queue, and the SQL these tests check behaves the same on it.
+  const child = spawn(bin, ['--db-path', join(dir, 'db'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', '--use-custom-wal', 'libsql-wal'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
