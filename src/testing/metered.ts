@@ -15,14 +15,24 @@ export interface Metered {
   takeD1(): number;
 }
 
-/** Meters `env.DB`. */
+/** Bound parameters Cloudflare's D1 takes in one statement (local D1's SQLite takes far more). */
+export const D1_MAX_BOUND_PARAMETERS = 100;
+
+/**
+ * Meters `env.DB`, and holds it to production D1's limit on bound parameters per statement,
+ * which local D1 does not enforce: a statement with more fails here as it would deployed.
+ */
 export function meterD1(env: Env): Metered {
   let count = 0;
   const inner = env.DB;
   const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(statement, {
       get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (prop === 'bind')
+          return (...values: unknown[]) => {
+            if (values.length > D1_MAX_BOUND_PARAMETERS) throw new Error(`D1_ERROR: too many SQL variables: ${values.length} bound, D1 takes ${D1_MAX_BOUND_PARAMETERS} (SQLITE_ERROR)`);
+            return wrap(target.bind(...values));
+          };
         if (prop === 'first' || prop === 'run' || prop === 'all' || prop === 'raw') {
           return (...args: unknown[]) => {
             count++;

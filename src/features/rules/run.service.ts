@@ -66,24 +66,45 @@ export function loadEngine(db: Db, guildId: string, now = Date.now()): Promise<G
   return value;
 }
 
-/** Loads the firings and counters of (rules × members) since `since` into a state. */
+/** Bound parameters one D1 statement may carry. */
+const D1_MAX_PARAMS = 100;
+/** Rule ids per state read: a guild with more rules on one trigger takes more reads. */
+const RULES_PER_READ = 40;
+/** Members per state read beside `rules` rule ids: the rest of the statement's parameters (guild, since, kind). */
+const usersPerRead = (rules: number) => D1_MAX_PARAMS - 3 - rules;
+
+/**
+ * Loads the firings and counters of (rules × members) since `since` into a state: one read of
+ * each per 40 rules × (97 − rules) members, so a chunk of the lake hook (80 events) with a few
+ * rules is one read, and no statement passes D1's 100 bound parameters however many rules.
+ */
 export async function loadState(db: Db, guildId: string, ruleIds: string[], userIds: string[], since: number, withCounters: boolean): Promise<RuleState> {
   const state = new RuleState();
   if (ruleIds.length === 0 || userIds.length === 0) return state;
-  for (let i = 0; i < userIds.length; i += 60) {
-    const users = userIds.slice(i, i + 60);
-    const [fires, counters] = await Promise.all([
-      db
-        .select({ ruleId: ruleFires.ruleId, userId: ruleFires.userId, fireKey: ruleFires.fireKey, sourceId: ruleFires.sourceId, day: ruleFires.day })
-        .from(ruleFires)
-        .where(and(eq(ruleFires.guildId, guildId), inArray(ruleFires.ruleId, ruleIds), inArray(ruleFires.userId, users), gte(ruleFires.at, since), eq(ruleFires.kind, 'fire'))),
-      withCounters
-        ? db.select().from(ruleCounters).where(and(eq(ruleCounters.guildId, guildId), inArray(ruleCounters.ruleId, ruleIds), inArray(ruleCounters.userId, users)))
-        : Promise.resolve([]),
-    ]);
-    for (const f of fires) state.addFire(f.ruleId, f.userId, f.sourceId, f.fireKey, f.day);
-    for (const c of counters) state.counters.set(RuleState.key(c.ruleId, c.userId), { value: c.value, at: c.at });
+  const reads: Promise<void>[] = [];
+  for (let r = 0; r < ruleIds.length; r += RULES_PER_READ) {
+    const rules = ruleIds.slice(r, r + RULES_PER_READ);
+    const per = usersPerRead(rules.length);
+    for (let i = 0; i < userIds.length; i += per) {
+      const users = userIds.slice(i, i + per);
+      reads.push(
+        (async () => {
+          const [fires, counters] = await Promise.all([
+            db
+              .select({ ruleId: ruleFires.ruleId, userId: ruleFires.userId, fireKey: ruleFires.fireKey, sourceId: ruleFires.sourceId, day: ruleFires.day })
+              .from(ruleFires)
+              .where(and(eq(ruleFires.guildId, guildId), inArray(ruleFires.ruleId, rules), inArray(ruleFires.userId, users), gte(ruleFires.at, since), eq(ruleFires.kind, 'fire'))),
+            withCounters
+              ? db.select().from(ruleCounters).where(and(eq(ruleCounters.guildId, guildId), inArray(ruleCounters.ruleId, rules), inArray(ruleCounters.userId, users)))
+              : Promise.resolve([]),
+          ]);
+          for (const f of fires) state.addFire(f.ruleId, f.userId, f.sourceId, f.fireKey, f.day);
+          for (const c of counters) state.counters.set(RuleState.key(c.ruleId, c.userId), { value: c.value, at: c.at });
+        })(),
+      );
+    }
   }
+  await Promise.all(reads);
   return state;
 }
 
@@ -112,9 +133,12 @@ export function amountsOf(fire: Fire): Record<string, number> {
 /** Firings per write batch (each: its row and up to 5 statements per ledger change). */
 const FIRES_PER_BATCH = 15;
 
-/** Most subrequests `runRules` makes for `n` events, REST effects aside (those reserve their own). */
+/**
+ * Most subrequests `runRules` makes for `n` events, REST effects aside (those reserve their
+ * own), for up to 40 rules on a trigger (each further 40 add a state read per member page).
+ */
 export function runCost(n: number): number {
-  return 4 + 2 * Math.ceil(n / 60) + Math.ceil(n / FIRES_PER_BATCH) + 2;
+  return 4 + 2 * Math.ceil(n / usersPerRead(RULES_PER_READ)) + Math.ceil(n / FIRES_PER_BATCH) + 2;
 }
 
 /** What one run did (tests, bench, logs). */
