@@ -205,6 +205,44 @@ describe('EVENTS consumer', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a full queue batch of hooked events (500, from 500 members) is one chunk: one insert, one hook call, one settle, within D1’s 100 parameters; rows past 1 MB start a new chunk', async () => {
+    const calls: number[] = [];
+    const registry = new Registry([
+      defineFeature({
+        name: 'probe',
+        description: 'probe',
+        lakeHooks: [defineLakeHook({ name: 'all', types: ['MESSAGE_CREATE'], cost: () => 1, handler: async (_ctx, events) => void calls.push(events.length) })],
+      }),
+    ]);
+    const env = testEnv();
+    const guildId = nextSnowflake();
+    const pack = (events: QueuedEvent[]) => Array.from({ length: Math.ceil(events.length / 25) }, (_, i) => ({ body: { events: events.slice(i * 25, i * 25 + 25) }, id: `m${i}` }));
+    const events = Array.from({ length: 500 }, () => guildMessage(guildId));
+    const meter = meterD1(env);
+    const first = await deliver(registry, meter.env, pack(events));
+    expect(first.explicitAcks).toHaveLength(20);
+    expect(calls).toEqual([500]);
+    expect(meter.takeD1()).toBe(3); // the insert that claims them, the guild's module flags, the settle
+    const rows = await getDb(env).select({ status: gatewayEvents.status, handled: gatewayEvents.handled }).from(gatewayEvents).where(eq(gatewayEvents.guildId, guildId));
+    expect(rows).toHaveLength(500);
+    expect(rows.every((r) => r.status === 'done' && r.handled.join() === 'probe.all')).toBe(true);
+    // Redelivered whole: claimed again by one conditional update (none are pending), never handed to the hook.
+    calls.length = 0;
+    const again = await deliver(registry, meter.env, pack(events));
+    expect(again.explicitAcks).toHaveLength(20);
+    expect(calls).toEqual([]);
+    expect(meter.takeD1()).toBe(2); // the insert (creates nothing), the claim of redeliveries; nothing to settle
+
+    // Members with 250 roles each: a lake row of ≈ 5.5 KB, so 200 of them are more than 1 MB and two chunks.
+    const roles = Array.from({ length: 250 }, () => nextSnowflake());
+    const heavy = Array.from({ length: 200 }, () => guildMessage(guildId, { member: { roles, joined_at: '2026-01-01T00:00:00.000Z' } }));
+    calls.length = 0;
+    const split = await deliver(registry, env, pack(heavy));
+    expect(split.explicitAcks).toHaveLength(8);
+    expect(calls.length).toBe(2);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(200);
+  });
+
   it('the same member join through the real Worker welcomes once', async () => {
     const { fake, env } = await fakeDiscord();
     const g = await fake.seedGuild({ channels: [{ name: 'welcome' }] });

@@ -18,9 +18,14 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 /** A value a tuple may carry: what JSON can encode (objects and arrays become JSON text). */
 export type TupleValue = string | number | boolean | null | Record<string, unknown> | readonly unknown[];
 
-/** `json_each(?)` over `rows`, each a tuple. */
-export function jsonRows(rows: readonly (readonly TupleValue[])[]): SQL {
-  return sql`json_each(${JSON.stringify(rows)})`;
+/** Rows already serialised: the JSON text of an array of tuples (built once, measured, joined). */
+export interface JsonTuples {
+  json: string;
+}
+
+/** `json_each(?)` over `rows`, each a tuple (or their JSON text). */
+export function jsonRows(rows: readonly (readonly TupleValue[])[] | JsonTuples): SQL {
+  return sql`json_each(${'json' in rows ? rows.json : JSON.stringify(rows)})`;
 }
 
 /** `json_extract(value, '$[i]')`: element `i` of the current `json_each` row. */
@@ -43,7 +48,7 @@ export function columnList(columns: readonly SQLiteColumn[]): SQL {
  * one row per tuple. `values[i]` is what goes into `columns[i]`: a tuple position (a number)
  * or a constant SQL expression. Append the conflict clause and `RETURNING` with `sql` after it.
  */
-export function insertFromTuples(table: SQLiteTable, columns: readonly SQLiteColumn[], values: readonly (number | SQL)[], rows: readonly (readonly TupleValue[])[]): SQL {
+export function insertFromTuples(table: SQLiteTable, columns: readonly SQLiteColumn[], values: readonly (number | SQL)[], rows: readonly (readonly TupleValue[])[] | JsonTuples): SQL {
   if (columns.length !== values.length) throw new Error('insertFromTuples: one value per column');
   const select = sql.join(
     values.map((v) => (typeof v === 'number' ? tupleAt(v) : v)),
@@ -51,4 +56,13 @@ export function insertFromTuples(table: SQLiteTable, columns: readonly SQLiteCol
   );
   // `WHERE true` keeps SQLite from reading a following `ON CONFLICT` as a join constraint.
   return sql`INSERT INTO ${table} ${columnList(columns)} SELECT ${select} FROM ${jsonRows(rows)} WHERE true`;
+}
+
+/**
+ * `column IN (SELECT value FROM json_each(?))`: membership in a list of any length for one
+ * bound parameter, where drizzle's `inArray` binds one per value (and D1 takes 100 a
+ * statement). SQLite still probes `column`'s index for each value.
+ */
+export function inJsonList(column: SQLiteColumn, values: readonly (string | number)[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }

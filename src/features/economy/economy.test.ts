@@ -7,7 +7,10 @@ import { send } from '../../testing/harness';
 import { commandOptions, guildWorld, type GuildWorld, type Person } from '../../testing/guild-world';
 import { slashCommand } from '../../testing/interactions';
 import { balanceOf, findCurrency } from './public';
-import { ledgerTx, wallets } from './schema';
+import { ledgerTx, milestoneAwards, wallets } from './schema';
+import { meterD1 } from '../../testing/metered';
+import { snowflake } from '../../testing/snowflake';
+import { deliver, messageEvent } from '../rules/rules.fixture';
 
 let w: GuildWorld;
 beforeEach(async () => {
@@ -218,5 +221,19 @@ describe('leaderboards, seasons, milestones', { timeout: 30_000 }, () => {
     expect(posts).toHaveLength(1);
     expect((await w.run(w.moderator, 'milestone', { name: 'rich', member: { user: m.user.id } }, 'grant')).content).toContain('already has');
     expect((await w.run(m, 'milestone', {}, 'list')).content).toContain('reached by 1');
+  });
+
+  it('a message-count milestone: 150 members’ first messages in one queue batch each reach it once, and a redelivery awards nobody again', async () => {
+    const out = await w.run(w.admin, 'milestone', { name: 'First words', threshold: 1 }, 'create');
+    expect(out.content).toContain('reached at 1 messages');
+    const members = Array.from({ length: 150 }, () => snowflake());
+    const events = members.map((userId) => messageEvent(w.g.guildId, w.g.channels.general!, userId));
+    // The metered D1 refuses statements of more than 100 bound parameters, as D1 does.
+    const meter = meterD1(w.env);
+    await deliver(meter.env, events);
+    const awarded = async () => (await db().select({ userId: milestoneAwards.userId }).from(milestoneAwards).where(eq(milestoneAwards.guildId, w.g.guildId))).map((a) => a.userId).sort();
+    expect(await awarded()).toEqual([...members].sort());
+    await deliver(meter.env, events);
+    expect(await awarded()).toHaveLength(150);
   });
 });

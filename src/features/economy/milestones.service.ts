@@ -12,6 +12,7 @@ import { GuildConfig } from '../../core/guild-config.repo';
 import { emitInternalFrom } from '../../core/internal-events';
 import { describeDiscordError, DiscordApiError } from '../../discord/errors';
 import { messageNonce } from '../../discord/nonce';
+import { inJsonList } from '../../db/bulk';
 import type { Db } from '../../db/client';
 import { applyChange } from './ledger';
 import { milestoneAwards, milestoneCounters, milestones, type MilestoneRow } from './schema';
@@ -162,7 +163,8 @@ export async function countEvents(ctx: BaseContext, guildId: string, eventType: 
           milestoneAwards.milestoneId,
           defs.map((m) => m.id),
         ),
-        inArray(milestoneAwards.userId, [...new Set(reached.map((r) => r.userId))]),
+        // Members past a threshold reach it again with each counted message: any number of them.
+        inJsonList(milestoneAwards.userId, [...new Set(reached.map((r) => r.userId))]),
       ),
     );
   const done = new Set(awarded.map((a) => `${a.milestoneId}:${a.userId}`));
