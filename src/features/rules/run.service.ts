@@ -75,8 +75,8 @@ const usersPerRead = (rules: number) => D1_MAX_PARAMS - 3 - rules;
 
 /**
  * Loads the firings and counters of (rules × members) since `since` into a state: one read of
- * each per 40 rules × (97 − rules) members, so a chunk of the lake hook (80 events) with a few
- * rules is one read, and no statement passes D1's 100 bound parameters however many rules.
+ * each per 40 rules × (97 − rules) members, so with a few rules a read covers 96 members, and
+ * no statement passes D1's 100 bound parameters however many rules.
  */
 export async function loadState(db: Db, guildId: string, ruleIds: string[], userIds: string[], since: number, withCounters: boolean): Promise<RuleState> {
   const state = new RuleState();
