@@ -4,6 +4,7 @@
  * queue message or the due index, never from a guild).
  */
 import { and, desc, eq, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { inJsonList } from '../../db/bulk';
 import type { Db } from '../../db/client';
 import { webhookDeliveries, type WebhookDeliveryRow } from './schema';
 
@@ -116,5 +117,5 @@ export function stuckDeliveries(db: Db, now: number, graceMs: number, limit: num
 
 /** Marks re-enqueued deliveries due now, so the next sweep leaves them a grace period again. */
 export function touchStatement(db: Db, ids: string[], now: number) {
-  return db.update(webhookDeliveries).set({ nextAt: now }).where(and(sql`${webhookDeliveries.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`, eq(webhookDeliveries.status, 'pending')));
+  return db.update(webhookDeliveries).set({ nextAt: now }).where(and(inJsonList(webhookDeliveries.id, ids), eq(webhookDeliveries.status, 'pending')));
 }

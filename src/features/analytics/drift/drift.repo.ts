@@ -8,6 +8,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { inJsonList } from '../../../db/bulk';
 import type { Db } from '../../../db/client';
 import { driftAudit, driftChanges, driftGuilds, driftHolders, driftRoles, type DriftChangeRow, type DriftKind } from '../drift.schema';
 import { dangerousPart, isDangerous } from './permissions';
@@ -68,8 +69,8 @@ export type MembersView = Map<string, { roleId: string; holders: Set<string> }[]
 export async function membersView(db: Db, members: readonly { guildId: string; userId: string }[]): Promise<MembersView> {
   const out: MembersView = new Map();
   if (members.length === 0) return out;
-  const guilds = JSON.stringify([...new Set(members.map((m) => m.guildId))]);
-  const users = JSON.stringify([...new Set(members.map((m) => m.userId))]);
+  const guilds = [...new Set(members.map((m) => m.guildId))];
+  const users = [...new Set(members.map((m) => m.userId))];
   const rows = await db
     .select({ guildId: driftRoles.guildId, roleId: driftRoles.roleId, holder: driftHolders.userId })
     .from(driftRoles)
@@ -79,10 +80,10 @@ export async function membersView(db: Db, members: readonly { guildId: string; u
         eq(driftHolders.guildId, driftRoles.guildId),
         eq(driftHolders.scope, driftRoles.scope),
         eq(driftHolders.roleId, driftRoles.roleId),
-        sql`${driftHolders.userId} IN (SELECT value FROM json_each(${users}))`,
+        inJsonList(driftHolders.userId, users),
       ),
     )
-    .where(and(sql`${driftRoles.guildId} IN (SELECT value FROM json_each(${guilds}))`, eq(driftRoles.scope, 'current')));
+    .where(and(inJsonList(driftRoles.guildId, guilds), eq(driftRoles.scope, 'current')));
   for (const r of rows) {
     let roles = out.get(r.guildId);
     if (!roles) out.set(r.guildId, (roles = []));
