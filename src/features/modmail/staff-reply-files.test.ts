@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '../../db/client';
 import { send } from '../../testing/harness';
-import { modalSubmit, slashCommand } from '../../testing/interactions';
+import { messageCommand, modalSubmit, slashCommand } from '../../testing/interactions';
 import { snowflake } from '../../testing/snowflake';
 import { asTicketMember, deliver, dmChannelOf, dmEvent, modmailWorld, type ModmailWorld, type Person } from './modmail.fixture';
 import { openTicket } from './objects';
@@ -68,6 +68,43 @@ async function archived(ticketId: number) {
 }
 
 describe('modmail: files in staff replies', () => {
+  it('"Send to member" on a staff note with files sends the files too; a file-only note is fine; a file too big is refused before anything is sent', async () => {
+    const member = await w.member();
+    const ticket = await openFor(member);
+    const bytes = new TextEncoder().encode('the form, filled in');
+    const form = { ...upload('form.pdf', bytes.byteLength, 'application/pdf', bytes), url: `https://cdn.discordapp.com/attachments/${ticket.threadId}/${snowflake()}/form.pdf` };
+    cdnFiles.set(form.url, bytes);
+    const seeded = await w.fake.seedMessage(ticket.threadId!, { authorId: w.helper.user.id, content: 'Please fill this in' });
+    const sendIt = (message: typeof seeded) =>
+      send(messageCommand('Send to member', message, { guildId: w.g.guildId, channelId: ticket.threadId!, user: w.helper.user, roles: w.helper.roles }), w.env, { fake: w.fake });
+
+    await sendIt({ ...seeded, attachments: [form] });
+    const dm = (await w.fake.dms(member.user.id)).at(-1)!;
+    expect(dm.embeds[0]!.description).toBe('Please fill this in');
+    expect(dm.attachments).toMatchObject([{ filename: 'form.pdf', size: bytes.byteLength, content_type: 'application/pdf' }]);
+    const entry = (await w.transcript(ticket.id)).find((e) => e.sourceId === `send:${seeded.id}`)!;
+    expect(entry.attachments).toEqual([{ id: form.id, filename: 'form.pdf', size: bytes.byteLength, url: form.url, contentType: 'application/pdf' }]);
+    expect((await archived(ticket.id)).map((r) => [r.attachmentId, r.status])).toEqual([[form.id, 'stored']]);
+
+    const shot = { ...upload('only.png', 5, 'image/png'), url: `https://cdn.discordapp.com/attachments/${ticket.threadId}/${snowflake()}/only.png` };
+    cdnFiles.set(shot.url, new Uint8Array(5));
+    const bare = await w.fake.seedMessage(ticket.threadId!, { authorId: w.helper.user.id, content: '' });
+    await sendIt({ ...bare, attachments: [shot] });
+    expect((await w.fake.dms(member.user.id)).at(-1)!.attachments).toMatchObject([{ filename: 'only.png', size: 5 }]);
+
+    const dmsBefore = (await w.fake.dms(member.user.id)).length;
+    const callsBefore = cdnCalls.length;
+    const big = { ...upload('video.mp4', 9 * 1024 * 1024, 'video/mp4'), url: `https://cdn.discordapp.com/attachments/${ticket.threadId}/${snowflake()}/video.mp4` };
+    const heavy = await w.fake.seedMessage(ticket.threadId!, { authorId: w.helper.user.id, content: 'the recording' });
+    const refused = (await sendIt({ ...heavy, attachments: [big] })).body as { type: number; data: { content: string; flags: number } };
+    expect(refused.type).toBe(4);
+    expect(refused.data.flags & 64).toBe(64);
+    expect(refused.data.content).toContain('`video.mp4` is 9 MiB');
+    expect(await w.fake.dms(member.user.id)).toHaveLength(dmsBefore);
+    expect(cdnCalls).toHaveLength(callsBefore);
+    expect((await w.transcript(ticket.id)).filter((e) => e.sourceId === `send:${heavy.id}`)).toEqual([]);
+  });
+
   it('the staff Reply modal uploads files to the member’s DM, the transcript entry lists them, and the archive keeps a copy', async () => {
     const member = await w.member();
     const ticket = await openFor(member);

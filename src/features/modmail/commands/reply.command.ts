@@ -4,6 +4,7 @@ import { defineCommand, defineMessageCommand, opt } from '../../../core/define';
 import { UserError } from '../../../core/errors';
 import { REPLY_MAX, entryAttachment, replyFromStaff, ticketHere, type ReplyFiles } from '../interaction';
 import { checkReplyFiles } from '../reply-files';
+import type { EntryAttachment } from '../schema';
 
 const textOption = opt.string('What to send the member', { required: true, maxLength: REPLY_MAX });
 const fileOption = opt.attachment('A file to send with it (uploaded to the member’s DM)');
@@ -44,7 +45,7 @@ export const anonymousReplyCommand = defineCommand({
   },
 });
 
-/** "Send to member" on a staff message in the thread (an internal note until then): sends it once. */
+/** "Send to member" on a staff message in the thread (an internal note until then): sends it, with its files, once. */
 export const sendToMemberCommand = defineMessageCommand({
   name: 'Send to member',
   description: 'Send this staff message in a modmail thread to the member',
@@ -55,8 +56,13 @@ export const sendToMemberCommand = defineMessageCommand({
     if (message.author.bot) throw new UserError('bot_message', 'Only a staff member’s own message can be sent this way.');
     if (message.author.id === ticket.memberId) throw new UserError('member_message', 'That message is the member’s.');
     const text = message.content.trim();
-    if (!text) throw new UserError('empty_reply', 'That message has no text to send.');
+    // The message's files go with it, read from Discord's CDN like a `/reply file:`.
+    const list = message.attachments.map(entryAttachment);
+    if (list.some((a) => a === null)) throw new UserError('bad_file', 'A file of that message is not on Discord’s CDN, so it cannot be sent.');
+    const attached = list as EntryAttachment[];
+    if (!text && attached.length === 0) throw new UserError('empty_reply', 'That message has no text or files to send.');
+    const files: ReplyFiles | undefined = attached.length ? { list: attached, limits: await checkReplyFiles(ctx, attached) } : undefined;
     // One source per message: pressing it twice sends it once.
-    return ctx.defer(() => replyFromStaff(ctx, ticket, text, false, `send:${message.id}`));
+    return ctx.defer(() => replyFromStaff(ctx, ticket, text, false, `send:${message.id}`, files));
   },
 });
