@@ -40,10 +40,13 @@ async function openFor(member: Person): Promise<TicketRow> {
   return outcome.ticket;
 }
 
-/** An ephemeral attachment as Discord resolves a modal's or an option's upload; `bytes` are put on the CDN. */
-function upload(filename: string, size: number, contentType: string, bytes?: Uint8Array): APIAttachment {
+/**
+ * An attachment as Discord resolves it: a modal's or an option's upload (ephemeral), or with
+ * `channelId` a file of a message in that channel; `bytes` are put on the CDN.
+ */
+function upload(filename: string, size: number, contentType: string, bytes?: Uint8Array, channelId?: string): APIAttachment {
   const id = snowflake();
-  const url = `https://cdn.discordapp.com/ephemeral-attachments/${snowflake()}/${id}/${filename}?ex=1&hm=2`;
+  const url = `https://cdn.discordapp.com/${channelId ? `attachments/${channelId}` : `ephemeral-attachments/${snowflake()}`}/${id}/${filename}?ex=1&hm=2`;
   if (bytes) cdnFiles.set(url, bytes);
   return { id, filename, size, url, proxy_url: url.replace('cdn.discordapp.com', 'media.discordapp.net'), content_type: contentType };
 }
@@ -72,8 +75,7 @@ describe('modmail: files in staff replies', () => {
     const member = await w.member();
     const ticket = await openFor(member);
     const bytes = new TextEncoder().encode('the form, filled in');
-    const form = { ...upload('form.pdf', bytes.byteLength, 'application/pdf', bytes), url: `https://cdn.discordapp.com/attachments/${ticket.threadId}/${snowflake()}/form.pdf` };
-    cdnFiles.set(form.url, bytes);
+    const form = upload('form.pdf', bytes.byteLength, 'application/pdf', bytes, ticket.threadId!);
     const seeded = await w.fake.seedMessage(ticket.threadId!, { authorId: w.helper.user.id, content: 'Please fill this in' });
     const sendIt = (message: typeof seeded) =>
       send(messageCommand('Send to member', message, { guildId: w.g.guildId, channelId: ticket.threadId!, user: w.helper.user, roles: w.helper.roles }), w.env, { fake: w.fake });
@@ -86,15 +88,14 @@ describe('modmail: files in staff replies', () => {
     expect(entry.attachments).toEqual([{ id: form.id, filename: 'form.pdf', size: bytes.byteLength, url: form.url, contentType: 'application/pdf' }]);
     expect((await archived(ticket.id)).map((r) => [r.attachmentId, r.status])).toEqual([[form.id, 'stored']]);
 
-    const shot = { ...upload('only.png', 5, 'image/png'), url: `https://cdn.discordapp.com/attachments/${ticket.threadId}/${snowflake()}/only.png` };
-    cdnFiles.set(shot.url, new Uint8Array(5));
+    const shot = upload('only.png', 5, 'image/png', new Uint8Array(5), ticket.threadId!);
     const bare = await w.fake.seedMessage(ticket.threadId!, { authorId: w.helper.user.id, content: '' });
     await sendIt({ ...bare, attachments: [shot] });
     expect((await w.fake.dms(member.user.id)).at(-1)!.attachments).toMatchObject([{ filename: 'only.png', size: 5 }]);
 
     const dmsBefore = (await w.fake.dms(member.user.id)).length;
     const callsBefore = cdnCalls.length;
-    const big = { ...upload('video.mp4', 9 * 1024 * 1024, 'video/mp4'), url: `https://cdn.discordapp.com/attachments/${ticket.threadId}/${snowflake()}/video.mp4` };
+    const big = upload('video.mp4', 9 * 1024 * 1024, 'video/mp4', undefined, ticket.threadId!);
     const heavy = await w.fake.seedMessage(ticket.threadId!, { authorId: w.helper.user.id, content: 'the recording' });
     const refused = (await sendIt({ ...heavy, attachments: [big] })).body as { type: number; data: { content: string; flags: number } };
     expect(refused.type).toBe(4);

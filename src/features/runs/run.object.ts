@@ -345,15 +345,15 @@ export class RunObject extends DurableObject<Env> {
     try {
       await this.discord(state).channels.editMessage(state.channelId, state.messageId, renderPanel(this.panelState(state), this.roster()));
     } catch (error) {
-      this.mutate((s) => (s.lastPanelAt = Date.now()));
       // A deleted panel is not worth retrying; anything else is.
       if (error instanceof DiscordApiError && (error.status === 404 || error.status === 403)) return;
       this.mutate((s) => (s.dirty = true));
       throw error;
+    } finally {
+      // The interval counts from the edit's answer too: a slow edit never lets the next one
+      // reach Discord less than a second after it.
+      this.mutate((s) => (s.lastPanelAt = Date.now()));
     }
-    // The interval counts from the edit's answer too: a slow edit never lets the next one
-    // reach Discord less than a second after it.
-    this.mutate((s) => (s.lastPanelAt = Date.now()));
   }
 
   private async applyRoleOps(state: RunState): Promise<void> {

@@ -9,12 +9,19 @@ import type { EntryAttachment } from '../schema';
 const textOption = opt.string('What to send the member', { required: true, maxLength: REPLY_MAX });
 const fileOption = opt.attachment('A file to send with it (uploaded to the member’s DM)');
 
-/** The `file:` option as a reply's files, checked against the limits before anything is sent. */
-async function optionFiles(ctx: CommandContext, file: APIAttachment | undefined): Promise<ReplyFiles | undefined> {
-  if (!file) return undefined;
-  const a = entryAttachment(file);
-  if (!a) throw new UserError('bad_file', 'That file is not on Discord’s CDN, so it cannot be sent.');
-  return { list: [a], limits: await checkReplyFiles(ctx, [a]) };
+/**
+ * Discord attachments (the `file:` option, a staff message's files) as a reply's files, checked
+ * against the limits before anything is sent; none gives none.
+ */
+async function replyFiles(ctx: CommandContext, files: readonly APIAttachment[]): Promise<ReplyFiles | undefined> {
+  if (files.length === 0) return undefined;
+  const list: EntryAttachment[] = [];
+  for (const file of files) {
+    const a = entryAttachment(file);
+    if (!a) throw new UserError('bad_file', 'That file is not on Discord’s CDN, so it cannot be sent.');
+    list.push(a);
+  }
+  return { list, limits: await checkReplyFiles(ctx, list) };
 }
 
 /** `/reply text [file]`: sends the text (and the file) to the ticket's member, signed with the staff member's name. */
@@ -26,7 +33,7 @@ export const replyCommand = defineCommand({
   options: { text: textOption, file: fileOption },
   handler: async (ctx, { text, file }) => {
     const ticket = await ticketHere(ctx);
-    const files = await optionFiles(ctx, file);
+    const files = await replyFiles(ctx, file ? [file] : []);
     return ctx.defer(() => replyFromStaff(ctx, ticket, text, false, ctx.interaction.id, files));
   },
 });
@@ -40,7 +47,7 @@ export const anonymousReplyCommand = defineCommand({
   options: { text: textOption, file: fileOption },
   handler: async (ctx, { text, file }) => {
     const ticket = await ticketHere(ctx);
-    const files = await optionFiles(ctx, file);
+    const files = await replyFiles(ctx, file ? [file] : []);
     return ctx.defer(() => replyFromStaff(ctx, ticket, text, true, ctx.interaction.id, files));
   },
 });
@@ -56,12 +63,9 @@ export const sendToMemberCommand = defineMessageCommand({
     if (message.author.bot) throw new UserError('bot_message', 'Only a staff member’s own message can be sent this way.');
     if (message.author.id === ticket.memberId) throw new UserError('member_message', 'That message is the member’s.');
     const text = message.content.trim();
+    if (!text && message.attachments.length === 0) throw new UserError('empty_reply', 'That message has no text or files to send.');
     // The message's files go with it, read from Discord's CDN like a `/reply file:`.
-    const list = message.attachments.map(entryAttachment);
-    if (list.some((a) => a === null)) throw new UserError('bad_file', 'A file of that message is not on Discord’s CDN, so it cannot be sent.');
-    const attached = list as EntryAttachment[];
-    if (!text && attached.length === 0) throw new UserError('empty_reply', 'That message has no text or files to send.');
-    const files: ReplyFiles | undefined = attached.length ? { list: attached, limits: await checkReplyFiles(ctx, attached) } : undefined;
+    const files = await replyFiles(ctx, message.attachments);
     // One source per message: pressing it twice sends it once.
     return ctx.defer(() => replyFromStaff(ctx, ticket, text, false, `send:${message.id}`, files));
   },
